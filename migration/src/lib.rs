@@ -1,0 +1,40 @@
+//! Database schema migrations for autolynx (sea-orm-migration; portable between SQLite and
+//! PostgreSQL).
+//!
+//! Every migration names its tables through local `DeriveIden` enums and never depends on the
+//! application's entities, so old migrations keep compiling when the entities change.
+
+pub use sea_orm_migration::MigratorTrait;
+pub use sea_orm_migration::prelude::*;
+
+mod m20261125_000001_users_tokens;
+mod m20261125_000002_assistants_campaigns;
+mod m20261125_000003_contacts_calls_events;
+mod m20261125_000004_suppression;
+
+/// Names of every table the migrations create, in creation (foreign-key) order.
+pub const TABLES: [&str; 8] = [
+    "users",
+    "api_tokens",
+    "assistants",
+    "campaigns",
+    "contacts",
+    "calls",
+    "call_events",
+    "suppression_list",
+];
+
+/// The ordered list of autolynx migrations.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261125_000001_users_tokens::Migration),
+            Box::new(m20261125_000002_assistants_campaigns::Migration),
+            Box::new(m20261125_000003_contacts_calls_events::Migration),
+            Box::new(m20261125_000004_suppression::Migration),
+        ]
+    }
+}

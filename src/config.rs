@@ -1,0 +1,456 @@
+//! Settings: loads the layered configuration (built-in defaults → optional file → seed
+//! variables → `AUTOLYNX__*` variables) into typed structs and validates every value.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use config::{Config, Environment, File, FileFormat, Map, Source, Value};
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Deserializer};
+
+/// The built-in defaults: `config/default.toml`, compiled into the binary.
+pub const DEFAULT_TOML: &str = include_str!("../config/default.toml");
+
+/// The seed's environment variable names and the keys they set.
+pub const SEED_VARIABLES: &[(&str, &str)] = &[
+    ("DATABASE_URL", "database.url"),
+    ("VAPI_API_KEY", "vapi.api_key"),
+    ("VAPI_PHONE_NUMBER_ID", "vapi.phone_number_id"),
+    ("VAPI_BASE_URL", "vapi.base_url"),
+    ("WEBHOOK_SHARED_SECRET", "webhook.secret"),
+    ("CRON_SHARED_SECRET", "scheduler.cron_secret"),
+    ("DEFAULT_CONCURRENCY_CAP", "campaigns.default_cap"),
+    ("DEFAULT_CRON_CADENCE", "scheduler.cadence_secs"),
+    ("LOG_LEVEL", "log.level"),
+];
+
+/// Environment variable naming an optional configuration file.
+pub const CONFIG_FILE_VAR: &str = "AUTOLYNX_CONFIG";
+
+/// Every setting of the service.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Settings {
+    pub server: ServerSettings,
+    pub database: DatabaseSettings,
+    pub vapi: VapiSettings,
+    pub webhook: WebhookSettings,
+    pub scheduler: SchedulerSettings,
+    pub campaigns: CampaignSettings,
+    pub provider: ProviderSettings,
+    pub log: LogSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ServerSettings {
+    /// Listen address; port 0 lets the OS pick (tests).
+    pub bind: SocketAddr,
+    /// Base URL Vapi uses to reach us; `None` derives it from `bind`.
+    #[serde(deserialize_with = "empty_as_none")]
+    pub public_url: Option<String>,
+    /// Largest request body; uploads beyond it get 413 before they are parsed.
+    pub max_upload_bytes: u64,
+    /// Time in-flight requests get to finish at shutdown.
+    pub shutdown_grace_secs: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct DatabaseSettings {
+    /// May carry a password, so it is treated as a secret.
+    pub url: SecretString,
+    pub max_connections: u32,
+    pub connect_timeout_secs: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct VapiSettings {
+    pub base_url: String,
+    #[serde(deserialize_with = "empty_secret_as_none")]
+    pub api_key: Option<SecretString>,
+    #[serde(deserialize_with = "empty_as_none")]
+    pub phone_number_id: Option<String>,
+    pub connect_timeout_ms: u64,
+    pub request_timeout_ms: u64,
+}
+
+/// How inbound webhooks prove they come from Vapi.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum WebhookScheme {
+    Hmac,
+    Bearer,
+    XVapiSecret,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct WebhookSettings {
+    #[serde(deserialize_with = "empty_secret_as_none")]
+    pub secret: Option<SecretString>,
+    pub scheme: WebhookScheme,
+    /// Explicit opt-in to unauthenticated webhooks (development only).
+    pub allow_unsigned: bool,
+    pub timestamp_tolerance_secs: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct SchedulerSettings {
+    #[serde(deserialize_with = "empty_secret_as_none")]
+    pub cron_secret: Option<SecretString>,
+    pub cadence_secs: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct CampaignSettings {
+    pub default_cap: u32,
+    pub max_contacts: u32,
+    pub default_region: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ProviderSettings {
+    /// The account-wide live-call budget shared by all campaigns (Vapi's limit is per org).
+    pub max_concurrent_calls: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct LogSettings {
+    pub level: String,
+    pub format: LogFormat,
+}
+
+/// Why the configuration could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("invalid configuration: {0}")]
+    Load(#[from] config::ConfigError),
+    #[error("invalid configuration: {}", .0.join("; "))]
+    Invalid(Vec<String>),
+}
+
+/// Where the layers come from; tests pass their own environment instead of the process's.
+#[derive(Debug, Default, Clone)]
+pub struct ConfigSources {
+    /// An explicit `--config FILE`; wins over `AUTOLYNX_CONFIG`.
+    pub file: Option<PathBuf>,
+    /// The environment to read; `None` reads the process environment.
+    pub env: Option<HashMap<String, String>>,
+}
+
+impl Settings {
+    /// Loads the settings from the process environment and an optional file.
+    pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
+        Self::load_from(ConfigSources {
+            file: file.map(Path::to_path_buf),
+            env: None,
+        })
+    }
+
+    /// Loads the settings from explicit sources.
+    pub fn load_from(sources: ConfigSources) -> Result<Self, ConfigError> {
+        let env: HashMap<String, String> =
+            sources.env.unwrap_or_else(|| std::env::vars().collect());
+        let file = sources.file.or_else(|| {
+            env.get(CONFIG_FILE_VAR)
+                .filter(|p| !p.is_empty())
+                .map(PathBuf::from)
+        });
+
+        let mut builder =
+            Config::builder().add_source(File::from_str(DEFAULT_TOML, FileFormat::Toml));
+        if let Some(path) = file {
+            if !path.exists() {
+                return Err(ConfigError::Invalid(vec![format!(
+                    "configuration file {} does not exist",
+                    path.display()
+                )]));
+            }
+            builder = builder.add_source(File::from(path).required(true));
+        }
+        let settings: Settings = builder
+            .add_source(SeedVariables::from_env(&env))
+            .add_source(
+                Environment::with_prefix("AUTOLYNX")
+                    .prefix_separator("__")
+                    .separator("__")
+                    .try_parsing(true)
+                    .source(Some(env.into_iter().collect::<Map<_, _>>())),
+            )
+            .build()?
+            .try_deserialize()?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    /// Checks every value against its allowed range, reporting all problems at once.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let mut problems = Vec::new();
+        let mut range = |key: &str, seed: Option<&str>, value: u64, min: u64, max: u64| {
+            if !(min..=max).contains(&value) {
+                let alias = seed.map(|s| format!(" ({s})")).unwrap_or_default();
+                problems.push(format!(
+                    "{key}{alias} = {value} is out of range: allowed {min}–{max}"
+                ));
+            }
+        };
+        range(
+            "server.max_upload_bytes",
+            None,
+            self.server.max_upload_bytes,
+            1024,
+            1 << 30,
+        );
+        range(
+            "server.shutdown_grace_secs",
+            None,
+            self.server.shutdown_grace_secs,
+            0,
+            300,
+        );
+        range(
+            "database.max_connections",
+            None,
+            self.database.max_connections.into(),
+            1,
+            1000,
+        );
+        range(
+            "database.connect_timeout_secs",
+            None,
+            self.database.connect_timeout_secs,
+            1,
+            300,
+        );
+        range(
+            "vapi.connect_timeout_ms",
+            None,
+            self.vapi.connect_timeout_ms,
+            100,
+            60_000,
+        );
+        range(
+            "vapi.request_timeout_ms",
+            None,
+            self.vapi.request_timeout_ms,
+            100,
+            120_000,
+        );
+        range(
+            "webhook.timestamp_tolerance_secs",
+            None,
+            self.webhook.timestamp_tolerance_secs,
+            1,
+            86_400,
+        );
+        range(
+            "scheduler.cadence_secs",
+            Some("DEFAULT_CRON_CADENCE"),
+            self.scheduler.cadence_secs,
+            1,
+            86_400,
+        );
+        range(
+            "campaigns.default_cap",
+            Some("DEFAULT_CONCURRENCY_CAP"),
+            self.campaigns.default_cap.into(),
+            1,
+            50,
+        );
+        range(
+            "campaigns.max_contacts",
+            None,
+            self.campaigns.max_contacts.into(),
+            1,
+            1_000_000,
+        );
+        range(
+            "provider.max_concurrent_calls",
+            None,
+            self.provider.max_concurrent_calls.into(),
+            1,
+            10_000,
+        );
+
+        let url = self.database.url.expose_secret();
+        if !(url.starts_with("sqlite:")
+            || url.starts_with("postgres://")
+            || url.starts_with("postgresql://"))
+        {
+            problems.push(
+                "database.url (DATABASE_URL) must start with sqlite:, postgres:// or postgresql://"
+                    .to_owned(),
+            );
+        }
+        if reqwest::Url::parse(&self.vapi.base_url).is_err() {
+            problems.push(format!(
+                "vapi.base_url (VAPI_BASE_URL) = {:?} is not a valid URL",
+                self.vapi.base_url
+            ));
+        }
+        if let Some(url) = &self.server.public_url
+            && reqwest::Url::parse(url).is_err()
+        {
+            problems.push(format!("server.public_url = {url:?} is not a valid URL"));
+        }
+        let region = &self.campaigns.default_region;
+        if region.len() != 2 || !region.chars().all(|c| c.is_ascii_uppercase()) {
+            problems.push(format!(
+                "campaigns.default_region = {region:?} must be a two-letter upper-case ISO 3166 code such as \"US\""
+            ));
+        }
+        if tracing_subscriber::EnvFilter::try_new(&self.log.level).is_err() {
+            problems.push(format!(
+                "log.level (LOG_LEVEL) = {:?} is not a valid level or filter (error, warn, info, debug, trace)",
+                self.log.level
+            ));
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(ConfigError::Invalid(problems))
+        }
+    }
+
+    pub fn shutdown_grace(&self) -> Duration {
+        Duration::from_secs(self.server.shutdown_grace_secs)
+    }
+}
+
+/// The seed's plain variable names as a configuration layer.
+#[derive(Debug, Clone)]
+struct SeedVariables(Map<String, Value>);
+
+impl SeedVariables {
+    fn from_env(env: &HashMap<String, String>) -> Self {
+        let origin = "environment".to_owned();
+        let map = SEED_VARIABLES
+            .iter()
+            .filter_map(|(var, key)| {
+                let value = env.get(*var)?;
+                // Numbers are parsed so that e.g. DEFAULT_CONCURRENCY_CAP=8 reaches a u32 field,
+                // while anything else (and leading zeros) stays a string.
+                let parsed = match value.parse::<i64>() {
+                    Ok(n) if n.to_string() == *value => Value::new(Some(&origin), n),
+                    _ => Value::new(Some(&origin), value.clone()),
+                };
+                Some(((*key).to_owned(), parsed))
+            })
+            .collect();
+        Self(map)
+    }
+}
+
+impl Source for SeedVariables {
+    fn clone_into_box(&self) -> Box<dyn Source + Send + Sync> {
+        Box::new(self.clone())
+    }
+
+    fn collect(&self) -> Result<Map<String, Value>, config::ConfigError> {
+        Ok(self.0.clone())
+    }
+}
+
+fn empty_as_none<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let value = Option::<String>::deserialize(d)?;
+    Ok(value.filter(|s| !s.trim().is_empty()))
+}
+
+fn empty_secret_as_none<'de, D: Deserializer<'de>>(d: D) -> Result<Option<SecretString>, D::Error> {
+    Ok(empty_as_none(d)?.map(SecretString::from))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(env: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        Settings::load_from(ConfigSources {
+            file: None,
+            env: Some(
+                env.iter()
+                    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                    .collect(),
+            ),
+        })
+    }
+
+    #[test]
+    fn defaults_load_and_are_valid() {
+        let s = load(&[]).unwrap();
+        assert_eq!(s.server.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(
+            s.database.url.expose_secret(),
+            "sqlite://autolynx.db?mode=rwc"
+        );
+        assert_eq!(s.campaigns.default_cap, 8);
+        assert_eq!(s.scheduler.cadence_secs, 60);
+        assert_eq!(s.server.max_upload_bytes, 10 * 1024 * 1024);
+        assert_eq!(s.campaigns.max_contacts, 10_000);
+        assert_eq!(s.vapi.base_url, "https://api.vapi.ai");
+        assert!(s.vapi.api_key.is_none());
+        assert_eq!(s.webhook.scheme, WebhookScheme::Hmac);
+    }
+
+    #[test]
+    fn seed_variables_and_prefixed_variables_apply() {
+        let s = load(&[
+            ("AUTOLYNX__SERVER__BIND", "127.0.0.1:9000"),
+            ("DEFAULT_CONCURRENCY_CAP", "12"),
+            ("VAPI_API_KEY", "sk-123"),
+            ("LOG_LEVEL", "debug"),
+        ])
+        .unwrap();
+        assert_eq!(s.server.bind.port(), 9000);
+        assert_eq!(s.campaigns.default_cap, 12);
+        assert_eq!(s.vapi.api_key.unwrap().expose_secret(), "sk-123");
+        assert_eq!(s.log.level, "debug");
+    }
+
+    #[test]
+    fn prefixed_variable_wins_over_seed_variable() {
+        let s = load(&[
+            ("DEFAULT_CONCURRENCY_CAP", "12"),
+            ("AUTOLYNX__CAMPAIGNS__DEFAULT_CAP", "20"),
+        ])
+        .unwrap();
+        assert_eq!(s.campaigns.default_cap, 20);
+    }
+
+    #[test]
+    fn out_of_range_names_key_and_range() {
+        let err = load(&[("DEFAULT_CONCURRENCY_CAP", "51")])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("campaigns.default_cap"), "{err}");
+        assert!(err.contains("DEFAULT_CONCURRENCY_CAP"), "{err}");
+        assert!(err.contains("1–50"), "{err}");
+    }
+
+    #[test]
+    fn wrong_type_names_key() {
+        let err = load(&[("AUTOLYNX__DATABASE__MAX_CONNECTIONS", "lots")])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("max_connections"), "{err}");
+    }
+
+    #[test]
+    fn secrets_do_not_appear_in_debug_output() {
+        let s = load(&[
+            ("VAPI_API_KEY", "sk-very-secret"),
+            ("WEBHOOK_SHARED_SECRET", "whsec-very-secret"),
+            ("CRON_SHARED_SECRET", "cron-very-secret"),
+            ("DATABASE_URL", "postgres://u:db-very-secret@localhost/x"),
+        ])
+        .unwrap();
+        let debug = format!("{s:?}");
+        assert!(!debug.contains("very-secret"), "{debug}");
+    }
+}

@@ -1,0 +1,3 @@
+//! Pure types and rules of the product, with no I/O: roles, tokens, statuses.
+
+pub mod auth;

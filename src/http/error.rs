@@ -1,0 +1,218 @@
+//! The error envelope: every failure leaves the API as
+//! `{"error": {"code", "message", "details", "timestamp"}}` with the right status. Errors are
+//! mapped to statuses here and nowhere else; 5xx bodies are opaque and the cause goes to the log.
+
+use chrono::{DateTime, Utc};
+use poem::http::StatusCode;
+use poem::{IntoResponse, Response};
+use poem_openapi::registry::{MetaMediaType, MetaResponse, MetaResponses, Registry};
+use poem_openapi::{ApiResponse, Object};
+use serde_json::{Value, json};
+
+/// An API failure with its status, machine-readable code and human message.
+#[derive(Debug, thiserror::Error)]
+#[error("{status} {code}: {message}")]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+    pub details: Value,
+}
+
+/// The envelope, for the OpenAPI document (the body itself is written by [`ApiError`]).
+#[derive(Debug, Object)]
+pub struct ErrorEnvelope {
+    pub error: ErrorBody,
+}
+
+#[derive(Debug, Object)]
+pub struct ErrorBody {
+    /// Stable machine-readable code, e.g. `not_found`, `validation_failed`.
+    pub code: String,
+    /// Human-readable explanation.
+    pub message: String,
+    /// Structured context (the offending field, the current status, ...); `{}` when none.
+    pub details: Value,
+    pub timestamp: DateTime<Utc>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+            details: json!({}),
+        }
+    }
+
+    pub fn with_details(mut self, details: Value) -> Self {
+        self.details = details;
+        self
+    }
+
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "bad_request", message)
+    }
+
+    pub fn unauthorized(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", message)
+    }
+
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "forbidden", message)
+    }
+
+    pub fn not_found(what: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("{} not found", what.into()),
+        )
+    }
+
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, "conflict", message)
+    }
+
+    /// 422 naming the offending field.
+    pub fn validation(field: &str, message: impl Into<String>) -> Self {
+        let message = message.into();
+        Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+            format!("{field}: {message}"),
+        )
+        .with_details(json!({ "field": field, "reason": message }))
+    }
+
+    pub fn unavailable(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", message)
+    }
+
+    /// An unexpected failure: the cause chain is logged, the client sees an opaque message.
+    pub fn internal(cause: impl std::fmt::Display + std::fmt::Debug) -> Self {
+        let reference = uuid::Uuid::new_v4();
+        tracing::error!(error.reference = %reference, error.cause = ?cause, "internal error");
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "an internal error occurred",
+        )
+        .with_details(json!({ "reference": reference }))
+    }
+
+    /// Builds the envelope for an error raised outside our handlers (request parsing,
+    /// authentication extractor, unknown route, body size limit...).
+    pub fn from_poem(err: poem::Error) -> Self {
+        if err.is::<ApiError>() {
+            return err.downcast::<ApiError>().expect("checked with is()");
+        }
+        let status = err.status();
+        let message = err.to_string();
+        match status {
+            StatusCode::BAD_REQUEST => Self::bad_request(message),
+            StatusCode::UNAUTHORIZED => Self::unauthorized(
+                "missing or invalid bearer token (send Authorization: Bearer <token>)",
+            ),
+            StatusCode::FORBIDDEN => Self::forbidden(message),
+            StatusCode::NOT_FOUND => Self::new(status, "not_found", "no such resource or route"),
+            StatusCode::METHOD_NOT_ALLOWED => Self::new(status, "method_not_allowed", message),
+            StatusCode::PAYLOAD_TOO_LARGE => Self::new(
+                status,
+                "payload_too_large",
+                "the request body is larger than the configured limit",
+            ),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+                Self::new(status, "unsupported_media_type", message)
+            }
+            StatusCode::UNPROCESSABLE_ENTITY => Self::new(status, "validation_failed", message),
+            StatusCode::TOO_MANY_REQUESTS => Self::new(status, "rate_limited", message),
+            StatusCode::SERVICE_UNAVAILABLE => Self::unavailable(message),
+            s if s.is_server_error() => Self::internal(message),
+            s => Self::new(s, "error", message),
+        }
+    }
+
+    pub fn body(&self) -> Value {
+        json!({
+            "error": {
+                "code": self.code,
+                "message": self.message,
+                "details": self.details,
+                "timestamp": Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            }
+        })
+    }
+}
+
+impl poem::error::ResponseError for ApiError {
+    fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    fn as_response(&self) -> Response {
+        poem::web::Json(self.body())
+            .with_status(self.status)
+            .into_response()
+    }
+}
+
+impl From<sea_orm::DbErr> for ApiError {
+    fn from(err: sea_orm::DbErr) -> Self {
+        Self::internal(err)
+    }
+}
+
+impl From<anyhow::Error> for ApiError {
+    fn from(err: anyhow::Error) -> Self {
+        Self::internal(err)
+    }
+}
+
+/// Statuses every operation may answer with; documented once for all of them.
+const DOCUMENTED: &[(u16, &str)] = &[
+    (400, "Malformed request"),
+    (401, "Missing or invalid bearer token"),
+    (403, "The token's role may not do this"),
+    (404, "Not found"),
+    (409, "Conflicts with the current state"),
+    (413, "Body larger than the configured limit"),
+    (415, "Unsupported content type"),
+    (422, "Validation failed"),
+    (429, "Too many requests"),
+    (500, "Internal error (opaque)"),
+    (503, "A dependency is unavailable"),
+];
+
+impl ApiResponse for ApiError {
+    fn meta() -> MetaResponses {
+        MetaResponses {
+            responses: DOCUMENTED
+                .iter()
+                .map(|(status, description)| MetaResponse {
+                    description,
+                    status: Some(*status),
+                    status_range: None,
+                    content: vec![MetaMediaType {
+                        content_type: "application/json; charset=utf-8",
+                        schema: <ErrorEnvelope as poem_openapi::types::Type>::schema_ref(),
+                    }],
+                    headers: vec![],
+                })
+                .collect(),
+        }
+    }
+
+    fn register(registry: &mut Registry) {
+        <ErrorEnvelope as poem_openapi::types::Type>::register(registry);
+    }
+}
+
+/// Turns any error that escaped a handler into the envelope (installed on the whole app).
+pub async fn catch_all(err: poem::Error) -> Response {
+    let api = ApiError::from_poem(err);
+    poem::error::ResponseError::as_response(&api)
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

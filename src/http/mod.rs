@@ -1,0 +1,72 @@
+//! The HTTP API: poem-openapi services under `/api`, the spec at `/openapi.json`, Swagger UI at
+//! `/docs`. Every error leaves through the envelope in [`error`].
+
+pub mod auth;
+pub mod error;
+pub mod health;
+pub mod limit;
+pub mod users;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use poem::middleware::Tracing;
+use poem::{Endpoint, EndpointExt, Route};
+use poem_openapi::{OpenApiService, Tags};
+use sea_orm::DatabaseConnection;
+
+use crate::config::Settings;
+
+/// Shared state handed to every handler through `Data<&AppState>`.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub settings: Arc<Settings>,
+    pub started_at: Instant,
+}
+
+#[derive(Tags)]
+pub enum ApiTags {
+    /// Health and operations.
+    Operations,
+    /// Users, roles and API tokens.
+    Users,
+}
+
+type Apis = (health::HealthApi, users::UsersApi);
+
+/// The OpenAPI service; builds without a database so `autolynx openapi` works anywhere.
+pub fn api_service() -> OpenApiService<Apis, ()> {
+    OpenApiService::new(
+        (health::HealthApi, users::UsersApi),
+        "autolynx",
+        env!("CARGO_PKG_VERSION"),
+    )
+    .description(
+        "Outbound AI voice-calling campaigns over the Vapi API. Authenticate with \
+         `Authorization: Bearer <token>`; errors use the envelope \
+         `{\"error\": {\"code\", \"message\", \"details\", \"timestamp\"}}`.",
+    )
+    .server("/api")
+}
+
+/// The OpenAPI document as pretty JSON (what `openapi/openapi.json` holds).
+pub fn spec_json() -> String {
+    api_service().spec()
+}
+
+/// The whole HTTP application.
+pub fn app(state: AppState) -> impl Endpoint {
+    let api = api_service();
+    let docs = api.swagger_ui();
+    let spec = api.spec_endpoint();
+    let limit = state.settings.server.max_upload_bytes;
+    Route::new()
+        .nest("/api", api)
+        .nest("/docs", docs)
+        .at("/openapi.json", spec)
+        .with(limit::BodyLimit::new(limit))
+        .data(state)
+        .catch_all_error(error::catch_all)
+        .with(Tracing)
+}

@@ -1,0 +1,391 @@
+//! `/api/me` and admin-only user management: users, their roles, and their API tokens.
+
+use chrono::{DateTime, Utc};
+use poem::web::Data;
+use poem_openapi::param::Path;
+use poem_openapi::payload::Json;
+use poem_openapi::{ApiResponse, Enum, Object, OpenApi};
+use uuid::Uuid;
+
+use crate::domain::auth::Role;
+use crate::http::auth::BearerAuth;
+use crate::http::error::{ApiError, ApiResult};
+use crate::http::{ApiTags, AppState};
+use crate::store;
+use crate::store::entities::{api_token, user};
+
+pub struct UsersApi;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[oai(rename_all = "lowercase")]
+pub enum RoleDto {
+    Admin,
+    Operator,
+}
+
+impl From<Role> for RoleDto {
+    fn from(role: Role) -> Self {
+        match role {
+            Role::Admin => RoleDto::Admin,
+            Role::Operator => RoleDto::Operator,
+        }
+    }
+}
+
+impl From<RoleDto> for Role {
+    fn from(role: RoleDto) -> Self {
+        match role {
+            RoleDto::Admin => Role::Admin,
+            RoleDto::Operator => Role::Operator,
+        }
+    }
+}
+
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct UserDto {
+    pub id: Uuid,
+    pub name: String,
+    pub email: Option<String>,
+    pub role: RoleDto,
+    /// Only allowlisted users can authenticate.
+    pub allowlisted: bool,
+    /// A disabled user's tokens stop working at once.
+    pub disabled: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl TryFrom<user::Model> for UserDto {
+    type Error = ApiError;
+
+    fn try_from(m: user::Model) -> Result<Self, ApiError> {
+        let role: Role = m.role.parse().map_err(ApiError::internal)?;
+        Ok(Self {
+            id: m.id,
+            name: m.name,
+            email: m.email,
+            role: role.into(),
+            allowlisted: m.allowlisted,
+            disabled: m.disabled,
+            created_at: m.created_at,
+            updated_at: m.updated_at,
+        })
+    }
+}
+
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct TokenDto {
+    pub id: Uuid,
+    pub name: String,
+    /// The token's first characters, to tell tokens apart; never the whole token.
+    pub prefix: String,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+impl From<api_token::Model> for TokenDto {
+    fn from(m: api_token::Model) -> Self {
+        Self {
+            id: m.id,
+            name: m.name,
+            prefix: m.prefix,
+            created_at: m.created_at,
+            last_used_at: m.last_used_at,
+            revoked_at: m.revoked_at,
+        }
+    }
+}
+
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct MeDto {
+    pub user: UserDto,
+    /// The token this request was authenticated with.
+    pub token_id: Uuid,
+    pub token_name: String,
+}
+
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct CreateUserRequest {
+    #[oai(validator(min_length = 1, max_length = 200))]
+    pub name: String,
+    #[oai(validator(max_length = 320))]
+    pub email: Option<String>,
+    pub role: RoleDto,
+}
+
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct UpdateUserRequest {
+    #[oai(validator(min_length = 1, max_length = 200))]
+    pub name: Option<String>,
+    pub role: Option<RoleDto>,
+    pub allowlisted: Option<bool>,
+    pub disabled: Option<bool>,
+}
+
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct CreateTokenRequest {
+    /// What the token is for, e.g. "ci" or "laptop".
+    #[oai(validator(min_length = 1, max_length = 200))]
+    pub name: String,
+}
+
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct CreatedTokenDto {
+    /// The bearer token. Shown this once: only its hash is stored.
+    pub token: String,
+    pub info: TokenDto,
+}
+
+#[derive(ApiResponse)]
+pub enum MeResponse {
+    #[oai(status = 200)]
+    Ok(Json<MeDto>),
+}
+
+#[derive(ApiResponse)]
+pub enum UserListResponse {
+    #[oai(status = 200)]
+    Ok(Json<Vec<UserDto>>),
+}
+
+#[derive(ApiResponse)]
+pub enum UpsertUserResponse {
+    /// An existing user with this identity was allowlisted and given the role.
+    #[oai(status = 200)]
+    Updated(Json<UserDto>),
+    /// A new user was created.
+    #[oai(status = 201)]
+    Created(Json<UserDto>),
+}
+
+#[derive(ApiResponse)]
+pub enum UserResponse {
+    #[oai(status = 200)]
+    Ok(Json<UserDto>),
+}
+
+#[derive(ApiResponse)]
+pub enum TokenListResponse {
+    #[oai(status = 200)]
+    Ok(Json<Vec<TokenDto>>),
+}
+
+#[derive(ApiResponse)]
+pub enum CreateTokenResponse {
+    #[oai(status = 201)]
+    Created(Json<CreatedTokenDto>),
+}
+
+#[derive(ApiResponse)]
+pub enum TokenResponse {
+    #[oai(status = 200)]
+    Ok(Json<TokenDto>),
+}
+
+#[OpenApi(tag = "ApiTags::Users")]
+impl UsersApi {
+    /// The caller's own identity and role.
+    #[oai(path = "/me", method = "get", operation_id = "getMe")]
+    async fn me(&self, auth: BearerAuth, state: Data<&AppState>) -> ApiResult<MeResponse> {
+        let user = store::users::get(&state.db, auth.0.id)
+            .await?
+            .ok_or_else(|| ApiError::not_found("user"))?;
+        Ok(MeResponse::Ok(Json(MeDto {
+            user: user.try_into()?,
+            token_id: auth.0.token_id,
+            token_name: auth.0.token_name,
+        })))
+    }
+
+    /// List every user (admin).
+    #[oai(path = "/users", method = "get", operation_id = "listUsers")]
+    async fn list(&self, auth: BearerAuth, state: Data<&AppState>) -> ApiResult<UserListResponse> {
+        auth.0.require_admin()?;
+        let users = store::users::list(&state.db)
+            .await?
+            .into_iter()
+            .map(UserDto::try_from)
+            .collect::<Result<_, _>>()?;
+        Ok(UserListResponse::Ok(Json(users)))
+    }
+
+    /// Create a user, or allowlist an existing one (same email, or same name without email),
+    /// with a role (admin).
+    #[oai(path = "/users", method = "post", operation_id = "upsertUser")]
+    async fn upsert(
+        &self,
+        auth: BearerAuth,
+        state: Data<&AppState>,
+        body: Json<CreateUserRequest>,
+    ) -> ApiResult<UpsertUserResponse> {
+        auth.0.require_admin()?;
+        let req = body.0;
+        let name = req.name.trim();
+        if name.is_empty() {
+            return Err(ApiError::validation("name", "must not be blank"));
+        }
+        let email = req
+            .email
+            .as_deref()
+            .map(str::trim)
+            .filter(|e| !e.is_empty());
+        if let Some(email) = email
+            && !email.contains('@')
+        {
+            return Err(ApiError::validation("email", "is not an email address"));
+        }
+        let (user, created) =
+            store::users::upsert_allowlisted(&state.db, name, email, req.role.into()).await?;
+        let dto = UserDto::try_from(user)?;
+        Ok(if created {
+            UpsertUserResponse::Created(Json(dto))
+        } else {
+            UpsertUserResponse::Updated(Json(dto))
+        })
+    }
+
+    /// Change a user's name, role, allowlisting or disabled flag (admin). Disabling takes
+    /// effect at once for every token of the user. The last active admin cannot be demoted,
+    /// disabled or removed from the allowlist.
+    #[oai(path = "/users/:id", method = "patch", operation_id = "updateUser")]
+    async fn update(
+        &self,
+        auth: BearerAuth,
+        state: Data<&AppState>,
+        id: Path<Uuid>,
+        body: Json<UpdateUserRequest>,
+    ) -> ApiResult<UserResponse> {
+        auth.0.require_admin()?;
+        let req = body.0;
+        let user = store::users::get(&state.db, id.0)
+            .await?
+            .ok_or_else(|| ApiError::not_found("user"))?;
+        let loses_admin = user.role == Role::Admin.as_str()
+            && (req.role.is_some_and(|r| Role::from(r) != Role::Admin)
+                || req.disabled == Some(true)
+                || req.allowlisted == Some(false));
+        let active_admin = !user.disabled && user.allowlisted;
+        if loses_admin && active_admin && store::users::count_active_admins(&state.db).await? <= 1 {
+            return Err(ApiError::conflict(
+                "this is the last active admin: make another admin first",
+            ));
+        }
+        if let Some(name) = &req.name
+            && name.trim().is_empty()
+        {
+            return Err(ApiError::validation("name", "must not be blank"));
+        }
+        let changes = store::users::UserChanges {
+            name: req.name.map(|n| n.trim().to_owned()),
+            role: req.role.map(Role::from),
+            allowlisted: req.allowlisted,
+            disabled: req.disabled,
+        };
+        let user = store::users::update(&state.db, user, changes).await?;
+        Ok(UserResponse::Ok(Json(user.try_into()?)))
+    }
+
+    /// Disable a user (admin): every token of the user stops working at once.
+    #[oai(
+        path = "/users/:id/disable",
+        method = "post",
+        operation_id = "disableUser"
+    )]
+    async fn disable(
+        &self,
+        auth: BearerAuth,
+        state: Data<&AppState>,
+        id: Path<Uuid>,
+    ) -> ApiResult<UserResponse> {
+        self.update(
+            auth,
+            state,
+            id,
+            Json(UpdateUserRequest {
+                name: None,
+                role: None,
+                allowlisted: None,
+                disabled: Some(true),
+            }),
+        )
+        .await
+    }
+
+    /// List a user's tokens, revoked ones included (admin). Never shows the tokens themselves.
+    #[oai(
+        path = "/users/:id/tokens",
+        method = "get",
+        operation_id = "listUserTokens"
+    )]
+    async fn list_tokens(
+        &self,
+        auth: BearerAuth,
+        state: Data<&AppState>,
+        id: Path<Uuid>,
+    ) -> ApiResult<TokenListResponse> {
+        auth.0.require_admin()?;
+        store::users::get(&state.db, id.0)
+            .await?
+            .ok_or_else(|| ApiError::not_found("user"))?;
+        let tokens = store::users::list_tokens(&state.db, id.0).await?;
+        Ok(TokenListResponse::Ok(Json(
+            tokens.into_iter().map(TokenDto::from).collect(),
+        )))
+    }
+
+    /// Issue a new token for a user (admin). The token is in this response only.
+    #[oai(
+        path = "/users/:id/tokens",
+        method = "post",
+        operation_id = "createUserToken"
+    )]
+    async fn create_token(
+        &self,
+        auth: BearerAuth,
+        state: Data<&AppState>,
+        id: Path<Uuid>,
+        body: Json<CreateTokenRequest>,
+    ) -> ApiResult<CreateTokenResponse> {
+        auth.0.require_admin()?;
+        store::users::get(&state.db, id.0)
+            .await?
+            .ok_or_else(|| ApiError::not_found("user"))?;
+        let name = body.0.name.trim().to_owned();
+        if name.is_empty() {
+            return Err(ApiError::validation("name", "must not be blank"));
+        }
+        let (info, token) = store::users::create_token(&state.db, id.0, &name).await?;
+        Ok(CreateTokenResponse::Created(Json(CreatedTokenDto {
+            token: token.expose().to_owned(),
+            info: info.into(),
+        })))
+    }
+
+    /// Revoke one of a user's tokens (admin). It stops working at once.
+    #[oai(
+        path = "/users/:id/tokens/:tokenId",
+        method = "delete",
+        operation_id = "revokeUserToken"
+    )]
+    async fn revoke_token(
+        &self,
+        auth: BearerAuth,
+        state: Data<&AppState>,
+        id: Path<Uuid>,
+        #[oai(name = "tokenId")] token_id: Path<Uuid>,
+    ) -> ApiResult<TokenResponse> {
+        auth.0.require_admin()?;
+        let token = store::users::revoke_token(&state.db, id.0, token_id.0)
+            .await?
+            .ok_or_else(|| ApiError::not_found("token"))?;
+        Ok(TokenResponse::Ok(Json(token.into())))
+    }
+}

@@ -1,0 +1,9 @@
+//! autolynx: a runtime for outbound AI voice-calling campaigns over the Vapi API.
+
+pub mod cli;
+pub mod config;
+pub mod domain;
+pub mod http;
+pub mod startup;
+pub mod store;
+pub mod telemetry;

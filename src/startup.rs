@@ -1,0 +1,109 @@
+//! Application start-up: connect, migrate, bind, then serve until a shutdown signal. Tests build
+//! the same `Application` on port 0.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::Context;
+use poem::Server;
+use poem::listener::{Acceptor, Listener, TcpListener};
+use sea_orm::DatabaseConnection;
+
+use crate::config::Settings;
+use crate::http::{self, AppState};
+use crate::store;
+
+pub struct Application {
+    port: u16,
+    state: AppState,
+    acceptor: poem::listener::TcpAcceptor,
+}
+
+impl Application {
+    /// Connects to the database, applies pending migrations and binds the listener.
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        install_crypto_provider();
+        let db = store::connect(&settings.database)
+            .await
+            .context("could not connect to the database")?;
+        store::migrate(&db)
+            .await
+            .context("could not apply database migrations")?;
+        let acceptor = TcpListener::bind(settings.server.bind)
+            .into_acceptor()
+            .await
+            .with_context(|| format!("could not listen on {}", settings.server.bind))?;
+        let port = acceptor
+            .local_addr()
+            .first()
+            .and_then(|a| a.as_socket_addr().map(|s| s.port()))
+            .context("listener has no socket address")?;
+        let state = AppState {
+            db,
+            settings: Arc::new(settings),
+            started_at: Instant::now(),
+        };
+        Ok(Self {
+            port,
+            state,
+            acceptor,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.state.db
+    }
+
+    /// Serves until SIGINT or SIGTERM, then lets in-flight requests finish.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.run_with_shutdown(shutdown_signal()).await
+    }
+
+    /// Serves until `signal` resolves.
+    pub async fn run_with_shutdown(
+        self,
+        signal: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let grace = self.state.settings.shutdown_grace();
+        tracing::info!(port = self.port, "autolynx listening");
+        let result = Server::new_with_acceptor(self.acceptor)
+            .run_with_graceful_shutdown(http::app(self.state.clone()), signal, Some(grace))
+            .await;
+        self.state.db.clone().close().await.ok();
+        tracing::info!("autolynx stopped");
+        result
+    }
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => tracing::info!("SIGINT received, shutting down"),
+        () = terminate => tracing::info!("SIGTERM received, shutting down"),
+    }
+}
+
+/// reqwest is built without a bundled crypto provider; use ring (already in the tree through
+/// sqlx) for every rustls client in the process.
+pub fn install_crypto_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}

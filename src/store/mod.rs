@@ -1,0 +1,35 @@
+//! Persistence: SeaORM entities and every query the service runs. Query functions take
+//! `&impl ConnectionTrait` so callers can wrap several in one transaction.
+
+pub mod entities;
+pub mod users;
+
+use std::time::Duration;
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use secrecy::ExposeSecret;
+
+use crate::config::DatabaseSettings;
+
+/// Opens the connection pool. SQLite gets WAL and a busy timeout so the API and the runtime can
+/// write concurrently.
+pub async fn connect(settings: &DatabaseSettings) -> Result<DatabaseConnection, DbErr> {
+    let mut options = ConnectOptions::new(settings.url.expose_secret().to_owned());
+    options
+        .max_connections(settings.max_connections)
+        .connect_timeout(Duration::from_secs(settings.connect_timeout_secs))
+        .acquire_timeout(Duration::from_secs(settings.connect_timeout_secs))
+        .sqlx_logging(false)
+        .map_sqlx_sqlite_opts(|opts| {
+            opts.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true)
+        });
+    Database::connect(options).await
+}
+
+/// Applies every pending migration.
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    Migrator::up(db, None).await
+}

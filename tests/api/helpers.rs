@@ -1,0 +1,262 @@
+//! Test harness: each test gets its own database (a SQLite file, or a fresh PostgreSQL database
+//! when AUTOLYNX_TEST_POSTGRES_URL is set) and the real server on a random port.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use autolynx::config::{ConfigSources, Settings};
+use autolynx::domain::auth::Role;
+use autolynx::startup::Application;
+use autolynx::store;
+use reqwest::{Method, StatusCode};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use serde_json::Value;
+use tokio::sync::oneshot;
+use uuid::Uuid;
+
+pub const POSTGRES_VAR: &str = "AUTOLYNX_TEST_POSTGRES_URL";
+
+static TRACING: LazyLock<()> = LazyLock::new(|| {
+    if std::env::var("TEST_LOG").is_ok() {
+        autolynx::telemetry::init(&autolynx::config::LogSettings {
+            level: "debug".into(),
+            format: autolynx::config::LogFormat::Text,
+        });
+    }
+});
+
+/// A database that exists for one test and is removed after it.
+pub struct TestDb {
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+    pg: Option<(String, String)>,
+}
+
+impl TestDb {
+    pub async fn new() -> Self {
+        match std::env::var(POSTGRES_VAR) {
+            Ok(admin_url) if !admin_url.is_empty() => {
+                let name = format!("autolynx_t_{}", Uuid::new_v4().simple());
+                let admin = Database::connect(&admin_url)
+                    .await
+                    .expect("connect to the PostgreSQL admin database");
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                    .await
+                    .expect("create the test database");
+                admin.close().await.ok();
+                let url = with_database(&admin_url, &name);
+                Self {
+                    url,
+                    _dir: None,
+                    pg: Some((admin_url, name)),
+                }
+            }
+            _ => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
+                Self {
+                    url,
+                    _dir: Some(dir),
+                    pg: None,
+                }
+            }
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.pg.is_some()
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some((admin_url, name)) = self.pg.take() {
+            // Drop runs outside any runtime we may block: use a thread with its own.
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("runtime");
+                rt.block_on(async {
+                    if let Ok(admin) = Database::connect(&admin_url).await {
+                        let _ = admin
+                            .execute_unprepared(&format!(
+                                "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                            ))
+                            .await;
+                        admin.close().await.ok();
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+/// Replaces the database name of a PostgreSQL URL.
+pub fn with_database(url: &str, name: &str) -> String {
+    let mut parsed = reqwest::Url::parse(url).expect("valid PostgreSQL URL");
+    parsed.set_path(&format!("/{name}"));
+    parsed.to_string()
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub db: DatabaseConnection,
+    pub client: reqwest::Client,
+    /// A token of an admin created for the test.
+    pub admin_token: String,
+    pub settings: Settings,
+    shutdown: Option<oneshot::Sender<()>>,
+    /// Kept so the database lives as long as the app.
+    _test_db: TestDb,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// The settings a test app runs with: defaults, a random port, the test database and `extra`
+/// environment variables on top.
+pub fn test_settings(db_url: &str, extra: &[(&str, &str)]) -> Settings {
+    let mut env: HashMap<String, String> = HashMap::from([
+        ("AUTOLYNX__SERVER__BIND".into(), "127.0.0.1:0".into()),
+        ("DATABASE_URL".into(), db_url.into()),
+        ("AUTOLYNX__SERVER__SHUTDOWN_GRACE_SECS".into(), "1".into()),
+    ]);
+    for (k, v) in extra {
+        env.insert((*k).into(), (*v).into());
+    }
+    Settings::load_from(ConfigSources {
+        file: None,
+        env: Some(env),
+    })
+    .expect("test settings are valid")
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&[]).await
+}
+
+pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
+    LazyLock::force(&TRACING);
+    let test_db = TestDb::new().await;
+    let settings = test_settings(&test_db.url, extra);
+    let app = Application::build(settings.clone())
+        .await
+        .expect("application builds");
+    let port = app.port();
+    let db = app.db().clone();
+    let (tx, rx) = oneshot::channel::<()>();
+    tokio::spawn(app.run_with_shutdown(async move {
+        let _ = rx.await;
+    }));
+    let (admin, _) = store::users::upsert_allowlisted(&db, "test-admin", None, Role::Admin)
+        .await
+        .expect("create admin");
+    let (_, token) = store::users::create_token(&db, admin.id, "test")
+        .await
+        .expect("create admin token");
+    TestApp {
+        address: format!("http://127.0.0.1:{port}"),
+        db,
+        client: reqwest::Client::new(),
+        admin_token: token.expose().to_owned(),
+        settings,
+        shutdown: Some(tx),
+        _test_db: test_db,
+    }
+}
+
+/// A response read whole: status and JSON body (`Value::Null` when not JSON).
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub body: Value,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    /// Sends a request with an optional bearer token and JSON body.
+    pub async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Reply {
+        let mut req = self.client.request(method, self.url(path));
+        if let Some(token) = token {
+            req = req.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            req = req.json(&body);
+        }
+        let resp = req.send().await.expect("request sent");
+        let status = resp.status();
+        let text = resp.text().await.expect("body read");
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Reply { status, body }
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Reply {
+        self.request(Method::GET, path, token, None).await
+    }
+
+    /// Creates a user with `role` through the API and returns (user id, token).
+    pub async fn create_user(&self, name: &str, role: &str) -> (Uuid, String) {
+        let created = self
+            .request(
+                Method::POST,
+                "/api/users",
+                Some(&self.admin_token),
+                Some(serde_json::json!({ "name": name, "role": role })),
+            )
+            .await;
+        assert_eq!(created.status, StatusCode::CREATED, "{:?}", created.body);
+        let id: Uuid = serde_json::from_value(created.body["id"].clone()).unwrap();
+        let token = self
+            .request(
+                Method::POST,
+                &format!("/api/users/{id}/tokens"),
+                Some(&self.admin_token),
+                Some(serde_json::json!({ "name": "t" })),
+            )
+            .await;
+        assert_eq!(token.status, StatusCode::CREATED, "{:?}", token.body);
+        (id, token.body["token"].as_str().unwrap().to_owned())
+    }
+}
+
+/// Asserts the error envelope shape and returns the error object.
+pub fn assert_envelope(reply: &Reply, status: StatusCode, code: &str) -> Value {
+    assert_eq!(
+        reply.status, status,
+        "unexpected status, body {:?}",
+        reply.body
+    );
+    let error = &reply.body["error"];
+    assert!(error.is_object(), "no error envelope in {:?}", reply.body);
+    assert_eq!(error["code"], code, "{:?}", reply.body);
+    assert!(
+        error["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "message missing in {:?}",
+        reply.body
+    );
+    assert!(
+        error["details"].is_object(),
+        "details missing in {:?}",
+        reply.body
+    );
+    let ts = error["timestamp"].as_str().expect("timestamp");
+    chrono::DateTime::parse_from_rfc3339(ts).expect("timestamp is RFC 3339");
+    error.clone()
+}

@@ -1,0 +1,12 @@
+//! Black-box tests: the real server over real sockets, on SQLite by default and on PostgreSQL
+//! when AUTOLYNX_TEST_POSTGRES_URL is set.
+
+mod auth;
+mod cli;
+mod errors;
+mod health;
+mod helpers;
+mod migrations;
+mod openapi;
+mod readme;
+mod users;
