@@ -1,0 +1,159 @@
+//! The voice provider (Vapi): the [`Provider`] trait the runtime and the API use, the data they
+//! exchange with it, and how its failures are classified. The Vapi HTTP client, webhook
+//! parsing and verification, and the Vapi simulator live in the submodules.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use uuid::Uuid;
+
+/// Key under `assistantOverrides.metadata` that carries our call id to Vapi and back.
+pub const METADATA_CALL_ID: &str = "autolynxCallId";
+/// Key under `assistantOverrides.metadata` that carries our campaign id.
+pub const METADATA_CAMPAIGN_ID: &str = "autolynxCampaignId";
+
+/// What we ask the provider to dial.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateCall {
+    /// Our `calls.id`; sent in `assistantOverrides.metadata` (never a top-level `metadata`).
+    pub call_id: Uuid,
+    pub campaign_id: Uuid,
+    pub assistant_id: String,
+    pub phone_number_id: String,
+    /// E.164.
+    pub customer_number: String,
+    pub customer_name: Option<String>,
+    /// Sent as `assistantOverrides.variableValues`.
+    pub variable_values: BTreeMap<String, String>,
+}
+
+/// Vapi's view of a call. `status` and `ended_reason` are open strings: Vapi adds values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProviderCall {
+    pub id: String,
+    pub status: String,
+    pub ended_reason: Option<String>,
+    pub created_at: Option<DateTime<Utc>>,
+    pub started_at: Option<DateTime<Utc>>,
+    pub ended_at: Option<DateTime<Utc>>,
+    pub cost: Option<f64>,
+    /// `monitor.controlUrl`: where `{"type":"end-call"}` hangs up a live call.
+    pub control_url: Option<String>,
+    /// Our call id read back from `assistantOverrides.metadata`, `metadata` or `variableValues`.
+    pub our_call_id: Option<Uuid>,
+    pub phone_number_id: Option<String>,
+    pub customer_number: Option<String>,
+    /// The whole JSON body, for fields not modelled here.
+    pub raw: Value,
+}
+
+impl ProviderCall {
+    /// Vapi no longer counts the call against the concurrency limit.
+    pub fn is_ended(&self) -> bool {
+        self.status == "ended"
+    }
+}
+
+/// An assistant as the provider stores it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProviderAssistant {
+    pub id: String,
+    pub name: Option<String>,
+    pub raw: Value,
+}
+
+/// A phone number as the provider stores it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProviderPhoneNumber {
+    pub id: String,
+    pub number: Option<String>,
+    pub status: Option<String>,
+    pub raw: Value,
+}
+
+/// Every way a provider request can fail, classified so callers can branch on it.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ProviderError {
+    /// 429: back off, honouring `Retry-After` when given.
+    #[error("rate limited by the provider (retry after {retry_after:?})")]
+    RateLimited { retry_after: Option<Duration> },
+    /// The account's concurrency limit blocked the dial: a 400 "Over Concurrency Limit", or a
+    /// 201 with `subscriptionLimits.concurrencyBlocked` (then `provider_call_id` names the call,
+    /// which still counts as live until it ends).
+    #[error("the provider's concurrency limit was reached: {message}")]
+    ConcurrencyLimited {
+        provider_call_id: Option<String>,
+        message: String,
+    },
+    /// 5xx, timeouts, connection failures: worth retrying.
+    #[error("transient provider failure: {message}")]
+    Transient { message: String },
+    /// The customer's number was refused.
+    #[error("the provider refused the phone number: {message}")]
+    InvalidNumber { message: String },
+    #[error("not found at the provider")]
+    NotFound,
+    /// 401/403: the API key is wrong; nothing will work until it is fixed.
+    #[error("the provider refused our API key")]
+    Unauthorized,
+    /// Anything else (400 validation, unexpected bodies): retrying will not help.
+    #[error("provider request failed: {message}")]
+    Fatal { message: String },
+}
+
+impl ProviderError {
+    /// Whether retrying the same request later may succeed.
+    pub fn is_retryable(&self) -> bool {
+        matches!(
+            self,
+            ProviderError::RateLimited { .. }
+                | ProviderError::ConcurrencyLimited { .. }
+                | ProviderError::Transient { .. }
+        )
+    }
+
+    /// Short stable label for metrics and stored error messages.
+    pub fn class(&self) -> &'static str {
+        match self {
+            ProviderError::RateLimited { .. } => "rate-limited",
+            ProviderError::ConcurrencyLimited { .. } => "concurrency-limited",
+            ProviderError::Transient { .. } => "transient",
+            ProviderError::InvalidNumber { .. } => "invalid-number",
+            ProviderError::NotFound => "not-found",
+            ProviderError::Unauthorized => "unauthorized",
+            ProviderError::Fatal { .. } => "fatal",
+        }
+    }
+}
+
+pub type ProviderResult<T> = Result<T, ProviderError>;
+
+/// What autolynx needs from a voice provider. Implemented by the Vapi client; tests run it
+/// against the Vapi simulator over HTTP.
+#[async_trait::async_trait]
+pub trait Provider: Send + Sync + 'static {
+    /// `POST /call`.
+    async fn create_call(&self, request: &CreateCall) -> ProviderResult<ProviderCall>;
+    /// `GET /call/{id}`.
+    async fn get_call(&self, provider_call_id: &str) -> ProviderResult<ProviderCall>;
+    /// `GET /call?phoneNumberId=..&createdAtGe=..`: calls on a line created at or after a time.
+    async fn list_calls(
+        &self,
+        phone_number_id: &str,
+        created_at_or_after: DateTime<Utc>,
+    ) -> ProviderResult<Vec<ProviderCall>>;
+    /// Hangs up a live call: `POST {monitor.controlUrl}` with `{"type":"end-call"}`.
+    async fn end_call(&self, call: &ProviderCall) -> ProviderResult<()>;
+    /// `POST /assistant` with a Vapi assistant body.
+    async fn create_assistant(&self, config: &Value) -> ProviderResult<ProviderAssistant>;
+    /// `GET /assistant/{id}`.
+    async fn get_assistant(&self, id: &str) -> ProviderResult<ProviderAssistant>;
+    /// `PATCH /assistant/{id}`.
+    async fn update_assistant(&self, id: &str, patch: &Value) -> ProviderResult<ProviderAssistant>;
+    /// `DELETE /assistant/{id}`.
+    async fn delete_assistant(&self, id: &str) -> ProviderResult<()>;
+    /// `GET /phone-number/{id}`.
+    async fn get_phone_number(&self, id: &str) -> ProviderResult<ProviderPhoneNumber>;
+}
