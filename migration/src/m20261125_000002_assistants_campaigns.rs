@@ -23,6 +23,7 @@ enum Assistants {
     ConfigJson,
     Active,
     Ephemeral,
+    DeletedAt,
     CreatedBy,
     CreatedAt,
     UpdatedAt,
@@ -91,6 +92,7 @@ impl MigrationTrait for Migration {
                     .col(uuid_null(Assistants::CreatedBy))
                     .col(timestamp_with_time_zone(Assistants::CreatedAt))
                     .col(timestamp_with_time_zone(Assistants::UpdatedAt))
+                    .col(timestamp_with_time_zone_null(Assistants::DeletedAt))
                     .foreign_key(
                         ForeignKey::create()
                             .name("fk_assistants_created_by")

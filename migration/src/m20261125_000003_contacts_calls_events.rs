@@ -50,6 +50,7 @@ enum Calls {
     TranscriptJson,
     Summary,
     SuccessEvaluation,
+    Successful,
     DialIntentAt,
     ProviderCreatedAt,
     StartedAt,
@@ -190,6 +191,7 @@ impl MigrationTrait for Migration {
                     .col(json_binary_null(Calls::TranscriptJson))
                     .col(text_null(Calls::Summary))
                     .col(text_null(Calls::SuccessEvaluation))
+                    .col(boolean_null(Calls::Successful))
                     .col(timestamp_with_time_zone(Calls::DialIntentAt))
                     .col(timestamp_with_time_zone_null(Calls::ProviderCreatedAt))
                     .col(timestamp_with_time_zone_null(Calls::StartedAt))

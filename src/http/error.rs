@@ -108,6 +108,15 @@ impl ApiError {
         if err.is::<ApiError>() {
             return err.downcast::<ApiError>().expect("checked with is()");
         }
+        if let Some(multipart) = err.downcast_ref::<poem_openapi::error::ParseMultipartError>() {
+            // Form fields are named in backticks: "field `cap` is required", "unknown field
+            // `x`", "failed to parse field `mode`: ...".
+            let reason = multipart.reason.clone();
+            if let Some(field) = reason.split('`').nth(1) {
+                return Self::validation(field, reason.clone());
+            }
+            return Self::bad_request(reason);
+        }
         let status = err.status();
         let message = err.to_string();
         match status {

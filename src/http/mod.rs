@@ -2,9 +2,13 @@
 //! `/docs`. Every error leaves through the envelope in [`error`].
 
 pub mod auth;
+pub mod campaigns;
+pub mod common;
 pub mod error;
+pub mod export;
 pub mod health;
 pub mod limit;
+pub mod suppression;
 pub mod users;
 
 use std::sync::Arc;
@@ -31,14 +35,30 @@ pub enum ApiTags {
     Operations,
     /// Users, roles and API tokens.
     Users,
+    /// Campaigns, their contacts and exports.
+    Campaigns,
+    /// The do-not-call list.
+    Suppression,
+    /// The assistant directory.
+    Assistants,
 }
 
-type Apis = (health::HealthApi, users::UsersApi);
+type Apis = (
+    health::HealthApi,
+    users::UsersApi,
+    campaigns::CampaignsApi,
+    suppression::SuppressionApi,
+);
 
 /// The OpenAPI service; builds without a database so `autolynx openapi` works anywhere.
 pub fn api_service() -> OpenApiService<Apis, ()> {
     OpenApiService::new(
-        (health::HealthApi, users::UsersApi),
+        (
+            health::HealthApi,
+            users::UsersApi,
+            campaigns::CampaignsApi,
+            suppression::SuppressionApi,
+        ),
         "autolynx",
         env!("CARGO_PKG_VERSION"),
     )

@@ -1,7 +1,10 @@
 //! Persistence: SeaORM entities and every query the service runs. Query functions take
 //! `&impl ConnectionTrait` so callers can wrap several in one transaction.
 
+pub mod assistants;
+pub mod campaigns;
 pub mod entities;
+pub mod suppression;
 pub mod users;
 
 use std::time::Duration;
@@ -32,4 +35,37 @@ pub async fn connect(settings: &DatabaseSettings) -> Result<DatabaseConnection, 
 /// Applies every pending migration.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     Migrator::up(db, None).await
+}
+
+/// One page of a listing, with what a client needs to fetch the others.
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub page: u64,
+    pub limit: u64,
+    pub total: u64,
+}
+
+impl<T> Page<T> {
+    pub fn new(items: Vec<T>, page: u64, limit: u64, total: u64) -> Self {
+        Self {
+            items,
+            page,
+            limit,
+            total,
+        }
+    }
+
+    pub fn total_pages(&self) -> u64 {
+        self.total.div_ceil(self.limit.max(1))
+    }
+
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            items: self.items.into_iter().map(f).collect(),
+            page: self.page,
+            limit: self.limit,
+            total: self.total,
+        }
+    }
 }

@@ -104,11 +104,21 @@ async fn operator_gets_403_on_every_admin_route() {
             "upsertUser" => Some(json!({ "name": "x", "role": "operator" })),
             "createUserToken" => Some(json!({ "name": "x" })),
             "updateUser" => Some(json!({})),
+            "addSuppressed" => Some(json!({ "phone": "+14155552671" })),
             _ => None,
         };
-        let reply = app
-            .request(method.clone(), &path, Some(&operator), body)
-            .await;
+        let reply = if op["requestBody"]["content"]["multipart/form-data"].is_object() {
+            multipart_request(&app, method.clone(), &path, &operator).await
+        } else {
+            app.request(method.clone(), &path, Some(&operator), body)
+                .await
+        };
+        assert_eq!(
+            reply.status,
+            StatusCode::FORBIDDEN,
+            "{method} {path}: {:?}",
+            reply.body
+        );
         assert_envelope(&reply, StatusCode::FORBIDDEN, "forbidden");
     }
 }
@@ -245,4 +255,23 @@ async fn tokens_are_stored_only_as_hashes() {
         rows.iter()
             .any(|r| r.token_hash == autolynx::domain::auth::TokenHash::of(&token).as_str())
     );
+}
+
+/// A plausible multipart form (a small CSV as `file`) for upload routes.
+async fn multipart_request(app: &TestApp, method: Method, path: &str, token: &str) -> Reply {
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(b"phone\r\n+14155552671\r\n".to_vec()).file_name("f.csv"),
+    );
+    let resp = app
+        .client
+        .request(method, app.url(path))
+        .bearer_auth(token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let status = resp.status();
+    let body = resp.json().await.unwrap_or(Value::Null);
+    Reply { status, body }
 }

@@ -260,3 +260,101 @@ pub fn assert_envelope(reply: &Reply, status: StatusCode, code: &str) -> Value {
     chrono::DateTime::parse_from_rfc3339(ts).expect("timestamp is RFC 3339");
     error.clone()
 }
+
+/// A CSV upload to `POST /api/campaigns`: the form fields besides the file.
+pub struct CampaignForm<'a> {
+    pub csv: Vec<u8>,
+    pub fields: Vec<(&'a str, String)>,
+}
+
+impl TestApp {
+    /// Puts an assistant straight into the directory (no provider round trip).
+    pub async fn seed_assistant(&self, name: &str) -> Uuid {
+        let created = store::assistants::insert(
+            &self.db,
+            store::assistants::NewAssistant {
+                provider_assistant_id: format!("asst-{}", Uuid::new_v4()),
+                name: name.to_owned(),
+                source: store::assistants::Source::Local,
+                template_key: None,
+                config: serde_json::json!({ "name": name }),
+                ephemeral: false,
+                created_by: None,
+            },
+        )
+        .await
+        .expect("insert assistant");
+        created.id
+    }
+
+    /// Posts a multipart campaign creation with `token`.
+    pub async fn post_campaign(&self, token: &str, form: CampaignForm<'_>) -> Reply {
+        let mut multipart = reqwest::multipart::Form::new().part(
+            "contactsCsv",
+            reqwest::multipart::Part::bytes(form.csv)
+                .file_name("contacts.csv")
+                .mime_str("text/csv")
+                .unwrap(),
+        );
+        for (name, value) in form.fields {
+            multipart = multipart.text(name.to_owned(), value);
+        }
+        let resp = self
+            .client
+            .post(self.url("/api/campaigns"))
+            .bearer_auth(token)
+            .multipart(multipart)
+            .send()
+            .await
+            .expect("request sent");
+        let status = resp.status();
+        let text = resp.text().await.unwrap();
+        Reply {
+            status,
+            body: serde_json::from_str(&text).unwrap_or(Value::Null),
+        }
+    }
+
+    /// Creates a campaign from `csv` with sensible defaults; panics unless 201.
+    pub async fn create_campaign(
+        &self,
+        token: &str,
+        assistant: Uuid,
+        csv: &[u8],
+        extra: &[(&str, &str)],
+    ) -> Value {
+        let mut fields = vec![
+            ("name", "Test campaign".to_owned()),
+            ("assistantId", assistant.to_string()),
+            ("phoneNumberId", "phone-test".to_owned()),
+        ];
+        for (k, v) in extra {
+            fields.retain(|(name, _)| name != k);
+            fields.push((k, (*v).to_owned()));
+        }
+        let reply = self
+            .post_campaign(
+                token,
+                CampaignForm {
+                    csv: csv.to_vec(),
+                    fields,
+                },
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{:?}", reply.body);
+        reply.body
+    }
+}
+
+/// `n` contacts with distinct valid US numbers, as a CSV.
+pub fn contacts_csv(n: usize) -> Vec<u8> {
+    let mut csv = String::from("name,business_name,phone\r\n");
+    for i in 0..n {
+        let exchange = 234 + i / 10_000;
+        let line = i % 10_000;
+        csv.push_str(&format!(
+            "Person {i},Business {i},(415) {exchange}-{line:04}\r\n"
+        ));
+    }
+    csv.into_bytes()
+}

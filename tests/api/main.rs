@@ -2,6 +2,7 @@
 //! when AUTOLYNX_TEST_POSTGRES_URL is set.
 
 mod auth;
+mod campaigns;
 mod cli;
 mod errors;
 mod health;
@@ -9,4 +10,5 @@ mod helpers;
 mod migrations;
 mod openapi;
 mod readme;
+mod suppression;
 mod users;

@@ -33,6 +33,8 @@ pub struct Model {
     pub summary: Option<String>,
     #[sea_orm(column_type = "Text", nullable)]
     pub success_evaluation: Option<String>,
+    /// `success_evaluation` read by `domain::campaign::is_success`, kept for aggregation.
+    pub successful: Option<bool>,
     pub dial_intent_at: DateTimeUtc,
     pub provider_created_at: Option<DateTimeUtc>,
     pub started_at: Option<DateTimeUtc>,

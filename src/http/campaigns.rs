@@ -1,0 +1,784 @@
+//! Campaigns: creation from a CSV upload (with the import report), listings with live
+//! counters, detail with metrics, contacts with their latest call, and the streaming export.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use poem::Body;
+use poem::web::Data;
+use poem_openapi::param::{Path, Query};
+use poem_openapi::payload::{Binary, Json};
+use poem_openapi::types::multipart::Upload;
+use poem_openapi::{ApiResponse, Enum, Multipart, Object, OpenApi};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::domain::campaign::{CampaignMode, CampaignStatus, ContactStatus};
+use crate::domain::import::{ImportError, ImportOptions, ImportReport, parse_contacts};
+use crate::http::auth::{AuthUser, BearerAuth};
+use crate::http::common::{PaginationDto, owner_scope, paging};
+use crate::http::error::{ApiError, ApiResult};
+use crate::http::{ApiTags, AppState, export};
+use crate::store;
+use crate::store::campaigns::{CampaignFilter, ContactFilter, Counters, NewCampaign, NewContact};
+use crate::store::entities::{call, campaign, contact};
+
+pub struct CampaignsApi;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[oai(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum CampaignStatusDto {
+    Created,
+    Queued,
+    Dialing,
+    Running,
+    Paused,
+    Completed,
+    Stopped,
+    Failed,
+}
+
+impl From<CampaignStatus> for CampaignStatusDto {
+    fn from(s: CampaignStatus) -> Self {
+        match s {
+            CampaignStatus::Created => Self::Created,
+            CampaignStatus::Queued => Self::Queued,
+            CampaignStatus::Dialing => Self::Dialing,
+            CampaignStatus::Running => Self::Running,
+            CampaignStatus::Paused => Self::Paused,
+            CampaignStatus::Completed => Self::Completed,
+            CampaignStatus::Stopped => Self::Stopped,
+            CampaignStatus::Failed => Self::Failed,
+        }
+    }
+}
+
+impl From<CampaignStatusDto> for CampaignStatus {
+    fn from(s: CampaignStatusDto) -> Self {
+        match s {
+            CampaignStatusDto::Created => Self::Created,
+            CampaignStatusDto::Queued => Self::Queued,
+            CampaignStatusDto::Dialing => Self::Dialing,
+            CampaignStatusDto::Running => Self::Running,
+            CampaignStatusDto::Paused => Self::Paused,
+            CampaignStatusDto::Completed => Self::Completed,
+            CampaignStatusDto::Stopped => Self::Stopped,
+            CampaignStatusDto::Failed => Self::Failed,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[oai(rename_all = "lowercase")]
+pub enum CampaignModeDto {
+    /// Keep up to `cap` calls live at all times.
+    Continuous,
+    /// Batch N+1 starts only when every call of batch N is terminal (batches of `cap`).
+    Batch,
+}
+
+impl From<CampaignModeDto> for CampaignMode {
+    fn from(m: CampaignModeDto) -> Self {
+        match m {
+            CampaignModeDto::Continuous => CampaignMode::Continuous,
+            CampaignModeDto::Batch => CampaignMode::Batch,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[oai(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ContactStatusDto {
+    Pending,
+    Dialing,
+    Done,
+    NotAttempted,
+}
+
+impl From<ContactStatusDto> for ContactStatus {
+    fn from(s: ContactStatusDto) -> Self {
+        match s {
+            ContactStatusDto::Pending => ContactStatus::Pending,
+            ContactStatusDto::Dialing => ContactStatus::Dialing,
+            ContactStatusDto::Done => ContactStatus::Done,
+            ContactStatusDto::NotAttempted => ContactStatus::NotAttempted,
+        }
+    }
+}
+
+/// `POST /api/campaigns` form.
+#[derive(Debug, Multipart)]
+#[oai(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CreateCampaignForm {
+    /// The contacts: a CSV with `name`, `business_name` and `phone` columns (any case and
+    /// spacing); every other column becomes a variable passed to the assistant.
+    pub contacts_csv: Upload,
+    pub name: String,
+    /// Most calls live at once (1–50). Default: `campaigns.default_cap`.
+    pub cap: Option<u32>,
+    pub mode: Option<CampaignModeDto>,
+    /// An active assistant from the directory.
+    pub assistant_id: Uuid,
+    /// Vapi phone number to dial from. Default: `vapi.phone_number_id`.
+    pub phone_number_id: Option<String>,
+    /// Also wait until the phone line has no live calls before dialing.
+    pub line_quiet_gating: Option<bool>,
+}
+
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct CountersDto {
+    pub total_contacts: u64,
+    /// Contacts not dialed yet.
+    pub pending: u64,
+    /// Contacts with a final outcome.
+    pub completed: u64,
+    /// Calls live right now.
+    pub active: u64,
+    /// Calls whose analysis judged them successful.
+    pub successful: u64,
+    /// Contacts left undialed by a stop.
+    pub not_attempted: u64,
+    /// USD, summed over every call.
+    pub total_cost: f64,
+}
+
+impl From<&Counters> for CountersDto {
+    fn from(c: &Counters) -> Self {
+        let by = |s: ContactStatus| c.contacts_by_status.get(s.as_str()).copied().unwrap_or(0);
+        Self {
+            total_contacts: c.total_contacts,
+            pending: by(ContactStatus::Pending),
+            completed: c.completed,
+            active: c.active_calls,
+            successful: c.successful,
+            not_attempted: by(ContactStatus::NotAttempted),
+            total_cost: round_cents(c.total_cost),
+        }
+    }
+}
+
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct CampaignDto {
+    pub id: Uuid,
+    pub name: String,
+    pub status: CampaignStatusDto,
+    pub mode: CampaignModeDto,
+    pub cap: u32,
+    pub assistant_id: Uuid,
+    pub assistant_name: Option<String>,
+    pub phone_number_id: String,
+    pub line_quiet_gating: bool,
+    pub owner_id: Uuid,
+    /// Why the campaign FAILED, when it did.
+    pub failure_reason: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub started_at: Option<DateTime<Utc>>,
+    pub completed_at: Option<DateTime<Utc>>,
+    pub counters: CountersDto,
+}
+
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct TimelineDto {
+    pub created_at: DateTime<Utc>,
+    /// When start was requested.
+    pub started_at: Option<DateTime<Utc>>,
+    /// When the provider accepted the first call.
+    pub first_dial_at: Option<DateTime<Utc>>,
+    pub completed_at: Option<DateTime<Utc>>,
+    /// From the pace so far, while dialing.
+    pub estimated_completion_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct MetricsDto {
+    pub calls_by_status: BTreeMap<String, u64>,
+    pub contacts_by_status: BTreeMap<String, u64>,
+    /// Successful calls over calls with a final outcome (0–1).
+    pub success_rate: f64,
+    pub average_cost: Option<f64>,
+    pub average_duration_seconds: Option<f64>,
+    pub total_cost: f64,
+}
+
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct CampaignDetailDto {
+    #[oai(flatten)]
+    pub campaign: CampaignDto,
+    /// Settings the campaign was created with.
+    pub settings: serde_json::Value,
+    pub timeline: TimelineDto,
+    pub metrics: MetricsDto,
+}
+
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct SkippedRowDto {
+    /// 1-based data row (the header is not counted).
+    pub row: u64,
+    /// `empty-phone`, `invalid-phone`, `duplicate`, `missing-name`, `do-not-call` or
+    /// `wrong-column-count`.
+    pub reason: String,
+    pub detail: String,
+    /// The row's fields by column.
+    pub data: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct ImportReportDto {
+    pub total_rows: u64,
+    pub accepted: u64,
+    pub skipped: Vec<SkippedRowDto>,
+}
+
+impl From<&ImportReport> for ImportReportDto {
+    fn from(r: &ImportReport) -> Self {
+        Self {
+            total_rows: r.total_rows,
+            accepted: r.accepted.len() as u64,
+            skipped: r
+                .skipped
+                .iter()
+                .map(|s| SkippedRowDto {
+                    row: s.row,
+                    reason: s.reason.as_str().to_owned(),
+                    detail: s.detail.clone(),
+                    data: s.data.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct CreatedCampaignDto {
+    pub campaign_id: Uuid,
+    pub import_report: ImportReportDto,
+    pub campaign: CampaignDto,
+}
+
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct CampaignListDto {
+    pub items: Vec<CampaignDto>,
+    pub pagination: PaginationDto,
+}
+
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct LatestCallDto {
+    pub id: Uuid,
+    pub status: String,
+    /// answered, no-answer, busy, voicemail, invalid-number, retryable-error,
+    /// permanent-error or unknown.
+    pub outcome: Option<String>,
+    pub ended_reason: Option<String>,
+    pub started_at: Option<DateTime<Utc>>,
+    pub ended_at: Option<DateTime<Utc>>,
+    pub cost: Option<f64>,
+    pub duration_seconds: Option<f64>,
+    pub recording_url: Option<String>,
+    pub success_evaluation: Option<String>,
+    pub summary: Option<String>,
+    pub attempt: u32,
+}
+
+impl From<call::Model> for LatestCallDto {
+    fn from(c: call::Model) -> Self {
+        Self {
+            id: c.id,
+            status: c.status,
+            outcome: c.outcome,
+            ended_reason: c.ended_reason,
+            started_at: c.started_at,
+            ended_at: c.ended_at,
+            cost: c.cost,
+            duration_seconds: c.duration_seconds,
+            recording_url: c.recording_url,
+            success_evaluation: c.success_evaluation,
+            summary: c.summary,
+            attempt: u32::try_from(c.attempt).unwrap_or(0),
+        }
+    }
+}
+
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct ContactDto {
+    pub id: Uuid,
+    pub row: u64,
+    pub name: String,
+    pub business_name: String,
+    /// E.164.
+    pub phone: String,
+    /// As written in the CSV.
+    pub phone_original: String,
+    pub batch_index: u32,
+    pub status: String,
+    pub attempts: u32,
+    pub variables: BTreeMap<String, String>,
+    pub latest_call: Option<LatestCallDto>,
+}
+
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct ContactListDto {
+    pub items: Vec<ContactDto>,
+    pub pagination: PaginationDto,
+    /// Contacts of the whole campaign by status (ignoring the filters).
+    pub summary: BTreeMap<String, u64>,
+}
+
+#[derive(ApiResponse)]
+pub enum CreateCampaignResponse {
+    /// The campaign and its contacts were stored (status CREATED).
+    #[oai(status = 201)]
+    Created(Json<CreatedCampaignDto>),
+}
+
+#[derive(ApiResponse)]
+pub enum CampaignListResponse {
+    #[oai(status = 200)]
+    Ok(Json<CampaignListDto>),
+}
+
+#[derive(ApiResponse)]
+pub enum CampaignDetailResponse {
+    #[oai(status = 200)]
+    Ok(Json<CampaignDetailDto>),
+}
+
+#[derive(ApiResponse)]
+pub enum ContactListResponse {
+    #[oai(status = 200)]
+    Ok(Json<ContactListDto>),
+}
+
+#[derive(ApiResponse)]
+pub enum ExportResponse {
+    /// The contacts with their latest call, streamed.
+    #[oai(status = 200, content_type = "text/csv; charset=utf-8")]
+    Ok(Binary<Body>, #[oai(header = "Content-Disposition")] String),
+}
+
+#[OpenApi(tag = "ApiTags::Campaigns")]
+impl CampaignsApi {
+    /// Create a campaign from a CSV of contacts (multipart form). Answers with the import
+    /// report: every skipped row with its reason.
+    #[oai(path = "/campaigns", method = "post", operation_id = "createCampaign")]
+    async fn create(
+        &self,
+        auth: BearerAuth,
+        state: Data<&AppState>,
+        form: CreateCampaignForm,
+    ) -> ApiResult<CreateCampaignResponse> {
+        let settings = &state.settings;
+        let name = form.name.trim().to_owned();
+        if name.is_empty() || name.chars().count() > 200 {
+            return Err(ApiError::validation("name", "must be 1 to 200 characters"));
+        }
+        let cap = form.cap.unwrap_or(settings.campaigns.default_cap);
+        if !(1..=50).contains(&cap) {
+            return Err(ApiError::validation("cap", "must be between 1 and 50"));
+        }
+        let mode: CampaignMode = form.mode.unwrap_or(CampaignModeDto::Continuous).into();
+        let assistant = store::assistants::get(&state.db, form.assistant_id)
+            .await?
+            .ok_or_else(|| ApiError::validation("assistantId", "no such assistant"))?;
+        if !assistant.active {
+            return Err(ApiError::validation(
+                "assistantId",
+                "the assistant is not active",
+            ));
+        }
+        let phone_number_id = form
+            .phone_number_id
+            .map(|p| p.trim().to_owned())
+            .filter(|p| !p.is_empty())
+            .or_else(|| settings.vapi.phone_number_id.clone())
+            .ok_or_else(|| {
+                ApiError::validation(
+                    "phoneNumberId",
+                    "is required (no vapi.phone_number_id is configured)",
+                )
+            })?;
+        let line_quiet_gating = form.line_quiet_gating.unwrap_or(false);
+        let max_bytes = settings.server.max_upload_bytes;
+        if form.contacts_csv.size() as u64 > max_bytes {
+            return Err(ApiError::new(
+                poem::http::StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                format!("contactsCsv is larger than the limit of {max_bytes} bytes"),
+            )
+            .with_details(json!({ "field": "contactsCsv", "maxBytes": max_bytes })));
+        }
+
+        let region = settings
+            .campaigns
+            .default_region
+            .parse()
+            .map_err(|_| ApiError::internal("campaigns.default_region is not a region"))?;
+        let options = ImportOptions {
+            default_region: region,
+            max_contacts: settings.campaigns.max_contacts as usize,
+            batch_cap: (mode == CampaignMode::Batch).then_some(cap),
+        };
+        let suppressed = Arc::new(store::suppression::all_numbers(&state.db).await?);
+        let source_file = form.contacts_csv.file_name().map(str::to_owned);
+        let mut file = form.contacts_csv.into_file().into_std().await;
+        let report = tokio::task::spawn_blocking(move || {
+            use std::io::Seek;
+            file.rewind()
+                .map_err(|e| ImportError::Csv(format!("could not read the upload: {e}")))?;
+            parse_contacts(std::io::BufReader::new(file), &options, &|phone: &str| {
+                suppressed.contains(phone)
+            })
+        })
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(import_error)?;
+
+        let report_dto = ImportReportDto::from(&report);
+        if report.total_rows == 0 {
+            return Err(
+                ApiError::validation("contactsCsv", "the file has no data rows").with_details(
+                    json!({ "field": "contactsCsv", "importReport": report_json(&report_dto) }),
+                ),
+            );
+        }
+        if report.accepted.is_empty() {
+            return Err(
+                ApiError::validation("contactsCsv", "no row could be accepted").with_details(
+                    json!({ "field": "contactsCsv", "importReport": report_json(&report_dto) }),
+                ),
+            );
+        }
+
+        let variable_columns: Vec<String> = {
+            let mut cols: Vec<String> = report
+                .accepted
+                .iter()
+                .flat_map(|c| c.variables.keys().cloned())
+                .collect();
+            cols.sort();
+            cols.dedup();
+            cols
+        };
+        let contacts = report
+            .accepted
+            .into_iter()
+            .map(|c| NewContact {
+                row_number: c.row,
+                name: c.name,
+                business_name: c.business_name,
+                phone_e164: c.phone_e164.as_str().to_owned(),
+                phone_original: c.phone_original,
+                batch_index: c.batch_index,
+                variables: c.variables,
+            })
+            .collect();
+        let new = NewCampaign {
+            name,
+            mode,
+            cap,
+            assistant_id: assistant.id,
+            phone_number_id,
+            line_quiet_gating,
+            owner_id: auth.0.id,
+            settings: json!({
+                "variableColumns": variable_columns,
+                "defaultRegion": settings.campaigns.default_region,
+                "sourceFile": source_file,
+            }),
+        };
+        let created = store::campaigns::create_with_contacts(&state.db, new, contacts).await?;
+        let id = created.id;
+        let counters = store::campaigns::counters(&state.db, &[id]).await?;
+        let dto = campaign_dto(created, Some(assistant.name), counters.get(&id))?;
+        Ok(CreateCampaignResponse::Created(Json(CreatedCampaignDto {
+            campaign_id: dto.id,
+            import_report: report_dto,
+            campaign: dto,
+        })))
+    }
+
+    /// List campaigns (operators see their own) with live counters.
+    #[oai(path = "/campaigns", method = "get", operation_id = "listCampaigns")]
+    async fn list(
+        &self,
+        auth: BearerAuth,
+        state: Data<&AppState>,
+        status: Query<Option<CampaignStatusDto>>,
+        /// Part of the campaign's name.
+        search: Query<Option<String>>,
+        page: Query<Option<u64>>,
+        /// 1–100, default 50.
+        limit: Query<Option<u64>>,
+    ) -> ApiResult<CampaignListResponse> {
+        let (page, limit) = paging(page.0, limit.0, 50, 100)?;
+        let result = store::campaigns::list(
+            &state.db,
+            CampaignFilter {
+                owner: owner_scope(&auth.0),
+                status: status.0.map(Into::into),
+                search: search.0,
+                page,
+                limit,
+            },
+        )
+        .await?;
+        let ids: Vec<Uuid> = result.items.iter().map(|c| c.id).collect();
+        let counters = store::campaigns::counters(&state.db, &ids).await?;
+        let pagination = PaginationDto::from(&result);
+        let mut items = Vec::with_capacity(result.items.len());
+        for c in result.items {
+            let assistant_name = store::assistants::name_of(&state.db, c.assistant_id).await?;
+            let counters = counters.get(&c.id);
+            items.push(campaign_dto(c, assistant_name, counters)?);
+        }
+        Ok(CampaignListResponse::Ok(Json(CampaignListDto {
+            items,
+            pagination,
+        })))
+    }
+
+    /// A campaign's settings, status, timeline and metrics.
+    #[oai(path = "/campaigns/:id", method = "get", operation_id = "getCampaign")]
+    async fn get(
+        &self,
+        auth: BearerAuth,
+        state: Data<&AppState>,
+        id: Path<Uuid>,
+    ) -> ApiResult<CampaignDetailResponse> {
+        let c = visible_campaign(&state, &auth.0, id.0).await?;
+        let counters = store::campaigns::counters(&state.db, &[c.id])
+            .await?
+            .remove(&c.id)
+            .unwrap_or_default();
+        let averages = store::campaigns::call_averages(&state.db, c.id).await?;
+        let status = parse_status(&c.status)?;
+        let terminal_calls: u64 = counters
+            .calls_by_status
+            .iter()
+            .filter(|(s, _)| {
+                s.parse::<crate::domain::campaign::CallStatus>()
+                    .is_ok_and(|s| s.is_terminal())
+            })
+            .map(|(_, n)| n)
+            .sum();
+        let success_rate = if terminal_calls == 0 {
+            0.0
+        } else {
+            counters.successful as f64 / terminal_calls as f64
+        };
+        let timeline = TimelineDto {
+            created_at: c.created_at,
+            started_at: c.started_at,
+            first_dial_at: c.first_dial_at,
+            completed_at: c.completed_at,
+            estimated_completion_at: store::campaigns::estimate_completion(
+                status,
+                c.first_dial_at,
+                &counters,
+                Utc::now(),
+            ),
+        };
+        let metrics = MetricsDto {
+            calls_by_status: counters.calls_by_status.clone(),
+            contacts_by_status: counters.contacts_by_status.clone(),
+            success_rate,
+            average_cost: averages.average_cost.map(round_cents),
+            average_duration_seconds: averages.average_duration_seconds,
+            total_cost: round_cents(counters.total_cost),
+        };
+        let settings = c.settings_json.clone();
+        let assistant_name = store::assistants::name_of(&state.db, c.assistant_id).await?;
+        Ok(CampaignDetailResponse::Ok(Json(CampaignDetailDto {
+            campaign: campaign_dto(c, assistant_name, Some(&counters))?,
+            settings,
+            timeline,
+            metrics,
+        })))
+    }
+
+    /// A campaign's contacts with their latest call.
+    #[oai(
+        path = "/campaigns/:id/contacts",
+        method = "get",
+        operation_id = "listCampaignContacts"
+    )]
+    #[allow(clippy::too_many_arguments)]
+    async fn contacts(
+        &self,
+        auth: BearerAuth,
+        state: Data<&AppState>,
+        id: Path<Uuid>,
+        status: Query<Option<ContactStatusDto>>,
+        /// Part of the name, business name or phone number.
+        search: Query<Option<String>>,
+        batch: Query<Option<u32>>,
+        page: Query<Option<u64>>,
+        /// 1–500, default 50.
+        limit: Query<Option<u64>>,
+    ) -> ApiResult<ContactListResponse> {
+        let c = visible_campaign(&state, &auth.0, id.0).await?;
+        let (page, limit) = paging(page.0, limit.0, 50, 500)?;
+        let result = store::campaigns::contacts_page(
+            &state.db,
+            c.id,
+            ContactFilter {
+                status: status.0.map(Into::into),
+                search: search.0,
+                batch: batch.0,
+                page,
+                limit,
+            },
+        )
+        .await?;
+        let ids: Vec<Uuid> = result.items.iter().map(|c| c.id).collect();
+        let mut latest = store::campaigns::latest_calls(&state.db, &ids).await?;
+        let summary = store::campaigns::counters(&state.db, &[c.id])
+            .await?
+            .remove(&c.id)
+            .unwrap_or_default()
+            .contacts_by_status;
+        let pagination = PaginationDto::from(&result);
+        let items = result
+            .items
+            .into_iter()
+            .map(|contact| {
+                let call = latest.remove(&contact.id);
+                contact_dto(contact, call)
+            })
+            .collect();
+        Ok(ContactListResponse::Ok(Json(ContactListDto {
+            items,
+            pagination,
+            summary,
+        })))
+    }
+
+    /// Export the contacts with their latest call as CSV, streamed in constant memory.
+    #[oai(
+        path = "/campaigns/:id/export.csv",
+        method = "get",
+        operation_id = "exportCampaign"
+    )]
+    async fn export(
+        &self,
+        auth: BearerAuth,
+        state: Data<&AppState>,
+        id: Path<Uuid>,
+    ) -> ApiResult<ExportResponse> {
+        let c = visible_campaign(&state, &auth.0, id.0).await?;
+        let disposition = format!(
+            "attachment; filename=\"{}\"",
+            export::file_name(&c.name, c.id)
+        );
+        let body = export::stream(state.db.clone(), &c);
+        Ok(ExportResponse::Ok(Binary(body), disposition))
+    }
+}
+
+/// The campaign if the caller may see it; 404 otherwise (operators cannot tell another
+/// operator's campaign from a missing one).
+pub async fn visible_campaign(
+    state: &AppState,
+    user: &AuthUser,
+    id: Uuid,
+) -> Result<campaign::Model, ApiError> {
+    store::campaigns::get_visible(&state.db, id, owner_scope(user))
+        .await?
+        .ok_or_else(|| ApiError::not_found("campaign"))
+}
+
+fn parse_status(s: &str) -> Result<CampaignStatus, ApiError> {
+    s.parse::<CampaignStatus>().map_err(ApiError::internal)
+}
+
+pub fn campaign_dto(
+    c: campaign::Model,
+    assistant_name: Option<String>,
+    counters: Option<&Counters>,
+) -> Result<CampaignDto, ApiError> {
+    let status = parse_status(&c.status)?;
+    let mode = match c.mode.parse::<CampaignMode>().map_err(ApiError::internal)? {
+        CampaignMode::Continuous => CampaignModeDto::Continuous,
+        CampaignMode::Batch => CampaignModeDto::Batch,
+    };
+    let default = Counters {
+        total_contacts: u64::try_from(c.total_contacts).unwrap_or(0),
+        ..Counters::default()
+    };
+    Ok(CampaignDto {
+        id: c.id,
+        name: c.name,
+        status: status.into(),
+        mode,
+        cap: u32::try_from(c.cap).unwrap_or(0),
+        assistant_id: c.assistant_id,
+        assistant_name,
+        phone_number_id: c.phone_number_id,
+        line_quiet_gating: c.line_quiet_gating,
+        owner_id: c.owner_id,
+        failure_reason: c.failure_reason,
+        created_at: c.created_at,
+        updated_at: c.updated_at,
+        started_at: c.started_at,
+        completed_at: c.completed_at,
+        counters: CountersDto::from(counters.unwrap_or(&default)),
+    })
+}
+
+fn contact_dto(c: contact::Model, call: Option<call::Model>) -> ContactDto {
+    let variables = serde_json::from_value(c.variables_json).unwrap_or_default();
+    ContactDto {
+        id: c.id,
+        row: u64::try_from(c.row_number).unwrap_or(0),
+        name: c.name,
+        business_name: c.business_name,
+        phone: c.phone_e164,
+        phone_original: c.phone_original,
+        batch_index: u32::try_from(c.batch_index).unwrap_or(0),
+        status: c.status,
+        attempts: u32::try_from(c.attempts).unwrap_or(0),
+        variables,
+        latest_call: call.map(Into::into),
+    }
+}
+
+fn import_error(err: ImportError) -> ApiError {
+    match &err {
+        ImportError::TooManyContacts { max, .. } => {
+            ApiError::validation("contactsCsv", err.to_string())
+                .with_details(json!({ "field": "contactsCsv", "maxContacts": max }))
+        }
+        ImportError::MissingColumns(columns) => {
+            ApiError::validation("contactsCsv", err.to_string())
+                .with_details(json!({ "field": "contactsCsv", "missingColumns": columns }))
+        }
+        _ => ApiError::validation("contactsCsv", err.to_string()),
+    }
+}
+
+fn report_json(report: &ImportReportDto) -> serde_json::Value {
+    json!({
+        "totalRows": report.total_rows,
+        "accepted": report.accepted,
+        "skipped": report.skipped.iter().map(|s| json!({
+            "row": s.row, "reason": s.reason, "detail": s.detail, "data": s.data,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn round_cents(v: f64) -> f64 {
+    (v * 10_000.0).round() / 10_000.0
+}

@@ -1,0 +1,287 @@
+//! The do-not-call list (admins): numbers here are skipped at import and never dialed.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use poem::web::Data;
+use poem_openapi::param::{Path, Query};
+use poem_openapi::payload::Json;
+use poem_openapi::types::multipart::Upload;
+use poem_openapi::{ApiResponse, Multipart, Object, OpenApi};
+use uuid::Uuid;
+
+use crate::domain::import::{PhoneE164, normalize_header};
+use crate::http::auth::BearerAuth;
+use crate::http::common::{PaginationDto, paging};
+use crate::http::error::{ApiError, ApiResult};
+use crate::http::{ApiTags, AppState};
+use crate::store;
+use crate::store::entities::suppression;
+
+pub struct SuppressionApi;
+
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct SuppressedNumberDto {
+    pub id: Uuid,
+    /// E.164.
+    pub phone: String,
+    pub reason: Option<String>,
+    pub added_by: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<suppression::Model> for SuppressedNumberDto {
+    fn from(m: suppression::Model) -> Self {
+        Self {
+            id: m.id,
+            phone: m.phone_e164,
+            reason: m.reason,
+            added_by: m.added_by,
+            created_at: m.created_at,
+        }
+    }
+}
+
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct AddNumberRequest {
+    /// Any common format; stored as E.164 (read with `campaigns.default_region`).
+    pub phone: String,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Multipart)]
+#[oai(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ImportNumbersForm {
+    /// A CSV with a `phone` column (other columns ignored; an optional `reason` column is
+    /// kept), or one number per line without a header.
+    pub file: Upload,
+    /// Reason recorded for rows without their own.
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct InvalidNumberDto {
+    pub row: u64,
+    pub value: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct ImportNumbersReport {
+    pub total_rows: u64,
+    pub added: u64,
+    pub already_listed: u64,
+    pub invalid: Vec<InvalidNumberDto>,
+}
+
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct SuppressionListDto {
+    pub items: Vec<SuppressedNumberDto>,
+    pub pagination: PaginationDto,
+}
+
+#[derive(ApiResponse)]
+pub enum ListResponse {
+    #[oai(status = 200)]
+    Ok(Json<SuppressionListDto>),
+}
+
+#[derive(ApiResponse)]
+pub enum AddResponse {
+    /// The number was already listed; nothing changed.
+    #[oai(status = 200)]
+    Existing(Json<SuppressedNumberDto>),
+    #[oai(status = 201)]
+    Created(Json<SuppressedNumberDto>),
+}
+
+#[derive(ApiResponse)]
+pub enum ImportResponse {
+    #[oai(status = 200)]
+    Ok(Json<ImportNumbersReport>),
+}
+
+#[derive(ApiResponse)]
+pub enum RemoveResponse {
+    #[oai(status = 204)]
+    Removed,
+}
+
+#[OpenApi(tag = "ApiTags::Suppression")]
+impl SuppressionApi {
+    /// List do-not-call numbers (admin).
+    #[oai(path = "/suppression", method = "get", operation_id = "listSuppressed")]
+    async fn list(
+        &self,
+        auth: BearerAuth,
+        state: Data<&AppState>,
+        /// Digits the number contains.
+        q: Query<Option<String>>,
+        page: Query<Option<u64>>,
+        /// 1–500, default 100.
+        limit: Query<Option<u64>>,
+    ) -> ApiResult<ListResponse> {
+        auth.0.require_admin()?;
+        let (page, limit) = paging(page.0, limit.0, 100, 500)?;
+        let result = store::suppression::list(&state.db, q.0.as_deref(), page, limit).await?;
+        let pagination = PaginationDto::from(&result);
+        Ok(ListResponse::Ok(Json(SuppressionListDto {
+            items: result.items.into_iter().map(Into::into).collect(),
+            pagination,
+        })))
+    }
+
+    /// Add a number to the do-not-call list (admin).
+    #[oai(path = "/suppression", method = "post", operation_id = "addSuppressed")]
+    async fn add(
+        &self,
+        auth: BearerAuth,
+        state: Data<&AppState>,
+        body: Json<AddNumberRequest>,
+    ) -> ApiResult<AddResponse> {
+        auth.0.require_admin()?;
+        let region = region(&state)?;
+        let phone = PhoneE164::parse(&body.0.phone, region)
+            .map_err(|e| ApiError::validation("phone", e.to_string()))?;
+        let reason = body
+            .0
+            .reason
+            .map(|r| r.trim().to_owned())
+            .filter(|r| !r.is_empty());
+        let (entry, created) =
+            store::suppression::add(&state.db, phone.as_str(), reason, Some(auth.0.id)).await?;
+        Ok(if created {
+            AddResponse::Created(Json(entry.into()))
+        } else {
+            AddResponse::Existing(Json(entry.into()))
+        })
+    }
+
+    /// Add every number of a CSV upload to the do-not-call list (admin).
+    #[oai(
+        path = "/suppression/import",
+        method = "post",
+        operation_id = "importSuppressed"
+    )]
+    async fn import(
+        &self,
+        auth: BearerAuth,
+        state: Data<&AppState>,
+        form: ImportNumbersForm,
+    ) -> ApiResult<ImportResponse> {
+        auth.0.require_admin()?;
+        let region = region(&state)?;
+        let default_reason = form
+            .reason
+            .map(|r| r.trim().to_owned())
+            .filter(|r| !r.is_empty());
+        let bytes = form
+            .file
+            .into_vec()
+            .await
+            .map_err(|e| ApiError::bad_request(format!("could not read the upload: {e}")))?;
+        let rows = read_rows(&bytes).map_err(|e| ApiError::validation("file", e))?;
+        let mut report = ImportNumbersReport {
+            total_rows: rows.len() as u64,
+            added: 0,
+            already_listed: 0,
+            invalid: Vec::new(),
+        };
+        for (index, (value, reason)) in rows.into_iter().enumerate() {
+            let row = index as u64 + 1;
+            match PhoneE164::parse(&value, region) {
+                Ok(phone) => {
+                    let reason = reason.or_else(|| default_reason.clone());
+                    let (_, created) =
+                        store::suppression::add(&state.db, phone.as_str(), reason, Some(auth.0.id))
+                            .await?;
+                    if created {
+                        report.added += 1;
+                    } else {
+                        report.already_listed += 1;
+                    }
+                }
+                Err(e) => report.invalid.push(InvalidNumberDto {
+                    row,
+                    value,
+                    reason: e.to_string(),
+                }),
+            }
+        }
+        Ok(ImportResponse::Ok(Json(report)))
+    }
+
+    /// Remove a number from the do-not-call list (admin).
+    #[oai(
+        path = "/suppression/:id",
+        method = "delete",
+        operation_id = "removeSuppressed"
+    )]
+    async fn remove(
+        &self,
+        auth: BearerAuth,
+        state: Data<&AppState>,
+        id: Path<Uuid>,
+    ) -> ApiResult<RemoveResponse> {
+        auth.0.require_admin()?;
+        if store::suppression::remove(&state.db, id.0).await? {
+            Ok(RemoveResponse::Removed)
+        } else {
+            Err(ApiError::not_found("do-not-call entry"))
+        }
+    }
+}
+
+fn region(state: &AppState) -> Result<phonenumber::country::Id, ApiError> {
+    state
+        .settings
+        .campaigns
+        .default_region
+        .parse()
+        .map_err(|_| ApiError::internal("campaigns.default_region is not a region"))
+}
+
+/// (number, reason) per data row: a CSV with a `phone` column, or bare numbers one per line.
+fn read_rows(bytes: &[u8]) -> Result<Vec<(String, Option<String>)>, String> {
+    let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes))
+        .map_err(|e| format!("is not UTF-8: {e}"))?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut records = reader.records();
+    let Some(first) = records.next().transpose().map_err(|e| e.to_string())? else {
+        return Ok(Vec::new());
+    };
+    let headers: BTreeMap<String, usize> = first
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (normalize_header(h), i))
+        .collect();
+    let (phone_col, reason_col, mut rows) = match headers.get("phone") {
+        Some(&col) => (col, headers.get("reason").copied(), Vec::new()),
+        None => (
+            0,
+            None,
+            vec![(first.get(0).unwrap_or("").trim().to_owned(), None)],
+        ),
+    };
+    for record in records {
+        let record = record.map_err(|e| e.to_string())?;
+        let value = record.get(phone_col).unwrap_or("").trim().to_owned();
+        if value.is_empty() && record.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        let reason = reason_col
+            .and_then(|c| record.get(c))
+            .map(|r| r.trim().to_owned())
+            .filter(|r| !r.is_empty());
+        rows.push((value, reason));
+    }
+    Ok(rows)
+}
