@@ -6,7 +6,8 @@
 use std::fmt;
 
 /// The ended reason that tells a dial was refused by the account's concurrency limit.
-pub const CONCURRENCY_LIMIT_REACHED: &str = "call.start.error-subscription-concurrency-limit-reached";
+pub const CONCURRENCY_LIMIT_REACHED: &str =
+    "call.start.error-subscription-concurrency-limit-reached";
 
 /// What an ended call means for the contact.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -96,8 +97,7 @@ pub fn classify(reason: &str) -> EndedReasonClass {
     if RETRYABLE_EXACT.contains(&reason) || reason.starts_with("pipeline-error-") {
         return RetryableError;
     }
-    if PERMANENT_EXACT.contains(&reason) || PERMANENT_PREFIX.iter().any(|p| reason.starts_with(p))
-    {
+    if PERMANENT_EXACT.contains(&reason) || PERMANENT_PREFIX.iter().any(|p| reason.starts_with(p)) {
         return PermanentError;
     }
     // `call.<phase>.error-<detail>`: the phase is one dotted segment, the detail starts with
@@ -178,7 +178,10 @@ mod tests {
             (CONCURRENCY_LIMIT_REACHED, RetryableError),
             ("call.start.error-insufficient-credits", PermanentError),
             ("call.start.error-fraud-check-failed", PermanentError),
-            ("call.start.error-vapi-number-outbound-daily-limit", PermanentError),
+            (
+                "call.start.error-vapi-number-outbound-daily-limit",
+                PermanentError,
+            ),
             ("assistant-not-found", PermanentError),
             ("assistant-not-valid", PermanentError),
             ("assistant-request-failed", PermanentError),
@@ -204,14 +207,19 @@ mod tests {
         assert_eq!(classify("not-customer-busy"), Unknown);
         assert_eq!(classify("my-customer-ended-call"), Unknown);
         // A fault marker must follow the phase directly, not appear anywhere.
-        assert_eq!(classify("call.in-progress.weird.error-vapifault-x"), Unknown);
+        assert_eq!(
+            classify("call.in-progress.weird.error-vapifault-x"),
+            Unknown
+        );
         assert_eq!(classify("something-vapifault-x"), Unknown);
     }
 
     #[test]
     fn concurrency_block_is_recognised_exactly() {
         assert!(is_concurrency_blocked(CONCURRENCY_LIMIT_REACHED));
-        assert!(!is_concurrency_blocked("call.start.error-insufficient-credits"));
+        assert!(!is_concurrency_blocked(
+            "call.start.error-insufficient-credits"
+        ));
         assert!(!is_concurrency_blocked(
             "call.start.error-subscription-concurrency-limit-reached-soon"
         ));

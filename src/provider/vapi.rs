@@ -78,7 +78,11 @@ impl VapiClient {
     }
 
     /// A client for any base URL (the simulator in tests).
-    pub fn with(base_url: &str, api_key: &str, timeouts: Timeouts) -> Result<Self, VapiClientError> {
+    pub fn with(
+        base_url: &str,
+        api_key: &str,
+        timeouts: Timeouts,
+    ) -> Result<Self, VapiClientError> {
         crate::startup::install_crypto_provider();
         let parsed =
             Url::parse(base_url).map_err(|_| VapiClientError::InvalidBaseUrl(base_url.into()))?;
@@ -234,7 +238,9 @@ pub fn parse_retry_after(value: &str, now: DateTime<Utc>) -> Option<Duration> {
     if let Ok(secs) = value.parse::<u64>() {
         return Some(Duration::from_secs(secs));
     }
-    let at = DateTime::parse_from_rfc2822(value).ok()?.with_timezone(&Utc);
+    let at = DateTime::parse_from_rfc2822(value)
+        .ok()?
+        .with_timezone(&Utc);
     Some((at - now).to_std().unwrap_or(Duration::ZERO))
 }
 
@@ -293,7 +299,10 @@ impl Provider for VapiClient {
     #[tracing::instrument(skip_all, fields(call_id = %request.call_id), err(Display))]
     async fn create_call(&self, request: &CreateCall) -> ProviderResult<ProviderCall> {
         let body = self
-            .send_json(self.request(Method::POST, "/call").json(&create_call_body(request)))
+            .send_json(
+                self.request(Method::POST, "/call")
+                    .json(&create_call_body(request)),
+            )
             .await?;
         // A batch answer wraps the call in `results`.
         let (call, limits) = match body.get("results").and_then(Value::as_array) {
@@ -356,16 +365,15 @@ impl Provider for VapiClient {
 
     #[tracing::instrument(skip_all, fields(provider_call_id = %call.id), err(Display))]
     async fn end_call(&self, call: &ProviderCall) -> ProviderResult<()> {
-        let control_url = match &call.control_url {
-            Some(url) => url.clone(),
-            None => self
-                .get_call(&call.id)
-                .await?
-                .control_url
-                .ok_or_else(|| ProviderError::Fatal {
-                    message: "the call has no monitor.controlUrl".to_owned(),
+        let control_url =
+            match &call.control_url {
+                Some(url) => url.clone(),
+                None => self.get_call(&call.id).await?.control_url.ok_or_else(|| {
+                    ProviderError::Fatal {
+                        message: "the call has no monitor.controlUrl".to_owned(),
+                    }
                 })?,
-        };
+            };
         // The control URL is a capability on Vapi's call servers: it takes no API key, and
         // ours is not sent to another host.
         self.send(
@@ -464,7 +472,10 @@ mod tests {
         assert_eq!(classify(500, json!({})).class(), "transient");
         assert_eq!(classify(503, Value::Null).class(), "transient");
         assert_eq!(classify(409, json!({"message": "pinned"})).class(), "fatal");
-        assert_eq!(classify(400, json!({"message": ["name too long"]})).class(), "fatal");
+        assert_eq!(
+            classify(400, json!({"message": ["name too long"]})).class(),
+            "fatal"
+        );
         assert_eq!(
             classify(429, json!({})),
             ProviderError::RateLimited { retry_after: None }
@@ -550,7 +561,10 @@ mod tests {
             body["assistantOverrides"]["variableValues"]["business_name"],
             "Acme"
         );
-        assert_eq!(body["customer"], json!({"number": "+14155550100", "name": "Ada"}));
+        assert_eq!(
+            body["customer"],
+            json!({"number": "+14155550100", "name": "Ada"})
+        );
     }
 
     #[test]

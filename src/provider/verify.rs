@@ -13,7 +13,9 @@ use secrecy::{ExposeSecret, SecretString};
 use sha2::{Sha256, Sha512};
 use subtle::ConstantTimeEq;
 
-use crate::config::{HmacAlgorithm, HmacSettings, SignatureEncoding, WebhookScheme, WebhookSettings};
+use crate::config::{
+    HmacAlgorithm, HmacSettings, SignatureEncoding, WebhookScheme, WebhookSettings,
+};
 
 /// Header of the legacy scheme (Vapi's old `server.secret`).
 pub const X_VAPI_SECRET: &str = "x-vapi-secret";
@@ -117,7 +119,8 @@ impl WebhookVerifier {
                         VerifyError::MalformedHeader(self.timestamp_header.to_string())
                     })?;
                     let skew = now - at;
-                    if u128::from(skew.num_milliseconds().unsigned_abs()) > self.tolerance.as_millis()
+                    if u128::from(skew.num_milliseconds().unsigned_abs())
+                        > self.tolerance.as_millis()
                     {
                         return Err(VerifyError::StaleTimestamp {
                             skew_secs: skew.num_seconds(),
@@ -164,7 +167,10 @@ impl WebhookVerifier {
         };
         Ok(match self.scheme {
             WebhookScheme::Bearer => {
-                vec![(self.bearer_header.clone(), value(format!("Bearer {secret}"))?)]
+                vec![(
+                    self.bearer_header.clone(),
+                    value(format!("Bearer {secret}"))?,
+                )]
             }
             WebhookScheme::XVapiSecret => vec![(
                 HeaderName::from_static(X_VAPI_SECRET),
@@ -231,7 +237,12 @@ impl WebhookVerifier {
         })
     }
 
-    fn verify_mac(&self, secret: &[u8], payload: &[u8], signature: &[u8]) -> Result<(), VerifyError> {
+    fn verify_mac(
+        &self,
+        secret: &[u8],
+        payload: &[u8],
+        signature: &[u8],
+    ) -> Result<(), VerifyError> {
         let bad_key = |_| VerifyError::Config("unusable HMAC key".to_owned());
         let ok = match self.hmac.algorithm {
             HmacAlgorithm::Sha256 => {
@@ -245,7 +256,11 @@ impl WebhookVerifier {
                 mac.verify_slice(signature).is_ok()
             }
         };
-        if ok { Ok(()) } else { Err(VerifyError::Mismatch) }
+        if ok {
+            Ok(())
+        } else {
+            Err(VerifyError::Mismatch)
+        }
     }
 }
 
@@ -367,15 +382,33 @@ mod tests {
         let then = Utc::now();
         let headers = signed(&v, BODY, then);
         assert!(
-            v.verify("POST", PATH, &headers, BODY, then + chrono::Duration::seconds(299))
-                .is_ok()
+            v.verify(
+                "POST",
+                PATH,
+                &headers,
+                BODY,
+                then + chrono::Duration::seconds(299)
+            )
+            .is_ok()
         );
         assert!(matches!(
-            v.verify("POST", PATH, &headers, BODY, then + chrono::Duration::seconds(301)),
+            v.verify(
+                "POST",
+                PATH,
+                &headers,
+                BODY,
+                then + chrono::Duration::seconds(301)
+            ),
             Err(VerifyError::StaleTimestamp { .. })
         ));
         assert!(matches!(
-            v.verify("POST", PATH, &headers, BODY, then - chrono::Duration::seconds(301)),
+            v.verify(
+                "POST",
+                PATH,
+                &headers,
+                BODY,
+                then - chrono::Duration::seconds(301)
+            ),
             Err(VerifyError::StaleTimestamp { .. })
         ));
     }

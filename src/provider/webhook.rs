@@ -216,8 +216,7 @@ fn end_of_call_report(message: &Value, call: &Value) -> EndOfCallReport {
             .map(str::to_owned)
     };
     EndOfCallReport {
-        ended_reason: text(message.get("endedReason"))
-            .or_else(|| text(call.get("endedReason"))),
+        ended_reason: text(message.get("endedReason")).or_else(|| text(call.get("endedReason"))),
         cost: number(message.get("cost")).or_else(|| number(call.get("cost"))),
         duration_seconds,
         started_at,
@@ -313,9 +312,7 @@ mod tests {
                 ended_reason: Some("customer-busy".into())
             }
         );
-        assert!(
-            WebhookMessage::from_value(json!({"message": {"type": "status-update"}})).is_err()
-        );
+        assert!(WebhookMessage::from_value(json!({"message": {"type": "status-update"}})).is_err());
     }
 
     #[test]
@@ -356,7 +353,10 @@ mod tests {
         assert_eq!(r.recording_url.as_deref(), Some("https://r/1.wav"));
         assert_eq!(r.summary.as_deref(), Some("Talked."));
         assert_eq!(r.success_evaluation.as_deref(), Some("true"));
-        assert_eq!(r.messages.as_ref().and_then(Value::as_array).map(Vec::len), Some(1));
+        assert_eq!(
+            r.messages.as_ref().and_then(Value::as_array).map(Vec::len),
+            Some(1)
+        );
         assert_eq!(r.structured_data, Some(json!({"interested": true})));
         assert_eq!(m.dedupe_key(), "call-1:end-of-call-report");
     }
@@ -396,7 +396,11 @@ mod tests {
 
     #[test]
     fn every_other_type_is_ignored_and_unknown_types_do_not_fail() {
-        for kind in KNOWN_TYPES.iter().skip(2).chain(&["chat.created", "brand-new-type"]) {
+        for kind in KNOWN_TYPES
+            .iter()
+            .skip(2)
+            .chain(&["chat.created", "brand-new-type"])
+        {
             let m = parse(json!({"message": {"type": kind, "call": call(json!({})),
                                              "timestamp": 5, "whatever": null}}));
             assert_eq!(
