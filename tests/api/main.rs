@@ -8,5 +8,6 @@ mod health;
 mod helpers;
 mod migrations;
 mod openapi;
+mod provider;
 mod readme;
 mod users;
