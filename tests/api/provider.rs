@@ -317,16 +317,19 @@ async fn provider_assistants_round_trip_and_phone_number() {
     assert!(line.number.unwrap().starts_with('+'));
 }
 
+/// Every request the receiver got: headers, raw body, the status it answered.
+type Deliveries = Arc<Mutex<Vec<(HeaderMap, Vec<u8>, u16)>>>;
+
 /// A webhook receiver: records every delivery; answers 500 to the first `fail_first`.
 struct Receiver {
     url: String,
-    deliveries: Arc<Mutex<Vec<(HeaderMap, Vec<u8>, u16)>>>,
+    deliveries: Deliveries,
     _shutdown: tokio::sync::oneshot::Sender<()>,
 }
 
 #[derive(Clone)]
 struct ReceiverState {
-    deliveries: Arc<Mutex<Vec<(HeaderMap, Vec<u8>, u16)>>>,
+    deliveries: Deliveries,
     seen: Arc<AtomicUsize>,
     fail_first: usize,
 }

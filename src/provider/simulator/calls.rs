@@ -58,7 +58,7 @@ impl State {
     /// Visible calls, newest first.
     pub(crate) fn visible_calls(&self) -> Vec<&SimCall> {
         let mut calls: Vec<&SimCall> = self.calls.values().filter(|c| !c.deleted).collect();
-        calls.sort_by(|a, b| b.seq.cmp(&a.seq));
+        calls.sort_by_key(|c| std::cmp::Reverse(c.seq));
         calls
     }
 

@@ -469,7 +469,7 @@ pub fn plan_call(
     let variant = rng.next_u64();
     let ended_reason = match outcome {
         Outcome::Answered => {
-            if variant % 3 == 0 {
+            if variant.is_multiple_of(3) {
                 "assistant-ended-call"
             } else {
                 "customer-ended-call"

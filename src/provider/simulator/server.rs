@@ -126,7 +126,7 @@ async fn guard<E: Endpoint>(
         let lost = !timeout && rng.chance(faults.lost_response_rate);
         let limited = !timeout && !lost && rng.chance(faults.rate_limit_rate);
         let server_error = (!timeout && !lost && !limited && rng.chance(faults.server_error_rate))
-            .then(|| rng.next_u64() % 2 == 0);
+            .then(|| rng.next_u64().is_multiple_of(2));
         let stats = &mut state.stats;
         stats.timeouts += u64::from(timeout);
         stats.lost_responses += u64::from(lost);
@@ -169,16 +169,25 @@ async fn guard<E: Endpoint>(
     Ok(resp)
 }
 
-async fn read_json(body: Body) -> Result<Value, Response> {
+/// The JSON body (`{}` when empty), or the 400 to answer.
+async fn read_json(body: Body) -> Result<Value, BadRequest> {
     let bytes = body
         .into_vec()
         .await
-        .map_err(|_| error(StatusCode::BAD_REQUEST, json!("Could not read the body")))?;
+        .map_err(|_| BadRequest("Could not read the body".to_owned()))?;
     if bytes.is_empty() {
         return Ok(json!({}));
     }
-    serde_json::from_slice(&bytes)
-        .map_err(|e| error(StatusCode::BAD_REQUEST, json!(format!("Invalid JSON: {e}"))))
+    serde_json::from_slice(&bytes).map_err(|e| BadRequest(format!("Invalid JSON: {e}")))
+}
+
+/// A validation failure, answered as Vapi's 400 body.
+struct BadRequest(String);
+
+impl BadRequest {
+    fn response(self) -> Response {
+        error(StatusCode::BAD_REQUEST, json!([self.0]))
+    }
 }
 
 /// `^\+[1-9]\d{6,14}$`.
@@ -196,7 +205,7 @@ async fn create_call(Data(shared): Data<&Arc<Shared>>, body: Body) -> Response {
     let body = match read_json(body).await {
         Ok(Value::Object(o)) => o,
         Ok(_) => return error(StatusCode::BAD_REQUEST, json!(["body must be an object"])),
-        Err(resp) => return resp,
+        Err(bad) => return bad.response(),
     };
     let unknown: Vec<String> = body
         .keys()
@@ -263,17 +272,12 @@ fn get_call(Data(shared): Data<&Arc<Shared>>, Path(id): Path<String>) -> Respons
 fn query_time(
     query: &HashMap<String, String>,
     key: &str,
-) -> Result<Option<DateTime<Utc>>, Response> {
+) -> Result<Option<DateTime<Utc>>, BadRequest> {
     match query.get(key) {
         None => Ok(None),
         Some(v) => DateTime::parse_from_rfc3339(v)
             .map(|t| Some(t.with_timezone(&Utc)))
-            .map_err(|_| {
-                error(
-                    StatusCode::BAD_REQUEST,
-                    json!([format!("{key} must be a valid ISO 8601 date string")]),
-                )
-            }),
+            .map_err(|_| BadRequest(format!("{key} must be a valid ISO 8601 date string"))),
     }
 }
 
@@ -283,7 +287,7 @@ fn list_calls(
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
     let bounds = match (|| {
-        Ok::<_, Response>([
+        Ok::<_, BadRequest>([
             query_time(&query, "createdAtGt")?,
             query_time(&query, "createdAtGe")?,
             query_time(&query, "createdAtLt")?,
@@ -291,7 +295,7 @@ fn list_calls(
         ])
     })() {
         Ok(b) => b,
-        Err(resp) => return resp,
+        Err(bad) => return bad.response(),
     };
     let limit = match query.get("limit").map(|l| l.parse::<usize>()) {
         None => 100,
@@ -351,7 +355,7 @@ async fn create_assistant(Data(shared): Data<&Arc<Shared>>, body: Body) -> Respo
     let mut assistant = match read_json(body).await {
         Ok(Value::Object(o)) => o,
         Ok(_) => return error(StatusCode::BAD_REQUEST, json!(["body must be an object"])),
-        Err(resp) => return resp,
+        Err(bad) => return bad.response(),
     };
     let id = Uuid::new_v4().to_string();
     let now = now_iso();
@@ -395,7 +399,7 @@ async fn update_assistant(
     let patch: Map<String, Value> = match read_json(body).await {
         Ok(Value::Object(o)) => o,
         Ok(_) => return error(StatusCode::BAD_REQUEST, json!(["body must be an object"])),
-        Err(resp) => return resp,
+        Err(bad) => return bad.response(),
     };
     let mut state = shared.state();
     let Some(Value::Object(assistant)) = state.assistants.get_mut(&id) else {
@@ -457,7 +461,7 @@ fn sim_reset(Data(shared): Data<&Arc<Shared>>) -> Response {
 async fn reconfigure(Data(shared): Data<&Arc<Shared>>, body: Body) -> Response {
     let value = match read_json(body).await {
         Ok(v) => v,
-        Err(resp) => return resp,
+        Err(bad) => return bad.response(),
     };
     match serde_json::from_value::<ConfigPatch>(value) {
         Ok(patch) => {
@@ -480,7 +484,7 @@ async fn end_call(
             .get("endedReason")
             .and_then(Value::as_str)
             .map(str::to_owned),
-        Err(resp) => return resp,
+        Err(bad) => return bad.response(),
     };
     match shared.state().request_end(&id, reason) {
         Some(ended) => reply(StatusCode::OK, &json!({"ending": ended})),
@@ -493,7 +497,7 @@ async fn end_call(
 async fn control(Data(shared): Data<&Arc<Shared>>, Path(id): Path<String>, body: Body) -> Response {
     let kind = match read_json(body).await {
         Ok(v) => v.get("type").and_then(Value::as_str).map(str::to_owned),
-        Err(resp) => return resp,
+        Err(bad) => return bad.response(),
     };
     match kind.as_deref() {
         Some("end-call") => match shared.state().request_end(&id, None) {
