@@ -1,4 +1,4 @@
-//! The command line: `serve`, `migrate`, `openapi`, `token create`.
+//! The command line: `serve`, `migrate`, `openapi`, `token create`, `simulator`.
 
 use std::path::PathBuf;
 
@@ -6,8 +6,14 @@ use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 use migration::{Migrator, MigratorTrait};
 
-use crate::config::Settings;
+use crate::config::{
+    HmacAlgorithm, HmacSettings, Settings, SignatureEncoding, WebhookScheme, WebhookSettings,
+};
 use crate::domain::auth::Role;
+use crate::provider::simulator::{
+    ConcurrencyBehavior, FaultProfile, MsRange, OutcomeMix, Simulator, SimulatorConfig, Timings,
+    WebhookDelivery,
+};
 use crate::startup::Application;
 use crate::{http, store, telemetry};
 
@@ -47,6 +53,272 @@ pub enum Command {
         #[command(subcommand)]
         action: TokenAction,
     },
+    /// Run the Vapi simulator: a fake Vapi API on a loopback port that plays calls, sends
+    /// signed webhooks, enforces a concurrency limit, injects faults and counts everything at
+    /// GET /_sim/stats. Needs no database or configuration file.
+    Simulator(Box<SimulatorArgs>),
+}
+
+/// Every knob of the simulator.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Point autolynx at it with VAPI_BASE_URL=<printed URL> and VAPI_API_KEY=<--api-key>. \
+                  Test hooks: GET /_sim/stats, POST /_sim/reset, POST /_sim/config (JSON: faults, \
+                  faultProfile, timings, outcomes, concurrencyLimit, concurrencyBehavior, \
+                  legacyShapesRate, webhookDelivery), POST /_sim/calls/{id}/end."
+)]
+pub struct SimulatorArgs {
+    /// Address to listen on (port 0 picks a free port; the URL is printed).
+    #[arg(long, default_value = "127.0.0.1:4010")]
+    pub bind: std::net::SocketAddr,
+    /// The API key the simulator accepts (Authorization: Bearer <key>).
+    #[arg(long, env = "AUTOLYNX_SIM_API_KEY")]
+    pub api_key: String,
+    /// Where webhooks are POSTed, e.g. http://127.0.0.1:8080/api/webhooks/vapi. Without it no
+    /// webhook is sent.
+    #[arg(long)]
+    pub webhook_url: Option<String>,
+    /// Secret webhooks are signed with (the receiver's webhook.secret). Without it they are
+    /// sent unsigned.
+    #[arg(long, env = "AUTOLYNX_SIM_WEBHOOK_SECRET")]
+    pub webhook_secret: Option<String>,
+    /// How webhooks are authenticated.
+    #[arg(long, value_enum, default_value = "hmac")]
+    pub webhook_scheme: SchemeArg,
+    /// HMAC: signature header.
+    #[arg(long, default_value = "x-signature")]
+    pub hmac_signature_header: String,
+    /// HMAC: timestamp header (the value is epoch milliseconds).
+    #[arg(long, default_value = "x-timestamp")]
+    pub hmac_timestamp_header: String,
+    /// HMAC: text before the signature, e.g. "sha256=".
+    #[arg(long, default_value = "")]
+    pub hmac_prefix: String,
+    /// HMAC: signature encoding.
+    #[arg(long, value_enum, default_value = "hex")]
+    pub hmac_encoding: EncodingArg,
+    /// HMAC: hash algorithm.
+    #[arg(long, value_enum, default_value = "sha256")]
+    pub hmac_algorithm: AlgorithmArg,
+    /// HMAC: signed payload; {timestamp}, {body}, {method} and {url} are replaced.
+    #[arg(long, default_value = "{timestamp}.{body}")]
+    pub hmac_payload_format: String,
+    /// Bearer scheme: header carrying "Bearer <secret>".
+    #[arg(long, default_value = "Authorization")]
+    pub bearer_header: String,
+    /// Webhook retries after a non-2xx answer (exponential backoff).
+    #[arg(long, default_value_t = 3)]
+    pub webhook_retries: u32,
+    /// First webhook retry delay in ms (doubled at each retry).
+    #[arg(long, default_value_t = 500)]
+    pub webhook_backoff_ms: u64,
+    /// Seed of call outcomes and durations (per customer number and dial count) and of faults:
+    /// the same seed replays the same outcomes.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Length of an answered call in ms, MIN..MAX.
+    #[arg(long, default_value = "10000..40000", value_parser = parse_range)]
+    pub call_ms: MsRange,
+    /// How long the phone rings in ms, MIN..MAX.
+    #[arg(long, default_value = "2000..6000", value_parser = parse_range)]
+    pub ring_ms: MsRange,
+    /// Delay from creation (queued) to ringing, in ms.
+    #[arg(long, default_value_t = 200)]
+    pub queue_ms: u64,
+    /// Delay from the final status-update to the end-of-call-report, in ms.
+    #[arg(long, default_value_t = 2000)]
+    pub post_processing_ms: u64,
+    /// Outcome weights: answered, no-answer, busy, voicemail, error.
+    #[arg(long, default_value = "answered=60,no-answer=20,busy=8,voicemail=8,error=4", value_parser = parse_mix)]
+    pub outcome_mix: OutcomeMix,
+    /// Calls the account may have live at once (Vapi's default is 10).
+    #[arg(long, default_value_t = 10)]
+    pub concurrency_limit: u32,
+    /// What a dial over the limit gets: 400 "Over Concurrency Limit", or 201 with
+    /// subscriptionLimits.concurrencyBlocked and a quick end with
+    /// call.start.error-subscription-concurrency-limit-reached.
+    #[arg(long, value_enum, default_value = "reject-400")]
+    pub concurrency_behavior: ConcurrencyBehavior,
+    /// Fault mix: none; flaky (latency, some 429/5xx/timeouts, dropped, duplicated, delayed
+    /// and reordered webhooks — all recoverable); hostile (high rates, lost responses, calls
+    /// that never end).
+    #[arg(long, value_enum, default_value = "none")]
+    pub fault_profile: FaultProfile,
+    /// Override: share (0-1) of API requests answered 429 (Retry-After: 1).
+    #[arg(long)]
+    pub rate_limit_rate: Option<f64>,
+    /// Override: share of API requests answered 500/503.
+    #[arg(long)]
+    pub server_error_rate: Option<f64>,
+    /// Override: share of API requests held 30 s before any handling.
+    #[arg(long)]
+    pub timeout_rate: Option<f64>,
+    /// Override: share of API requests handled whose answer is then held 30 s.
+    #[arg(long)]
+    pub lost_response_rate: Option<f64>,
+    /// Override: share of webhooks dropped.
+    #[arg(long)]
+    pub webhook_drop_rate: Option<f64>,
+    /// Override: share of webhooks delivered twice.
+    #[arg(long)]
+    pub webhook_duplicate_rate: Option<f64>,
+    /// Override: share of webhooks delivered late.
+    #[arg(long)]
+    pub webhook_delay_rate: Option<f64>,
+    /// Override: share of calls whose in-progress update comes after ended.
+    #[arg(long)]
+    pub webhook_reorder_rate: Option<f64>,
+    /// Override: share of answered calls that never end on their own.
+    #[arg(long)]
+    pub never_end_rate: Option<f64>,
+    /// Share of calls whose webhooks use legacy shapes (top-level transcript/summary/
+    /// recordingUrl/durationSeconds, call.metadata).
+    #[arg(long, default_value_t = 0.0)]
+    pub legacy_shapes_rate: f64,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SchemeArg {
+    Hmac,
+    Bearer,
+    XVapiSecret,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum EncodingArg {
+    Hex,
+    Base64,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum AlgorithmArg {
+    Sha256,
+    Sha512,
+}
+
+fn parse_range(s: &str) -> Result<MsRange, String> {
+    s.parse()
+}
+
+fn parse_mix(s: &str) -> Result<OutcomeMix, String> {
+    s.parse()
+}
+
+fn rate(name: &str, value: Option<f64>, default: f64) -> anyhow::Result<f64> {
+    let v = value.unwrap_or(default);
+    anyhow::ensure!((0.0..=1.0).contains(&v), "--{name} must be between 0 and 1");
+    Ok(v)
+}
+
+impl SimulatorArgs {
+    /// The simulator configuration these arguments describe.
+    pub fn config(&self) -> anyhow::Result<SimulatorConfig> {
+        let scheme = match self.webhook_scheme {
+            SchemeArg::Hmac => WebhookScheme::Hmac,
+            SchemeArg::Bearer => WebhookScheme::Bearer,
+            SchemeArg::XVapiSecret => WebhookScheme::XVapiSecret,
+        };
+        let mut webhook = WebhookSettings::new(scheme, self.webhook_secret.as_deref());
+        webhook.bearer_header = self.bearer_header.clone();
+        webhook.hmac = HmacSettings {
+            signature_header: self.hmac_signature_header.clone(),
+            timestamp_header: self.hmac_timestamp_header.clone(),
+            signature_prefix: self.hmac_prefix.clone(),
+            encoding: match self.hmac_encoding {
+                EncodingArg::Hex => SignatureEncoding::Hex,
+                EncodingArg::Base64 => SignatureEncoding::Base64,
+            },
+            payload_format: self.hmac_payload_format.clone(),
+            algorithm: match self.hmac_algorithm {
+                AlgorithmArg::Sha256 => HmacAlgorithm::Sha256,
+                AlgorithmArg::Sha512 => HmacAlgorithm::Sha512,
+            },
+        };
+        let mut faults = self.fault_profile.faults();
+        faults.rate_limit_rate = rate(
+            "rate-limit-rate",
+            self.rate_limit_rate,
+            faults.rate_limit_rate,
+        )?;
+        faults.server_error_rate = rate(
+            "server-error-rate",
+            self.server_error_rate,
+            faults.server_error_rate,
+        )?;
+        faults.timeout_rate = rate("timeout-rate", self.timeout_rate, faults.timeout_rate)?;
+        faults.lost_response_rate = rate(
+            "lost-response-rate",
+            self.lost_response_rate,
+            faults.lost_response_rate,
+        )?;
+        faults.webhook_drop_rate = rate(
+            "webhook-drop-rate",
+            self.webhook_drop_rate,
+            faults.webhook_drop_rate,
+        )?;
+        faults.webhook_duplicate_rate = rate(
+            "webhook-duplicate-rate",
+            self.webhook_duplicate_rate,
+            faults.webhook_duplicate_rate,
+        )?;
+        faults.webhook_delay_rate = rate(
+            "webhook-delay-rate",
+            self.webhook_delay_rate,
+            faults.webhook_delay_rate,
+        )?;
+        faults.webhook_reorder_rate = rate(
+            "webhook-reorder-rate",
+            self.webhook_reorder_rate,
+            faults.webhook_reorder_rate,
+        )?;
+        faults.never_end_rate = rate("never-end-rate", self.never_end_rate, faults.never_end_rate)?;
+        anyhow::ensure!(
+            self.concurrency_limit >= 1,
+            "--concurrency-limit must be at least 1"
+        );
+        anyhow::ensure!(!self.api_key.is_empty(), "--api-key must not be empty");
+        if let Some(url) = &self.webhook_url {
+            anyhow::ensure!(
+                reqwest::Url::parse(url).is_ok(),
+                "--webhook-url {url:?} is not a URL"
+            );
+        }
+        Ok(SimulatorConfig {
+            bind: self.bind,
+            api_key: self.api_key.clone(),
+            webhook_url: self.webhook_url.clone(),
+            webhook,
+            webhook_delivery: WebhookDelivery {
+                max_retries: self.webhook_retries,
+                backoff_ms: self.webhook_backoff_ms,
+                ..WebhookDelivery::default()
+            },
+            seed: self.seed,
+            timings: Timings {
+                queue_ms: self.queue_ms,
+                ring_ms: self.ring_ms,
+                call_ms: self.call_ms,
+                post_processing_ms: self.post_processing_ms,
+                ..Timings::default()
+            },
+            outcomes: self.outcome_mix,
+            concurrency_limit: self.concurrency_limit,
+            concurrency_behavior: self.concurrency_behavior,
+            faults,
+            legacy_shapes_rate: rate("legacy-shapes-rate", Some(self.legacy_shapes_rate), 0.0)?,
+        })
+    }
+}
+
+async fn simulator(args: &SimulatorArgs) -> anyhow::Result<()> {
+    let config = args.config()?;
+    let sim = Simulator::start(config).await?;
+    println!("Vapi simulator listening on {}", sim.base_url());
+    if args.webhook_url.is_none() {
+        eprintln!("no --webhook-url: calls will run but no webhook is sent");
+    }
+    sim.run_until(crate::startup::shutdown_signal()).await;
+    Ok(())
 }
 
 #[derive(Debug, Subcommand)]
@@ -104,14 +376,25 @@ pub enum TokenAction {
 
 /// Runs a parsed command line.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
-    if let Command::Openapi = cli.command {
-        println!("{}", http::spec_json());
-        return Ok(());
+    match &cli.command {
+        Command::Openapi => {
+            println!("{}", http::spec_json());
+            return Ok(());
+        }
+        Command::Simulator(args) => {
+            // No database and no configuration file: only its own flags.
+            telemetry::init(&crate::config::LogSettings {
+                level: std::env::var("LOG_LEVEL").unwrap_or_else(|_| "info".to_owned()),
+                format: crate::config::LogFormat::Text,
+            });
+            return simulator(args).await;
+        }
+        _ => {}
     }
     let settings = Settings::load(cli.config.as_deref())?;
     telemetry::init(&settings.log);
     match cli.command {
-        Command::Openapi => unreachable!("handled above"),
+        Command::Openapi | Command::Simulator(_) => unreachable!("handled above"),
         Command::Serve => serve(settings).await,
         Command::Migrate { action } => migrate(settings, action).await,
         Command::Token { action } => token(settings, action).await,

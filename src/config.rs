@@ -90,7 +90,71 @@ pub struct WebhookSettings {
     pub scheme: WebhookScheme,
     /// Explicit opt-in to unauthenticated webhooks (development only).
     pub allow_unsigned: bool,
+    /// Replay window: a signed timestamp further than this from now is refused.
     pub timestamp_tolerance_secs: u64,
+    /// Header carrying `Bearer <secret>` under the bearer scheme (Vapi's `headerName`).
+    pub bearer_header: String,
+    /// The HMAC plan; Vapi lets each credential change all of it, so all of it is configurable.
+    pub hmac: HmacSettings,
+}
+
+impl WebhookSettings {
+    /// Settings for `scheme` with `secret` and every other value at its default (the simulator
+    /// and tests; the service reads them from the configuration).
+    pub fn new(scheme: WebhookScheme, secret: Option<&str>) -> Self {
+        Self {
+            secret: secret.map(|s| SecretString::from(s.to_owned())),
+            scheme,
+            allow_unsigned: secret.is_none(),
+            timestamp_tolerance_secs: 300,
+            bearer_header: "Authorization".to_owned(),
+            hmac: HmacSettings::default(),
+        }
+    }
+}
+
+/// How the HMAC signature of a webhook is laid out (Vapi's `HMACAuthenticationPlan`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct HmacSettings {
+    /// Header holding the signature.
+    pub signature_header: String,
+    /// Header holding the timestamp (seconds or milliseconds since the epoch).
+    pub timestamp_header: String,
+    /// Text before the encoded signature, e.g. `sha256=`; empty for none.
+    pub signature_prefix: String,
+    /// How the signature bytes are written in the header.
+    pub encoding: SignatureEncoding,
+    /// What is signed: `{timestamp}`, `{body}` (the raw bytes), `{method}` and `{url}` (the
+    /// request path) are replaced.
+    pub payload_format: String,
+    pub algorithm: HmacAlgorithm,
+}
+
+impl Default for HmacSettings {
+    fn default() -> Self {
+        Self {
+            signature_header: "x-signature".to_owned(),
+            timestamp_header: "x-timestamp".to_owned(),
+            signature_prefix: String::new(),
+            encoding: SignatureEncoding::Hex,
+            payload_format: "{timestamp}.{body}".to_owned(),
+            algorithm: HmacAlgorithm::Sha256,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SignatureEncoding {
+    Hex,
+    Base64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HmacAlgorithm {
+    Sha256,
+    Sha512,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -294,6 +358,27 @@ impl Settings {
                 self.vapi.base_url
             ));
         }
+        for (key, name) in [
+            ("webhook.bearer_header", &self.webhook.bearer_header),
+            (
+                "webhook.hmac.signature_header",
+                &self.webhook.hmac.signature_header,
+            ),
+            (
+                "webhook.hmac.timestamp_header",
+                &self.webhook.hmac.timestamp_header,
+            ),
+        ] {
+            if poem::http::HeaderName::from_bytes(name.as_bytes()).is_err() {
+                problems.push(format!("{key} = {name:?} is not a valid HTTP header name"));
+            }
+        }
+        if !self.webhook.hmac.payload_format.contains("{body}") {
+            problems.push(format!(
+                "webhook.hmac.payload_format = {:?} must contain {{body}}",
+                self.webhook.hmac.payload_format
+            ));
+        }
         if let Some(url) = &self.server.public_url
             && reqwest::Url::parse(url).is_err()
         {
@@ -396,6 +481,27 @@ mod tests {
         assert_eq!(s.vapi.base_url, "https://api.vapi.ai");
         assert!(s.vapi.api_key.is_none());
         assert_eq!(s.webhook.scheme, WebhookScheme::Hmac);
+        assert_eq!(s.webhook.hmac, HmacSettings::default());
+        assert_eq!(s.webhook.bearer_header, "Authorization");
+    }
+
+    #[test]
+    fn nested_hmac_settings_load_from_variables_and_are_validated() {
+        let s = load(&[
+            ("AUTOLYNX__WEBHOOK__HMAC__ENCODING", "base64"),
+            ("AUTOLYNX__WEBHOOK__HMAC__SIGNATURE_PREFIX", "sha256="),
+        ])
+        .unwrap();
+        assert_eq!(s.webhook.hmac.encoding, SignatureEncoding::Base64);
+        assert_eq!(s.webhook.hmac.signature_prefix, "sha256=");
+        let err = load(&[
+            ("AUTOLYNX__WEBHOOK__HMAC__PAYLOAD_FORMAT", "{timestamp}"),
+            ("AUTOLYNX__WEBHOOK__HMAC__SIGNATURE_HEADER", "bad header"),
+        ])
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("webhook.hmac.payload_format"), "{err}");
+        assert!(err.contains("webhook.hmac.signature_header"), "{err}");
     }
 
     #[test]

@@ -1,5 +1,7 @@
-//! Pure types and rules of the product, with no I/O: roles, tokens, statuses.
+//! Pure types and rules of the product, with no I/O: roles, tokens, statuses, the CSV import,
+//! ended-reason classes.
 
 pub mod auth;
 pub mod campaign;
+pub mod ended_reason;
 pub mod import;

@@ -2,6 +2,11 @@
 //! exchange with it, and how its failures are classified. The Vapi HTTP client, webhook
 //! parsing and verification, and the Vapi simulator live in the submodules.
 
+pub mod simulator;
+pub mod vapi;
+pub mod verify;
+pub mod webhook;
+
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -53,6 +58,107 @@ impl ProviderCall {
     /// Vapi no longer counts the call against the concurrency limit.
     pub fn is_ended(&self) -> bool {
         self.status == "ended"
+    }
+
+    /// The status as a known value, when it is one.
+    pub fn known_status(&self) -> Option<CallStatus> {
+        CallStatus::parse(&self.status)
+    }
+
+    /// Reads a Vapi `Call` object; `None` when it has no `id`. Unknown fields are ignored and
+    /// kept in `raw`.
+    pub fn from_json(raw: Value) -> Option<Self> {
+        let id = str_at(&raw, &["id"])?.to_owned();
+        let text = |path: &[&str]| str_at(&raw, path).map(str::to_owned);
+        let time = |key: &str| raw.get(key).and_then(parse_time);
+        Some(Self {
+            status: text(&["status"]).unwrap_or_else(|| "unknown".to_owned()),
+            ended_reason: text(&["endedReason"]),
+            created_at: time("createdAt"),
+            started_at: time("startedAt"),
+            ended_at: time("endedAt"),
+            cost: raw.get("cost").and_then(Value::as_f64),
+            control_url: text(&["monitor", "controlUrl"]),
+            our_call_id: our_call_id(&raw),
+            phone_number_id: text(&["phoneNumberId"]),
+            customer_number: text(&["customer", "number"]),
+            id,
+            raw,
+        })
+    }
+}
+
+/// Vapi's documented call statuses. `ProviderCall::status` stays an open string; this is a
+/// convenience for the values we know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CallStatus {
+    Scheduled,
+    Queued,
+    Ringing,
+    InProgress,
+    Forwarding,
+    Ended,
+    NotFound,
+    DeletionFailed,
+}
+
+impl CallStatus {
+    pub fn parse(status: &str) -> Option<Self> {
+        Some(match status {
+            "scheduled" => CallStatus::Scheduled,
+            "queued" => CallStatus::Queued,
+            "ringing" => CallStatus::Ringing,
+            "in-progress" => CallStatus::InProgress,
+            "forwarding" => CallStatus::Forwarding,
+            "ended" => CallStatus::Ended,
+            "not-found" => CallStatus::NotFound,
+            "deletion-failed" => CallStatus::DeletionFailed,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CallStatus::Scheduled => "scheduled",
+            CallStatus::Queued => "queued",
+            CallStatus::Ringing => "ringing",
+            CallStatus::InProgress => "in-progress",
+            CallStatus::Forwarding => "forwarding",
+            CallStatus::Ended => "ended",
+            CallStatus::NotFound => "not-found",
+            CallStatus::DeletionFailed => "deletion-failed",
+        }
+    }
+}
+
+/// A string at a JSON path, if present.
+pub(crate) fn str_at<'a>(value: &'a Value, path: &[&str]) -> Option<&'a str> {
+    path.iter()
+        .try_fold(value, |v, key| v.get(key))
+        .and_then(Value::as_str)
+}
+
+/// Our call id carried by a Vapi `Call`: `assistantOverrides.metadata`, then `metadata`, then
+/// `assistantOverrides.variableValues` (the first that holds a valid UUID).
+pub fn our_call_id(call: &Value) -> Option<Uuid> {
+    [
+        &["assistantOverrides", "metadata", METADATA_CALL_ID][..],
+        &["metadata", METADATA_CALL_ID][..],
+        &["assistantOverrides", "variableValues", METADATA_CALL_ID][..],
+    ]
+    .iter()
+    .find_map(|path| str_at(call, path).and_then(|s| Uuid::parse_str(s).ok()))
+}
+
+/// A Vapi time: an ISO 8601 string, or a number of epoch milliseconds (seconds when small).
+pub(crate) fn parse_time(value: &Value) -> Option<DateTime<Utc>> {
+    match value {
+        Value::String(s) => DateTime::parse_from_rfc3339(s)
+            .map(|t| t.with_timezone(&Utc))
+            .ok()
+            .or_else(|| verify::parse_timestamp(s)),
+        Value::Number(n) => verify::parse_timestamp(&n.to_string()),
+        _ => None,
     }
 }
 

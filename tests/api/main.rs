@@ -9,6 +9,7 @@ mod health;
 mod helpers;
 mod migrations;
 mod openapi;
+mod provider;
 mod readme;
 mod suppression;
 mod users;
