@@ -39,6 +39,7 @@ pub struct Settings {
     pub scheduler: SchedulerSettings,
     pub campaigns: CampaignSettings,
     pub provider: ProviderSettings,
+    pub runtime: RuntimeSettings,
     pub log: LogSettings,
 }
 
@@ -175,6 +176,42 @@ pub struct CampaignSettings {
 pub struct ProviderSettings {
     /// The account-wide live-call budget shared by all campaigns (Vapi's limit is per org).
     pub max_concurrent_calls: u32,
+}
+
+/// Timers and limits of the campaign runtime.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RuntimeSettings {
+    /// Silence after which a live call is checked with the provider (lost webhooks).
+    pub silence_timeout_ms: u64,
+    /// How long a call may stay live after that check before it is ended and marked TIMEOUT.
+    pub stuck_call_timeout_ms: u64,
+    /// Backoff of dials refused with 429 or a transient error.
+    pub dial_retry_delays_ms: Vec<u64>,
+    /// Wait before re-dialing a contact blocked by the provider's concurrency limit.
+    pub concurrency_retry_ms: u64,
+    /// Poll period while waiting for a quiet phone line.
+    pub line_quiet_poll_ms: u64,
+    /// OTP-style restart intensity of campaign supervisors.
+    pub supervisor_max_restarts: u32,
+    pub supervisor_restart_window_secs: u64,
+}
+
+impl RuntimeSettings {
+    pub fn silence_timeout(&self) -> Duration {
+        Duration::from_millis(self.silence_timeout_ms)
+    }
+
+    pub fn stuck_call_timeout(&self) -> Duration {
+        Duration::from_millis(self.stuck_call_timeout_ms)
+    }
+
+    pub fn concurrency_retry(&self) -> Duration {
+        Duration::from_millis(self.concurrency_retry_ms)
+    }
+
+    pub fn line_quiet_poll(&self) -> Duration {
+        Duration::from_millis(self.line_quiet_poll_ms)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -342,6 +379,28 @@ impl Settings {
             10_000,
         );
 
+        let r = &self.runtime;
+        range("runtime.silence_timeout_ms", None, r.silence_timeout_ms, 100, 86_400_000);
+        range("runtime.stuck_call_timeout_ms", None, r.stuck_call_timeout_ms, 100, 86_400_000);
+        range("runtime.concurrency_retry_ms", None, r.concurrency_retry_ms, 100, 600_000);
+        range("runtime.line_quiet_poll_ms", None, r.line_quiet_poll_ms, 100, 600_000);
+        range(
+            "runtime.supervisor_max_restarts",
+            None,
+            r.supervisor_max_restarts.into(),
+            0,
+            1000,
+        );
+        range(
+            "runtime.supervisor_restart_window_secs",
+            None,
+            r.supervisor_restart_window_secs,
+            1,
+            86_400,
+        );
+        for delay in &r.dial_retry_delays_ms {
+            range("runtime.dial_retry_delays_ms[]", None, *delay, 1, 600_000);
+        }
         let url = self.database.url.expose_secret();
         if !(url.starts_with("sqlite:")
             || url.starts_with("postgres://")

@@ -51,6 +51,7 @@ enum Calls {
     Summary,
     SuccessEvaluation,
     Successful,
+    CancelRequested,
     DialIntentAt,
     ProviderCreatedAt,
     StartedAt,
@@ -192,6 +193,7 @@ impl MigrationTrait for Migration {
                     .col(text_null(Calls::Summary))
                     .col(text_null(Calls::SuccessEvaluation))
                     .col(boolean_null(Calls::Successful))
+                    .col(boolean(Calls::CancelRequested).default(false))
                     .col(timestamp_with_time_zone(Calls::DialIntentAt))
                     .col(timestamp_with_time_zone_null(Calls::ProviderCreatedAt))
                     .col(timestamp_with_time_zone_null(Calls::StartedAt))

@@ -35,6 +35,8 @@ pub struct Model {
     pub success_evaluation: Option<String>,
     /// `success_evaluation` read by `domain::campaign::is_success`, kept for aggregation.
     pub successful: Option<bool>,
+    /// An operator asked to hang up: when the call ends it is CANCELED, not ENDED.
+    pub cancel_requested: bool,
     pub dial_intent_at: DateTimeUtc,
     pub provider_created_at: Option<DateTimeUtc>,
     pub started_at: Option<DateTimeUtc>,

@@ -1,0 +1,577 @@
+//! Calls and the contact states that go with them: claiming a contact (the dial intent is
+//! written before the provider is called), recording the provider's id, and the one transition
+//! function every source of news (webhooks, polling, the runtime's own decisions) goes
+//! through. Status changes are conditional on the status read, so concurrent writers can never
+//! move a call backwards.
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    ExprTrait, IntoActiveModel, NotSet, PaginatorTrait, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
+};
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::domain::campaign::{CallStatus, ContactStatus, is_success};
+use crate::domain::ended_reason::{EndedReasonClass, classify, is_concurrency_blocked};
+use crate::store::entities::{call, contact};
+
+/// What was learned about a call. Every field is optional: apply what is there.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CallUpdate {
+    pub status: Option<CallStatus>,
+    pub ended_reason: Option<String>,
+    /// Our own explanation, for failures decided here (dial errors, timeouts).
+    pub error_message: Option<String>,
+    /// The outcome class, when decided here rather than read from `ended_reason`.
+    pub outcome: Option<EndedReasonClass>,
+    pub started_at: Option<DateTime<Utc>>,
+    pub ended_at: Option<DateTime<Utc>>,
+    pub cost: Option<f64>,
+    pub duration_seconds: Option<f64>,
+    pub recording_url: Option<String>,
+    pub transcript: Option<Value>,
+    pub summary: Option<String>,
+    pub success_evaluation: Option<String>,
+}
+
+/// The effect of [`apply`].
+#[derive(Debug, Clone)]
+pub struct Applied {
+    pub call: call::Model,
+    pub previous: CallStatus,
+    /// The status moved (forward).
+    pub status_changed: bool,
+    /// This update made the call terminal.
+    pub became_terminal: bool,
+    /// The contact went back to PENDING (the provider's concurrency limit blocked the call;
+    /// no attempt was used).
+    pub contact_requeued: bool,
+}
+
+fn status_of(model: &call::Model) -> Result<CallStatus, DbErr> {
+    model
+        .status
+        .parse()
+        .map_err(|e: String| DbErr::Custom(format!("call {}: {e}", model.id)))
+}
+
+pub async fn get(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<call::Model>, DbErr> {
+    call::Entity::find_by_id(id).one(db).await
+}
+
+pub async fn find_by_provider_id(
+    db: &impl ConnectionTrait,
+    provider_call_id: &str,
+) -> Result<Option<call::Model>, DbErr> {
+    call::Entity::find()
+        .filter(call::Column::ProviderCallId.eq(provider_call_id))
+        .one(db)
+        .await
+}
+
+/// Calls of a campaign that hold a slot (QUEUED, RINGING, IN_PROGRESS), oldest first.
+pub async fn live_calls(
+    db: &impl ConnectionTrait,
+    campaign_id: Uuid,
+) -> Result<Vec<call::Model>, DbErr> {
+    call::Entity::find()
+        .filter(call::Column::CampaignId.eq(campaign_id))
+        .filter(call::Column::Status.is_in(CallStatus::LIVE.map(CallStatus::as_str)))
+        .order_by_asc(call::Column::DialIntentAt)
+        .all(db)
+        .await
+}
+
+/// Every live call of every campaign (the sweep).
+pub async fn all_live_calls(db: &impl ConnectionTrait) -> Result<Vec<call::Model>, DbErr> {
+    call::Entity::find()
+        .filter(call::Column::Status.is_in(CallStatus::LIVE.map(CallStatus::as_str)))
+        .order_by_asc(call::Column::DialIntentAt)
+        .all(db)
+        .await
+}
+
+/// The next contact to dial: PENDING, in batch order then CSV order.
+pub async fn next_pending(
+    db: &impl ConnectionTrait,
+    campaign_id: Uuid,
+) -> Result<Option<contact::Model>, DbErr> {
+    contact::Entity::find()
+        .filter(contact::Column::CampaignId.eq(campaign_id))
+        .filter(contact::Column::Status.eq(ContactStatus::Pending.as_str()))
+        .order_by_asc(contact::Column::BatchIndex)
+        .order_by_asc(contact::Column::RowNumber)
+        .one(db)
+        .await
+}
+
+/// Contacts of a campaign not settled yet (PENDING or DIALING).
+pub async fn unsettled_contacts(
+    db: &impl ConnectionTrait,
+    campaign_id: Uuid,
+) -> Result<u64, DbErr> {
+    contact::Entity::find()
+        .filter(contact::Column::CampaignId.eq(campaign_id))
+        .filter(contact::Column::Status.is_in([
+            ContactStatus::Pending.as_str(),
+            ContactStatus::Dialing.as_str(),
+        ]))
+        .count(db)
+        .await
+}
+
+/// Marks a PENDING contact DONE without a call (e.g. it joined the do-not-call list after the
+/// import). `false` when it was not PENDING any more.
+pub async fn settle_without_call(
+    db: &impl ConnectionTrait,
+    contact_id: Uuid,
+    outcome: &str,
+) -> Result<bool, DbErr> {
+    let result = contact::Entity::update_many()
+        .col_expr(contact::Column::Status, Expr::value(ContactStatus::Done.as_str()))
+        .col_expr(contact::Column::Outcome, Expr::value(outcome))
+        .col_expr(contact::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(contact::Column::Id.eq(contact_id))
+        .filter(contact::Column::Status.eq(ContactStatus::Pending.as_str()))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Claims a PENDING contact and writes the dial intent (a QUEUED call without provider id) in
+/// one transaction. `None` when the contact was no longer PENDING.
+pub async fn claim(
+    db: &DatabaseConnection,
+    contact: &contact::Model,
+) -> Result<Option<call::Model>, DbErr> {
+    let now = Utc::now();
+    // The transaction starts with a write, so SQLite takes its write lock up front.
+    let txn = db.begin().await?;
+    let claimed = contact::Entity::update_many()
+        .col_expr(contact::Column::Status, Expr::value(ContactStatus::Dialing.as_str()))
+        .col_expr(
+            contact::Column::Attempts,
+            Expr::col(contact::Column::Attempts).add(1),
+        )
+        .col_expr(contact::Column::UpdatedAt, Expr::value(now))
+        .filter(contact::Column::Id.eq(contact.id))
+        .filter(contact::Column::Status.eq(ContactStatus::Pending.as_str()))
+        .exec(&txn)
+        .await?;
+    if claimed.rows_affected != 1 {
+        txn.rollback().await?;
+        return Ok(None);
+    }
+    let model = call::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        campaign_id: Set(contact.campaign_id),
+        contact_id: Set(contact.id),
+        attempt: Set(contact.attempts + 1),
+        provider_call_id: Set(None),
+        status: Set(CallStatus::Queued.as_str().to_owned()),
+        outcome: Set(None),
+        ended_reason: Set(None),
+        error_message: Set(None),
+        control_url: Set(None),
+        cost: Set(None),
+        duration_seconds: Set(None),
+        recording_url: Set(None),
+        transcript_json: Set(None),
+        summary: Set(None),
+        success_evaluation: Set(None),
+        successful: Set(None),
+        cancel_requested: Set(false),
+        dial_intent_at: Set(now),
+        provider_created_at: Set(None),
+        started_at: Set(None),
+        ended_at: Set(None),
+        last_event_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(Some(model))
+}
+
+/// Records the provider's id for a dial intent (once; a second answer changes nothing).
+pub async fn set_provider_call(
+    db: &impl ConnectionTrait,
+    call_id: Uuid,
+    provider_call_id: &str,
+    control_url: Option<&str>,
+    provider_created_at: Option<DateTime<Utc>>,
+) -> Result<bool, DbErr> {
+    let result = call::Entity::update_many()
+        .col_expr(call::Column::ProviderCallId, Expr::value(provider_call_id))
+        .col_expr(call::Column::ControlUrl, Expr::value(control_url.map(str::to_owned)))
+        .col_expr(
+            call::Column::ProviderCreatedAt,
+            Expr::value(provider_created_at.or(Some(Utc::now()))),
+        )
+        .col_expr(call::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(call::Column::Id.eq(call_id))
+        .filter(call::Column::ProviderCallId.is_null())
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Marks a call to be CANCELED (not ENDED) when it ends: an operator hung it up.
+pub async fn request_cancel(db: &impl ConnectionTrait, call_id: Uuid) -> Result<(), DbErr> {
+    call::Entity::update_many()
+        .col_expr(call::Column::CancelRequested, Expr::value(true))
+        .filter(call::Column::Id.eq(call_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// What an update does to a call, computed without I/O.
+#[derive(Debug, Clone, PartialEq)]
+struct Plan {
+    new_status: Option<CallStatus>,
+    requeue_contact: bool,
+    changes: call::ActiveModel,
+}
+
+fn plan(current: &call::Model, update: &CallUpdate, now: DateTime<Utc>) -> Result<Plan, DbErr> {
+    let status = status_of(current)?;
+    let reason = update
+        .ended_reason
+        .clone()
+        .or_else(|| current.ended_reason.clone());
+    let blocked = reason.as_deref().is_some_and(is_concurrency_blocked);
+    let requested = update.status.map(|s| match s {
+        CallStatus::Ended if blocked => CallStatus::Failed,
+        CallStatus::Ended if current.cancel_requested => CallStatus::Canceled,
+        other => other,
+    });
+    let new_status = requested.and_then(|r| status.advance(r));
+    let mut changes = call::ActiveModel {
+        id: NotSet,
+        ..Default::default()
+    };
+    changes.updated_at = Set(now);
+    changes.last_event_at = Set(Some(now));
+    if let Some(new) = new_status {
+        changes.status = Set(new.as_str().to_owned());
+        if new >= CallStatus::InProgress && current.started_at.is_none() {
+            changes.started_at = Set(update.started_at.or(Some(now)));
+        }
+        if new.is_terminal() {
+            changes.ended_at = Set(update.ended_at.or(current.ended_at).or(Some(now)));
+            let outcome = update
+                .outcome
+                .or_else(|| reason.as_deref().map(classify))
+                .unwrap_or(match new {
+                    CallStatus::Ended | CallStatus::Canceled => EndedReasonClass::Unknown,
+                    _ => EndedReasonClass::RetryableError,
+                });
+            changes.outcome = Set(Some(outcome.as_str().to_owned()));
+        }
+    } else if status.is_terminal() && current.outcome.is_none() {
+        if let Some(reason) = &update.ended_reason {
+            changes.outcome = Set(Some(classify(reason).as_str().to_owned()));
+        }
+    }
+    if update.ended_reason.is_some() && current.ended_reason.is_none() {
+        changes.ended_reason = Set(update.ended_reason.clone());
+    }
+    if update.error_message.is_some() {
+        changes.error_message = Set(update.error_message.clone());
+    }
+    if current.started_at.is_none()
+        && let Some(started) = update.started_at
+    {
+        changes.started_at = Set(Some(started));
+    }
+    if let Some(ended) = update.ended_at
+        && (status.is_terminal() || new_status.is_some_and(CallStatus::is_terminal))
+    {
+        changes.ended_at = Set(Some(ended));
+    }
+    if let Some(cost) = update.cost {
+        changes.cost = Set(Some(cost));
+    }
+    let duration = update.duration_seconds.or_else(|| {
+        let started = update.started_at.or(current.started_at)?;
+        let ended = update.ended_at?;
+        Some(Ord::max((ended - started).num_milliseconds(), 0) as f64 / 1000.0)
+    });
+    if let Some(duration) = duration
+        && (update.duration_seconds.is_some() || current.duration_seconds.is_none())
+    {
+        changes.duration_seconds = Set(Some(duration));
+    }
+    if let Some(url) = &update.recording_url {
+        changes.recording_url = Set(Some(url.clone()));
+    }
+    if let Some(transcript) = &update.transcript {
+        changes.transcript_json = Set(Some(transcript.clone()));
+    }
+    if let Some(summary) = &update.summary {
+        changes.summary = Set(Some(summary.clone()));
+    }
+    if let Some(evaluation) = &update.success_evaluation {
+        changes.success_evaluation = Set(Some(evaluation.clone()));
+        changes.successful = Set(Some(is_success(evaluation)));
+    }
+    let requeue_contact = blocked && new_status == Some(CallStatus::Failed);
+    Ok(Plan {
+        new_status,
+        requeue_contact,
+        changes,
+    })
+}
+
+/// Applies what was learned about a call: the status only ever moves forward, a terminal call
+/// can still be enriched (cost, transcript, recording, analysis). When the call becomes
+/// terminal its contact is settled in the same transaction.
+pub async fn apply(
+    db: &DatabaseConnection,
+    call_id: Uuid,
+    update: &CallUpdate,
+) -> Result<Option<Applied>, DbErr> {
+    // Optimistic concurrency: the status write is conditional on the status read; a lost race
+    // re-reads and re-plans (bounded, since the status can only move forward).
+    for _ in 0..8 {
+        let Some(current) = get(db, call_id).await? else {
+            return Ok(None);
+        };
+        let previous = status_of(&current)?;
+        let now = Utc::now();
+        let plan = plan(&current, update, now)?;
+        match plan.new_status {
+            None => {
+                call::Entity::update_many()
+                    .set(plan.changes)
+                    .filter(call::Column::Id.eq(call_id))
+                    .exec(db)
+                    .await?;
+            }
+            Some(new) => {
+                let txn = db.begin().await?;
+                let result = call::Entity::update_many()
+                    .set(plan.changes)
+                    .filter(call::Column::Id.eq(call_id))
+                    .filter(call::Column::Status.eq(previous.as_str()))
+                    .exec(&txn)
+                    .await?;
+                if result.rows_affected != 1 {
+                    txn.rollback().await?;
+                    continue;
+                }
+                if new.is_terminal() && !previous.is_terminal() {
+                    settle_contact(&txn, &current, plan.requeue_contact, update, now).await?;
+                }
+                txn.commit().await?;
+            }
+        }
+        let call = get(db, call_id)
+            .await?
+            .ok_or_else(|| DbErr::RecordNotFound(format!("call {call_id}")))?;
+        let became_terminal = plan.new_status.is_some_and(|s| s.is_terminal());
+        return Ok(Some(Applied {
+            call,
+            previous,
+            status_changed: plan.new_status.is_some(),
+            became_terminal,
+            contact_requeued: became_terminal && plan.requeue_contact,
+        }));
+    }
+    Err(DbErr::Custom(format!(
+        "call {call_id}: too many concurrent updates"
+    )))
+}
+
+async fn settle_contact(
+    db: &impl ConnectionTrait,
+    call: &call::Model,
+    requeue: bool,
+    update: &CallUpdate,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let mut query = contact::Entity::update_many()
+        .col_expr(contact::Column::UpdatedAt, Expr::value(now))
+        .filter(contact::Column::Id.eq(call.contact_id))
+        .filter(contact::Column::Status.eq(ContactStatus::Dialing.as_str()));
+    if requeue {
+        query = query
+            .col_expr(contact::Column::Status, Expr::value(ContactStatus::Pending.as_str()))
+            .col_expr(
+                contact::Column::Attempts,
+                Expr::col(contact::Column::Attempts).sub(1),
+            );
+    } else {
+        let reason = update
+            .ended_reason
+            .as_deref()
+            .or(call.ended_reason.as_deref());
+        let outcome = update
+            .outcome
+            .or_else(|| reason.map(classify))
+            .unwrap_or(EndedReasonClass::Unknown);
+        query = query
+            .col_expr(contact::Column::Status, Expr::value(ContactStatus::Done.as_str()))
+            .col_expr(contact::Column::Outcome, Expr::value(outcome.as_str()));
+    }
+    query.exec(db).await?;
+    Ok(())
+}
+
+/// Settles contacts left DIALING without a live call (a crash between two writes): back to
+/// PENDING when no call was written for the attempt, else DONE with the call's outcome.
+/// Returns how many were repaired.
+pub async fn repair_contacts(db: &DatabaseConnection, campaign_id: Uuid) -> Result<u64, DbErr> {
+    let dialing = contact::Entity::find()
+        .filter(contact::Column::CampaignId.eq(campaign_id))
+        .filter(contact::Column::Status.eq(ContactStatus::Dialing.as_str()))
+        .all(db)
+        .await?;
+    let mut repaired = 0;
+    for c in dialing {
+        let latest = call::Entity::find()
+            .filter(call::Column::ContactId.eq(c.id))
+            .order_by_desc(call::Column::Attempt)
+            .order_by_desc(call::Column::CreatedAt)
+            .one(db)
+            .await?;
+        let mut active = c.clone().into_active_model();
+        match latest {
+            Some(call) if call.attempt == c.attempts => {
+                let status = status_of(&call)?;
+                if !status.is_terminal() {
+                    continue;
+                }
+                let blocked = call.ended_reason.as_deref().is_some_and(is_concurrency_blocked);
+                if blocked && status == CallStatus::Failed {
+                    active.status = Set(ContactStatus::Pending.as_str().to_owned());
+                    active.attempts = Set(c.attempts - 1);
+                } else {
+                    active.status = Set(ContactStatus::Done.as_str().to_owned());
+                    active.outcome = Set(call.outcome.clone());
+                }
+            }
+            _ => {
+                active.status = Set(ContactStatus::Pending.as_str().to_owned());
+                active.attempts = Set(Ord::max(c.attempts - 1, 0));
+            }
+        }
+        active.updated_at = Set(Utc::now());
+        active.update(db).await?;
+        repaired += 1;
+    }
+    Ok(repaired)
+}
+
+/// Contacts not dialed yet become NOT_ATTEMPTED (the campaign was stopped).
+pub async fn mark_not_attempted(db: &impl ConnectionTrait, campaign_id: Uuid) -> Result<u64, DbErr> {
+    let result = contact::Entity::update_many()
+        .col_expr(
+            contact::Column::Status,
+            Expr::value(ContactStatus::NotAttempted.as_str()),
+        )
+        .col_expr(contact::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(contact::Column::CampaignId.eq(campaign_id))
+        .filter(contact::Column::Status.eq(ContactStatus::Pending.as_str()))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn call(status: CallStatus) -> call::Model {
+        let now = Utc::now();
+        call::Model {
+            id: Uuid::nil(),
+            campaign_id: Uuid::nil(),
+            contact_id: Uuid::nil(),
+            attempt: 1,
+            provider_call_id: Some("p".into()),
+            status: status.as_str().into(),
+            outcome: None,
+            ended_reason: None,
+            error_message: None,
+            control_url: None,
+            cost: None,
+            duration_seconds: None,
+            recording_url: None,
+            transcript_json: None,
+            summary: None,
+            success_evaluation: None,
+            successful: None,
+            cancel_requested: false,
+            dial_intent_at: now,
+            provider_created_at: None,
+            started_at: None,
+            ended_at: None,
+            last_event_at: None,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
+    fn update(status: CallStatus) -> CallUpdate {
+        CallUpdate {
+            status: Some(status),
+            ..CallUpdate::default()
+        }
+    }
+
+    #[test]
+    fn late_news_never_moves_a_call_backwards() {
+        let now = Utc::now();
+        let p = plan(&call(CallStatus::InProgress), &update(CallStatus::Ringing), now).unwrap();
+        assert_eq!(p.new_status, None);
+        let p = plan(&call(CallStatus::Ended), &update(CallStatus::InProgress), now).unwrap();
+        assert_eq!(p.new_status, None);
+        let p = plan(&call(CallStatus::Queued), &update(CallStatus::Ended), now).unwrap();
+        assert_eq!(p.new_status, Some(CallStatus::Ended));
+    }
+
+    #[test]
+    fn terminal_calls_are_still_enriched() {
+        let u = CallUpdate {
+            status: Some(CallStatus::Ended),
+            cost: Some(0.42),
+            summary: Some("ok".into()),
+            success_evaluation: Some("true".into()),
+            ended_reason: Some("customer-ended-call".into()),
+            ..CallUpdate::default()
+        };
+        let p = plan(&call(CallStatus::Ended), &u, Utc::now()).unwrap();
+        assert_eq!(p.new_status, None);
+        assert_eq!(p.changes.cost, Set(Some(0.42)));
+        assert_eq!(p.changes.successful, Set(Some(true)));
+        assert_eq!(p.changes.ended_reason, Set(Some("customer-ended-call".into())));
+        assert_eq!(p.changes.outcome, Set(Some("answered".into())));
+    }
+
+    #[test]
+    fn a_concurrency_blocked_end_fails_the_call_and_requeues_the_contact() {
+        let u = CallUpdate {
+            status: Some(CallStatus::Ended),
+            ended_reason: Some("call.start.error-subscription-concurrency-limit-reached".into()),
+            ..CallUpdate::default()
+        };
+        let p = plan(&call(CallStatus::Queued), &u, Utc::now()).unwrap();
+        assert_eq!(p.new_status, Some(CallStatus::Failed));
+        assert!(p.requeue_contact);
+    }
+
+    #[test]
+    fn a_hung_up_call_ends_canceled() {
+        let mut c = call(CallStatus::InProgress);
+        c.cancel_requested = true;
+        let p = plan(&c, &update(CallStatus::Ended), Utc::now()).unwrap();
+        assert_eq!(p.new_status, Some(CallStatus::Canceled));
+    }
+}
