@@ -380,10 +380,34 @@ impl Settings {
         );
 
         let r = &self.runtime;
-        range("runtime.silence_timeout_ms", None, r.silence_timeout_ms, 100, 86_400_000);
-        range("runtime.stuck_call_timeout_ms", None, r.stuck_call_timeout_ms, 100, 86_400_000);
-        range("runtime.concurrency_retry_ms", None, r.concurrency_retry_ms, 100, 600_000);
-        range("runtime.line_quiet_poll_ms", None, r.line_quiet_poll_ms, 100, 600_000);
+        range(
+            "runtime.silence_timeout_ms",
+            None,
+            r.silence_timeout_ms,
+            100,
+            86_400_000,
+        );
+        range(
+            "runtime.stuck_call_timeout_ms",
+            None,
+            r.stuck_call_timeout_ms,
+            100,
+            86_400_000,
+        );
+        range(
+            "runtime.concurrency_retry_ms",
+            None,
+            r.concurrency_retry_ms,
+            100,
+            600_000,
+        );
+        range(
+            "runtime.line_quiet_poll_ms",
+            None,
+            r.line_quiet_poll_ms,
+            100,
+            600_000,
+        );
         range(
             "runtime.supervisor_max_restarts",
             None,

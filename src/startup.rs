@@ -12,6 +12,8 @@ use sea_orm::DatabaseConnection;
 
 use crate::config::Settings;
 use crate::http::{self, AppState};
+use crate::provider::Provider;
+use crate::provider::vapi::VapiClient;
 use crate::store;
 
 pub struct Application {
@@ -39,9 +41,12 @@ impl Application {
             .first()
             .and_then(|a| a.as_socket_addr().map(|s| s.port()))
             .context("listener has no socket address")?;
+        let provider: Arc<dyn Provider> =
+            Arc::new(VapiClient::new(&settings.vapi).context("could not build the Vapi client")?);
         let state = AppState {
             db,
             settings: Arc::new(settings),
+            provider,
             started_at: Instant::now(),
         };
         Ok(Self {

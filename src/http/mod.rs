@@ -20,12 +20,15 @@ use poem_openapi::{OpenApiService, Tags};
 use sea_orm::DatabaseConnection;
 
 use crate::config::Settings;
+use crate::provider::Provider;
 
 /// Shared state handed to every handler through `Data<&AppState>`.
 #[derive(Clone)]
 pub struct AppState {
     pub db: DatabaseConnection,
     pub settings: Arc<Settings>,
+    /// Vapi (or the simulator, in tests and demos).
+    pub provider: Arc<dyn Provider>,
     pub started_at: Instant,
 }
 

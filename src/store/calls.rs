@@ -131,7 +131,10 @@ pub async fn settle_without_call(
     outcome: &str,
 ) -> Result<bool, DbErr> {
     let result = contact::Entity::update_many()
-        .col_expr(contact::Column::Status, Expr::value(ContactStatus::Done.as_str()))
+        .col_expr(
+            contact::Column::Status,
+            Expr::value(ContactStatus::Done.as_str()),
+        )
         .col_expr(contact::Column::Outcome, Expr::value(outcome))
         .col_expr(contact::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(contact::Column::Id.eq(contact_id))
@@ -151,7 +154,10 @@ pub async fn claim(
     // The transaction starts with a write, so SQLite takes its write lock up front.
     let txn = db.begin().await?;
     let claimed = contact::Entity::update_many()
-        .col_expr(contact::Column::Status, Expr::value(ContactStatus::Dialing.as_str()))
+        .col_expr(
+            contact::Column::Status,
+            Expr::value(ContactStatus::Dialing.as_str()),
+        )
         .col_expr(
             contact::Column::Attempts,
             Expr::col(contact::Column::Attempts).add(1),
@@ -208,7 +214,10 @@ pub async fn set_provider_call(
 ) -> Result<bool, DbErr> {
     let result = call::Entity::update_many()
         .col_expr(call::Column::ProviderCallId, Expr::value(provider_call_id))
-        .col_expr(call::Column::ControlUrl, Expr::value(control_url.map(str::to_owned)))
+        .col_expr(
+            call::Column::ControlUrl,
+            Expr::value(control_url.map(str::to_owned)),
+        )
         .col_expr(
             call::Column::ProviderCreatedAt,
             Expr::value(provider_created_at.or(Some(Utc::now()))),
@@ -402,7 +411,10 @@ async fn settle_contact(
         .filter(contact::Column::Status.eq(ContactStatus::Dialing.as_str()));
     if requeue {
         query = query
-            .col_expr(contact::Column::Status, Expr::value(ContactStatus::Pending.as_str()))
+            .col_expr(
+                contact::Column::Status,
+                Expr::value(ContactStatus::Pending.as_str()),
+            )
             .col_expr(
                 contact::Column::Attempts,
                 Expr::col(contact::Column::Attempts).sub(1),
@@ -417,7 +429,10 @@ async fn settle_contact(
             .or_else(|| reason.map(classify))
             .unwrap_or(EndedReasonClass::Unknown);
         query = query
-            .col_expr(contact::Column::Status, Expr::value(ContactStatus::Done.as_str()))
+            .col_expr(
+                contact::Column::Status,
+                Expr::value(ContactStatus::Done.as_str()),
+            )
             .col_expr(contact::Column::Outcome, Expr::value(outcome.as_str()));
     }
     query.exec(db).await?;
@@ -448,7 +463,10 @@ pub async fn repair_contacts(db: &DatabaseConnection, campaign_id: Uuid) -> Resu
                 if !status.is_terminal() {
                     continue;
                 }
-                let blocked = call.ended_reason.as_deref().is_some_and(is_concurrency_blocked);
+                let blocked = call
+                    .ended_reason
+                    .as_deref()
+                    .is_some_and(is_concurrency_blocked);
                 if blocked && status == CallStatus::Failed {
                     active.status = Set(ContactStatus::Pending.as_str().to_owned());
                     active.attempts = Set(c.attempts - 1);
@@ -470,7 +488,10 @@ pub async fn repair_contacts(db: &DatabaseConnection, campaign_id: Uuid) -> Resu
 }
 
 /// Contacts not dialed yet become NOT_ATTEMPTED (the campaign was stopped).
-pub async fn mark_not_attempted(db: &impl ConnectionTrait, campaign_id: Uuid) -> Result<u64, DbErr> {
+pub async fn mark_not_attempted(
+    db: &impl ConnectionTrait,
+    campaign_id: Uuid,
+) -> Result<u64, DbErr> {
     let result = contact::Entity::update_many()
         .col_expr(
             contact::Column::Status,
@@ -529,9 +550,19 @@ mod tests {
     #[test]
     fn late_news_never_moves_a_call_backwards() {
         let now = Utc::now();
-        let p = plan(&call(CallStatus::InProgress), &update(CallStatus::Ringing), now).unwrap();
+        let p = plan(
+            &call(CallStatus::InProgress),
+            &update(CallStatus::Ringing),
+            now,
+        )
+        .unwrap();
         assert_eq!(p.new_status, None);
-        let p = plan(&call(CallStatus::Ended), &update(CallStatus::InProgress), now).unwrap();
+        let p = plan(
+            &call(CallStatus::Ended),
+            &update(CallStatus::InProgress),
+            now,
+        )
+        .unwrap();
         assert_eq!(p.new_status, None);
         let p = plan(&call(CallStatus::Queued), &update(CallStatus::Ended), now).unwrap();
         assert_eq!(p.new_status, Some(CallStatus::Ended));
@@ -551,7 +582,10 @@ mod tests {
         assert_eq!(p.new_status, None);
         assert_eq!(p.changes.cost, Set(Some(0.42)));
         assert_eq!(p.changes.successful, Set(Some(true)));
-        assert_eq!(p.changes.ended_reason, Set(Some("customer-ended-call".into())));
+        assert_eq!(
+            p.changes.ended_reason,
+            Set(Some("customer-ended-call".into()))
+        );
         assert_eq!(p.changes.outcome, Set(Some("answered".into())));
     }
 

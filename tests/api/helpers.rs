@@ -4,8 +4,9 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use autolynx::config::{ConfigSources, Settings};
+use autolynx::config::{ConfigSources, Settings, WebhookScheme, WebhookSettings};
 use autolynx::domain::auth::Role;
+use autolynx::provider::simulator::{Simulator, SimulatorConfig};
 use autolynx::startup::Application;
 use autolynx::store;
 use reqwest::{Method, StatusCode};
@@ -15,6 +16,8 @@ use tokio::sync::oneshot;
 use uuid::Uuid;
 
 pub const POSTGRES_VAR: &str = "AUTOLYNX_TEST_POSTGRES_URL";
+/// The webhook secret test apps and their simulators share.
+pub const WEBHOOK_SECRET: &str = "test-webhook-secret";
 
 static TRACING: LazyLock<()> = LazyLock::new(|| {
     if std::env::var("TEST_LOG").is_ok() {
@@ -108,6 +111,8 @@ pub struct TestApp {
     /// A token of an admin created for the test.
     pub admin_token: String,
     pub settings: Settings,
+    /// The app's Vapi: an in-process simulator sending signed webhooks back to the app.
+    pub sim: Simulator,
     shutdown: Option<oneshot::Sender<()>>,
     /// Kept so the database lives as long as the app.
     _test_db: TestDb,
@@ -144,13 +149,34 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
+    spawn_app_with_sim(SimulatorConfig::fast(), extra).await
+}
+
+/// A test app whose Vapi is a simulator started with `sim_config` (its key, webhook signing
+/// and receiver are filled in here).
+pub async fn spawn_app_with_sim(
+    mut sim_config: SimulatorConfig,
+    extra: &[(&str, &str)],
+) -> TestApp {
     LazyLock::force(&TRACING);
+    sim_config.webhook = WebhookSettings::new(WebhookScheme::Hmac, Some(WEBHOOK_SECRET));
+    let sim = Simulator::start(sim_config)
+        .await
+        .expect("simulator starts");
     let test_db = TestDb::new().await;
-    let settings = test_settings(&test_db.url, extra);
+    let mut env: Vec<(&str, &str)> = vec![
+        ("VAPI_BASE_URL", sim.base_url()),
+        ("VAPI_API_KEY", sim.api_key()),
+        ("WEBHOOK_SHARED_SECRET", WEBHOOK_SECRET),
+        ("VAPI_PHONE_NUMBER_ID", "phone-test"),
+    ];
+    env.extend_from_slice(extra);
+    let settings = test_settings(&test_db.url, &env);
     let app = Application::build(settings.clone())
         .await
         .expect("application builds");
     let port = app.port();
+    sim.set_webhook_url(format!("http://127.0.0.1:{port}/api/webhooks/vapi"));
     let db = app.db().clone();
     let (tx, rx) = oneshot::channel::<()>();
     tokio::spawn(app.run_with_shutdown(async move {
@@ -168,6 +194,7 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
         client: reqwest::Client::new(),
         admin_token: token.expose().to_owned(),
         settings,
+        sim,
         shutdown: Some(tx),
         _test_db: test_db,
     }

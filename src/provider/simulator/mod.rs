@@ -413,6 +413,8 @@ pub struct ConfigPatch {
     pub concurrency_behavior: Option<ConcurrencyBehavior>,
     pub legacy_shapes_rate: Option<f64>,
     pub webhook_delivery: Option<WebhookDelivery>,
+    /// A new receiver for webhooks.
+    pub webhook_url: Option<String>,
 }
 
 /// A call's plan, derived from (seed, customer number, dial count) only, so the same seed gives
@@ -544,7 +546,8 @@ impl Rng64 {
 pub(crate) struct Shared {
     pub(crate) base_url: String,
     pub(crate) api_key: String,
-    pub(crate) webhook_url: Option<String>,
+    /// Where webhooks go; settable after start (the receiver may bind after the simulator).
+    pub(crate) webhook_url: Mutex<Option<String>>,
     pub(crate) signer: WebhookVerifier,
     pub(crate) http: reqwest::Client,
     pub(crate) seed: u64,
@@ -606,6 +609,10 @@ impl Shared {
         if let Some(d) = patch.webhook_delivery {
             config.webhook_delivery = d;
         }
+        drop(config);
+        if let Some(url) = patch.webhook_url {
+            *lock(&self.webhook_url) = Some(url);
+        }
     }
 }
 
@@ -645,7 +652,7 @@ impl Simulator {
         let shared = Arc::new(Shared {
             base_url: format!("http://{addr}"),
             api_key: config.api_key.clone(),
-            webhook_url: config.webhook_url.clone(),
+            webhook_url: Mutex::new(config.webhook_url.clone()),
             signer,
             http,
             seed: config.seed,
@@ -696,6 +703,11 @@ impl Simulator {
     /// Changes faults, timings, outcomes or the concurrency limit while running.
     pub fn reconfigure(&self, patch: ConfigPatch) {
         self.shared.apply(patch);
+    }
+
+    /// Sends webhooks to `url` from now on.
+    pub fn set_webhook_url(&self, url: impl Into<String>) {
+        *lock(&self.shared.webhook_url) = Some(url.into());
     }
 
     /// Sets the fault rates.

@@ -63,9 +63,10 @@ pub(crate) fn delivery_queue(shared: &Arc<Shared>) -> mpsc::UnboundedSender<Valu
 
 /// POSTs one message, retrying non-2xx answers and failures.
 async fn deliver(shared: &Shared, message: &Value) {
-    let Some(url) = &shared.webhook_url else {
+    let Some(url) = lock(&shared.webhook_url).clone() else {
         return;
     };
+    let url = &url;
     let Ok(body) = serde_json::to_vec(message) else {
         return;
     };
