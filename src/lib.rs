@@ -5,6 +5,7 @@ pub mod config;
 pub mod domain;
 pub mod http;
 pub mod provider;
+pub mod runtime;
 pub mod startup;
 pub mod store;
 pub mod telemetry;

@@ -12,8 +12,10 @@ use sea_orm::DatabaseConnection;
 
 use crate::config::Settings;
 use crate::http::{self, AppState};
-use crate::provider::Provider;
 use crate::provider::vapi::VapiClient;
+use crate::provider::verify::WebhookVerifier;
+use crate::provider::{Provider, Unconfigured};
+use crate::runtime::{Runtime, RuntimeContext};
 use crate::store;
 
 pub struct Application {
@@ -26,6 +28,18 @@ impl Application {
     /// Connects to the database, applies pending migrations and binds the listener.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         install_crypto_provider();
+        if settings.webhook.secret.is_none() {
+            anyhow::ensure!(
+                settings.webhook.allow_unsigned,
+                "no webhook secret is configured (WEBHOOK_SHARED_SECRET or webhook.secret): \
+                 refusing to accept unauthenticated webhooks. Set webhook.allow_unsigned = true \
+                 only for local development"
+            );
+            tracing::warn!(
+                "webhook.allow_unsigned is set and no webhook secret is configured: anyone can \
+                 post call events. Never run like this in production"
+            );
+        }
         let db = store::connect(&settings.database)
             .await
             .context("could not connect to the database")?;
@@ -41,12 +55,32 @@ impl Application {
             .first()
             .and_then(|a| a.as_socket_addr().map(|s| s.port()))
             .context("listener has no socket address")?;
-        let provider: Arc<dyn Provider> =
-            Arc::new(VapiClient::new(&settings.vapi).context("could not build the Vapi client")?);
+        let provider: Arc<dyn Provider> = if settings.vapi.api_key.is_some() {
+            Arc::new(VapiClient::new(&settings.vapi).context("could not build the Vapi client")?)
+        } else {
+            tracing::warn!(
+                "no Vapi API key is configured (VAPI_API_KEY): campaigns cannot start and \
+                 assistants cannot be created until one is set"
+            );
+            Arc::new(Unconfigured)
+        };
+        let verifier = Arc::new(
+            WebhookVerifier::from_settings(&settings.webhook)
+                .context("invalid webhook verification settings")?,
+        );
+        let settings = Arc::new(settings);
+        let runtime = Runtime::start(RuntimeContext::new(
+            db.clone(),
+            provider.clone(),
+            settings.clone(),
+        ))
+        .await?;
         let state = AppState {
             db,
-            settings: Arc::new(settings),
+            settings,
             provider,
+            verifier,
+            runtime,
             started_at: Instant::now(),
         };
         Ok(Self {
@@ -64,6 +98,10 @@ impl Application {
         &self.state.db
     }
 
+    pub fn runtime(&self) -> &Runtime {
+        &self.state.runtime
+    }
+
     /// Serves until SIGINT or SIGTERM, then lets in-flight requests finish.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.run_with_shutdown(shutdown_signal()).await
@@ -79,6 +117,9 @@ impl Application {
         let result = Server::new_with_acceptor(self.acceptor)
             .run_with_graceful_shutdown(http::app(self.state.clone()), signal, Some(grace))
             .await;
+        // HTTP first, then the actors; calls in flight stay recorded and are adopted at the
+        // next start.
+        self.state.runtime.shutdown().await;
         self.state.db.clone().close().await.ok();
         tracing::info!("autolynx stopped");
         result

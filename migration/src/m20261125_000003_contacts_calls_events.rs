@@ -51,7 +51,7 @@ enum Calls {
     Summary,
     SuccessEvaluation,
     Successful,
-    CancelRequested,
+    EndRequested,
     DialIntentAt,
     ProviderCreatedAt,
     StartedAt,
@@ -193,7 +193,7 @@ impl MigrationTrait for Migration {
                     .col(text_null(Calls::Summary))
                     .col(text_null(Calls::SuccessEvaluation))
                     .col(boolean_null(Calls::Successful))
-                    .col(boolean(Calls::CancelRequested).default(false))
+                    .col(string_null(Calls::EndRequested))
                     .col(timestamp_with_time_zone(Calls::DialIntentAt))
                     .col(timestamp_with_time_zone_null(Calls::ProviderCreatedAt))
                     .col(timestamp_with_time_zone_null(Calls::StartedAt))

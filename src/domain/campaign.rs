@@ -70,7 +70,7 @@ impl CampaignStatus {
                 | (Dialing, Running)
                 | (Queued | Dialing | Running, Paused)
                 | (Paused, Queued | Dialing | Running)
-                | (Queued | Dialing | Running, Completed)
+                | (Queued | Dialing | Running | Paused, Completed)
                 | (Created | Queued | Dialing | Running | Paused, Stopped)
                 | (Queued | Dialing | Running | Paused, Failed)
         )

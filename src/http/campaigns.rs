@@ -20,6 +20,7 @@ use crate::http::auth::{AuthUser, BearerAuth};
 use crate::http::common::{PaginationDto, owner_scope, paging};
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::{ApiTags, AppState, export};
+use crate::runtime::{Command, ControlError, StopMode};
 use crate::store;
 use crate::store::campaigns::{CampaignFilter, ContactFilter, Counters, NewCampaign, NewContact};
 use crate::store::entities::{call, campaign, contact};
@@ -369,8 +370,104 @@ pub enum ExportResponse {
     Ok(Binary<Body>, #[oai(header = "Content-Disposition")] String),
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[oai(rename_all = "lowercase")]
+pub enum StopModeDto {
+    /// No new dials; calls in progress finish.
+    Finish,
+    /// No new dials; calls in progress are ended through the provider.
+    Hangup,
+}
+
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct StopRequest {
+    /// Default `finish`.
+    pub mode: Option<StopModeDto>,
+}
+
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct CampaignStatusReply {
+    pub id: Uuid,
+    /// The campaign's status after the command.
+    pub status: CampaignStatusDto,
+}
+
+#[derive(ApiResponse)]
+pub enum ControlResponse {
+    #[oai(status = 200)]
+    Ok(Json<CampaignStatusReply>),
+}
+
 #[OpenApi(tag = "ApiTags::Campaigns")]
 impl CampaignsApi {
+    /// Start dialing (CREATED → QUEUED; the first calls are placed at once).
+    #[oai(
+        path = "/campaigns/:id/start",
+        method = "post",
+        operation_id = "startCampaign"
+    )]
+    async fn start(
+        &self,
+        auth: BearerAuth,
+        state: Data<&AppState>,
+        id: Path<Uuid>,
+    ) -> ApiResult<ControlResponse> {
+        command(&state, &auth.0, id.0, Command::Start).await
+    }
+
+    /// Pause: no new dials; calls in progress finish.
+    #[oai(
+        path = "/campaigns/:id/pause",
+        method = "post",
+        operation_id = "pauseCampaign"
+    )]
+    async fn pause(
+        &self,
+        auth: BearerAuth,
+        state: Data<&AppState>,
+        id: Path<Uuid>,
+    ) -> ApiResult<ControlResponse> {
+        command(&state, &auth.0, id.0, Command::Pause).await
+    }
+
+    /// Resume a paused campaign.
+    #[oai(
+        path = "/campaigns/:id/resume",
+        method = "post",
+        operation_id = "resumeCampaign"
+    )]
+    async fn resume(
+        &self,
+        auth: BearerAuth,
+        state: Data<&AppState>,
+        id: Path<Uuid>,
+    ) -> ApiResult<ControlResponse> {
+        command(&state, &auth.0, id.0, Command::Resume).await
+    }
+
+    /// Stop for good: no new dials, contacts not dialed yet are marked NOT_ATTEMPTED;
+    /// `hangup` also ends calls in progress.
+    #[oai(
+        path = "/campaigns/:id/stop",
+        method = "post",
+        operation_id = "stopCampaign"
+    )]
+    async fn stop(
+        &self,
+        auth: BearerAuth,
+        state: Data<&AppState>,
+        id: Path<Uuid>,
+        body: Json<Option<StopRequest>>,
+    ) -> ApiResult<ControlResponse> {
+        let mode = match body.0.and_then(|b| b.mode) {
+            Some(StopModeDto::Hangup) => StopMode::Hangup,
+            _ => StopMode::Finish,
+        };
+        command(&state, &auth.0, id.0, Command::Stop(mode)).await
+    }
+
     /// Create a campaign from a CSV of contacts (multipart form). Answers with the import
     /// report: every skipped row with its reason.
     #[oai(path = "/campaigns", method = "post", operation_id = "createCampaign")]
@@ -685,6 +782,33 @@ impl CampaignsApi {
         );
         let body = export::stream(state.db.clone(), &c);
         Ok(ExportResponse::Ok(Binary(body), disposition))
+    }
+}
+
+/// Runs an operator's command on a campaign the caller may see.
+async fn command(
+    state: &AppState,
+    user: &AuthUser,
+    id: Uuid,
+    command: Command,
+) -> ApiResult<ControlResponse> {
+    let campaign = visible_campaign(state, user, id).await?;
+    if command == Command::Start && state.settings.vapi.api_key.is_none() {
+        return Err(ApiError::unavailable(
+            "Vapi is not configured (set VAPI_API_KEY): the campaign cannot dial",
+        ));
+    }
+    match state.runtime.control(campaign.id, command).await {
+        Ok(status) => Ok(ControlResponse::Ok(Json(CampaignStatusReply {
+            id: campaign.id,
+            status: status.into(),
+        }))),
+        Err(ControlError::NotFound) => Err(ApiError::not_found("campaign")),
+        Err(ControlError::Illegal { current, command }) => Err(ApiError::conflict(format!(
+            "a {current} campaign cannot {command}"
+        ))
+        .with_details(json!({ "currentStatus": current.as_str(), "command": command }))),
+        Err(ControlError::Internal(e)) => Err(ApiError::internal(e)),
     }
 }
 

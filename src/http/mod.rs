@@ -10,6 +10,7 @@ pub mod health;
 pub mod limit;
 pub mod suppression;
 pub mod users;
+pub mod webhooks;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -21,6 +22,8 @@ use sea_orm::DatabaseConnection;
 
 use crate::config::Settings;
 use crate::provider::Provider;
+use crate::provider::verify::WebhookVerifier;
+use crate::runtime::Runtime;
 
 /// Shared state handed to every handler through `Data<&AppState>`.
 #[derive(Clone)]
@@ -29,6 +32,9 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// Vapi (or the simulator, in tests and demos).
     pub provider: Arc<dyn Provider>,
+    /// Built once from the webhook settings.
+    pub verifier: Arc<WebhookVerifier>,
+    pub runtime: Runtime,
     pub started_at: Instant,
 }
 
@@ -44,6 +50,8 @@ pub enum ApiTags {
     Suppression,
     /// The assistant directory.
     Assistants,
+    /// Inbound provider webhooks (public, authenticated by signature).
+    Webhooks,
 }
 
 type Apis = (
@@ -51,6 +59,7 @@ type Apis = (
     users::UsersApi,
     campaigns::CampaignsApi,
     suppression::SuppressionApi,
+    webhooks::WebhooksApi,
 );
 
 /// The OpenAPI service; builds without a database so `autolynx openapi` works anywhere.
@@ -61,6 +70,7 @@ pub fn api_service() -> OpenApiService<Apis, ()> {
             users::UsersApi,
             campaigns::CampaignsApi,
             suppression::SuppressionApi,
+            webhooks::WebhooksApi,
         ),
         "autolynx",
         env!("CARGO_PKG_VERSION"),

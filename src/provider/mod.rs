@@ -263,3 +263,38 @@ pub trait Provider: Send + Sync + 'static {
     /// `GET /phone-number/{id}`.
     async fn get_phone_number(&self, id: &str) -> ProviderResult<ProviderPhoneNumber>;
 }
+
+/// The provider used when no Vapi API key is configured: every request fails as
+/// `Unauthorized`, so the API still serves everything that does not need Vapi.
+pub struct Unconfigured;
+
+#[async_trait::async_trait]
+impl Provider for Unconfigured {
+    async fn create_call(&self, _: &CreateCall) -> ProviderResult<ProviderCall> {
+        Err(ProviderError::Unauthorized)
+    }
+    async fn get_call(&self, _: &str) -> ProviderResult<ProviderCall> {
+        Err(ProviderError::Unauthorized)
+    }
+    async fn list_calls(&self, _: &str, _: DateTime<Utc>) -> ProviderResult<Vec<ProviderCall>> {
+        Err(ProviderError::Unauthorized)
+    }
+    async fn end_call(&self, _: &ProviderCall) -> ProviderResult<()> {
+        Err(ProviderError::Unauthorized)
+    }
+    async fn create_assistant(&self, _: &Value) -> ProviderResult<ProviderAssistant> {
+        Err(ProviderError::Unauthorized)
+    }
+    async fn get_assistant(&self, _: &str) -> ProviderResult<ProviderAssistant> {
+        Err(ProviderError::Unauthorized)
+    }
+    async fn update_assistant(&self, _: &str, _: &Value) -> ProviderResult<ProviderAssistant> {
+        Err(ProviderError::Unauthorized)
+    }
+    async fn delete_assistant(&self, _: &str) -> ProviderResult<()> {
+        Err(ProviderError::Unauthorized)
+    }
+    async fn get_phone_number(&self, _: &str) -> ProviderResult<ProviderPhoneNumber> {
+        Err(ProviderError::Unauthorized)
+    }
+}

@@ -116,6 +116,14 @@ pub async fn get(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<assistant
         .await
 }
 
+/// An assistant, deleted or not (running campaigns keep using what they started with).
+pub async fn get_any(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+) -> Result<Option<assistant::Model>, DbErr> {
+    assistant::Entity::find_by_id(id).one(db).await
+}
+
 /// An assistant's name, deleted or not (for campaign history).
 pub async fn name_of(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<String>, DbErr> {
     Ok(assistant::Entity::find_by_id(id)

@@ -189,7 +189,7 @@ pub async fn claim(
         summary: Set(None),
         success_evaluation: Set(None),
         successful: Set(None),
-        cancel_requested: Set(false),
+        end_requested: Set(None),
         dial_intent_at: Set(now),
         provider_created_at: Set(None),
         started_at: Set(None),
@@ -230,11 +230,22 @@ pub async fn set_provider_call(
     Ok(result.rows_affected == 1)
 }
 
-/// Marks a call to be CANCELED (not ENDED) when it ends: an operator hung it up.
-pub async fn request_cancel(db: &impl ConnectionTrait, call_id: Uuid) -> Result<(), DbErr> {
+/// `end_requested` value: an operator hung the call up; it ends CANCELED.
+pub const END_CANCEL: &str = "cancel";
+/// `end_requested` value: the call was stuck and ended by autolynx; it ends TIMEOUT.
+pub const END_TIMEOUT: &str = "timeout";
+
+/// Records that autolynx is ending the call itself (`END_CANCEL` or `END_TIMEOUT`), so that its
+/// end is recorded as CANCELED or TIMEOUT rather than ENDED. The first reason wins.
+pub async fn request_end(
+    db: &impl ConnectionTrait,
+    call_id: Uuid,
+    reason: &'static str,
+) -> Result<(), DbErr> {
     call::Entity::update_many()
-        .col_expr(call::Column::CancelRequested, Expr::value(true))
+        .col_expr(call::Column::EndRequested, Expr::value(reason))
         .filter(call::Column::Id.eq(call_id))
+        .filter(call::Column::EndRequested.is_null())
         .exec(db)
         .await?;
     Ok(())
@@ -257,7 +268,11 @@ fn plan(current: &call::Model, update: &CallUpdate, now: DateTime<Utc>) -> Resul
     let blocked = reason.as_deref().is_some_and(is_concurrency_blocked);
     let requested = update.status.map(|s| match s {
         CallStatus::Ended if blocked => CallStatus::Failed,
-        CallStatus::Ended if current.cancel_requested => CallStatus::Canceled,
+        CallStatus::Ended => match current.end_requested.as_deref() {
+            Some(END_CANCEL) => CallStatus::Canceled,
+            Some(END_TIMEOUT) => CallStatus::Timeout,
+            _ => CallStatus::Ended,
+        },
         other => other,
     });
     let new_status = requested.and_then(|r| status.advance(r));
@@ -283,10 +298,11 @@ fn plan(current: &call::Model, update: &CallUpdate, now: DateTime<Utc>) -> Resul
                 });
             changes.outcome = Set(Some(outcome.as_str().to_owned()));
         }
-    } else if status.is_terminal() && current.outcome.is_none() {
-        if let Some(reason) = &update.ended_reason {
-            changes.outcome = Set(Some(classify(reason).as_str().to_owned()));
-        }
+    } else if status.is_terminal()
+        && current.outcome.is_none()
+        && let Some(reason) = &update.ended_reason
+    {
+        changes.outcome = Set(Some(classify(reason).as_str().to_owned()));
     }
     if update.ended_reason.is_some() && current.ended_reason.is_none() {
         changes.ended_reason = Set(update.ended_reason.clone());
@@ -529,7 +545,7 @@ mod tests {
             summary: None,
             success_evaluation: None,
             successful: None,
-            cancel_requested: false,
+            end_requested: None,
             dial_intent_at: now,
             provider_created_at: None,
             started_at: None,
@@ -604,7 +620,7 @@ mod tests {
     #[test]
     fn a_hung_up_call_ends_canceled() {
         let mut c = call(CallStatus::InProgress);
-        c.cancel_requested = true;
+        c.end_requested = Some(END_CANCEL.into());
         let p = plan(&c, &update(CallStatus::Ended), Utc::now()).unwrap();
         assert_eq!(p.new_status, Some(CallStatus::Canceled));
     }

@@ -382,3 +382,98 @@ pub fn estimate_completion(
     let per_contact = elapsed / counters.completed as f64;
     Some(now + chrono::Duration::milliseconds((remaining * per_contact) as i64))
 }
+
+pub async fn get(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<campaign::Model>, DbErr> {
+    campaign::Entity::find_by_id(id).one(db).await
+}
+
+/// Moves a campaign `from → to` if it is still `from`, stamping the matching timestamp.
+/// `detail` is the failure reason (FAILED) or the stop mode (STOPPED). `false` when the
+/// campaign was no longer `from`.
+pub async fn transition(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    from: CampaignStatus,
+    to: CampaignStatus,
+    detail: Option<&str>,
+) -> Result<bool, DbErr> {
+    if !from.can_become(to) {
+        return Ok(false);
+    }
+    let now = Utc::now();
+    let mut query = campaign::Entity::update_many()
+        .col_expr(campaign::Column::Status, Expr::value(to.as_str()))
+        .col_expr(campaign::Column::UpdatedAt, Expr::value(now))
+        .filter(campaign::Column::Id.eq(id))
+        .filter(campaign::Column::Status.eq(from.as_str()));
+    match to {
+        CampaignStatus::Queued if from == CampaignStatus::Created => {
+            query = query.col_expr(campaign::Column::StartedAt, Expr::value(now));
+        }
+        CampaignStatus::Dialing => {
+            query = query.col_expr(
+                campaign::Column::FirstDialAt,
+                Expr::col(campaign::Column::FirstDialAt).if_null(now),
+            );
+        }
+        CampaignStatus::Completed => {
+            query = query.col_expr(campaign::Column::CompletedAt, Expr::value(now));
+        }
+        CampaignStatus::Stopped => {
+            query = query
+                .col_expr(campaign::Column::CompletedAt, Expr::value(now))
+                .col_expr(
+                    campaign::Column::StopMode,
+                    Expr::value(detail.map(str::to_owned)),
+                );
+        }
+        CampaignStatus::Failed => {
+            query = query
+                .col_expr(campaign::Column::CompletedAt, Expr::value(now))
+                .col_expr(
+                    campaign::Column::FailureReason,
+                    Expr::value(detail.map(str::to_owned)),
+                );
+        }
+        _ => {}
+    }
+    Ok(query.exec(db).await?.rows_affected == 1)
+}
+
+/// Campaigns the runtime must run after a start: every unfinished one, and stopped ones that
+/// still have live calls to follow.
+pub async fn runnable(db: &impl ConnectionTrait) -> Result<Vec<campaign::Model>, DbErr> {
+    let active: Vec<&str> = CampaignStatus::ALL
+        .into_iter()
+        .filter(|s| s.is_active())
+        .map(CampaignStatus::as_str)
+        .collect();
+    let live_campaigns: Vec<Uuid> = call::Entity::find()
+        .select_only()
+        .column(call::Column::CampaignId)
+        .distinct()
+        .filter(call::Column::Status.is_in(CallStatus::LIVE.map(CallStatus::as_str)))
+        .into_tuple()
+        .all(db)
+        .await?;
+    campaign::Entity::find()
+        .filter(
+            Condition::any()
+                .add(campaign::Column::Status.is_in(active))
+                .add(campaign::Column::Id.is_in(live_campaigns)),
+        )
+        .order_by_asc(campaign::Column::CreatedAt)
+        .all(db)
+        .await
+}
+
+/// A contact's batch.
+pub async fn contact_batch(
+    db: &impl ConnectionTrait,
+    contact_id: Uuid,
+) -> Result<Option<i32>, DbErr> {
+    Ok(contact::Entity::find_by_id(contact_id)
+        .one(db)
+        .await?
+        .map(|c| c.batch_index))
+}

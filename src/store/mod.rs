@@ -5,6 +5,7 @@ pub mod assistants;
 pub mod calls;
 pub mod campaigns;
 pub mod entities;
+pub mod events;
 pub mod suppression;
 pub mod users;
 

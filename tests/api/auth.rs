@@ -81,8 +81,14 @@ async fn only_documented_routes_are_public() {
         .filter(|(_, _, op)| !is_protected(op))
         .map(|(m, p, _)| format!("{m} {p}"))
         .collect();
-    // Public: health only, for now (the webhook and tick endpoints join later).
-    assert_eq!(public, vec!["GET /api/health".to_owned()]);
+    // Public: health and the webhook (authenticated by its signature); the tick joins later.
+    assert_eq!(
+        public,
+        vec![
+            "GET /api/health".to_owned(),
+            "POST /api/webhooks/vapi".to_owned()
+        ]
+    );
 }
 
 #[tokio::test]

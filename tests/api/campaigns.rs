@@ -197,7 +197,11 @@ async fn batch_mode_assigns_batch_indexes() {
 
 #[tokio::test]
 async fn invalid_forms_are_422_naming_the_field() {
-    let app = spawn_app_with(&[("AUTOLYNX__CAMPAIGNS__MAX_CONTACTS", "5")]).await;
+    let app = spawn_app_with(&[
+        ("AUTOLYNX__CAMPAIGNS__MAX_CONTACTS", "5"),
+        ("VAPI_PHONE_NUMBER_ID", ""),
+    ])
+    .await;
     let assistant = app.seed_assistant("A").await;
     let ok_fields = || {
         vec![

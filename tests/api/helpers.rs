@@ -133,6 +133,7 @@ pub fn test_settings(db_url: &str, extra: &[(&str, &str)]) -> Settings {
         ("AUTOLYNX__SERVER__BIND".into(), "127.0.0.1:0".into()),
         ("DATABASE_URL".into(), db_url.into()),
         ("AUTOLYNX__SERVER__SHUTDOWN_GRACE_SECS".into(), "1".into()),
+        ("WEBHOOK_SHARED_SECRET".into(), WEBHOOK_SECRET.into()),
     ]);
     for (k, v) in extra {
         env.insert((*k).into(), (*v).into());
@@ -384,4 +385,51 @@ pub fn contacts_csv(n: usize) -> Vec<u8> {
         ));
     }
     csv.into_bytes()
+}
+
+impl TestApp {
+    /// Creates a campaign over `n` generated contacts and starts it; returns its id.
+    pub async fn start_campaign(&self, n: usize, extra: &[(&str, &str)]) -> String {
+        let assistant = self.seed_assistant("Runtime test").await;
+        let created = self
+            .create_campaign(&self.admin_token, assistant, &contacts_csv(n), extra)
+            .await;
+        let id = created["campaignId"].as_str().unwrap().to_owned();
+        let started = self
+            .request(
+                Method::POST,
+                &format!("/api/campaigns/{id}/start"),
+                Some(&self.admin_token),
+                None,
+            )
+            .await;
+        assert_eq!(started.status, StatusCode::OK, "{:?}", started.body);
+        assert_eq!(started.body["status"], "QUEUED");
+        id
+    }
+
+    /// Polls the campaign until it reaches `status` (panics after `timeout`).
+    pub async fn wait_for_status(
+        &self,
+        id: &str,
+        status: &str,
+        timeout: std::time::Duration,
+    ) -> Value {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let detail = self
+                .get(&format!("/api/campaigns/{id}"), Some(&self.admin_token))
+                .await;
+            if detail.body["status"] == status {
+                return detail.body;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "campaign {id} did not reach {status} in {timeout:?}: {}\nsimulator: {:?}",
+                detail.body,
+                self.sim.stats()
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
 }

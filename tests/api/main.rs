@@ -11,5 +11,6 @@ mod migrations;
 mod openapi;
 mod provider;
 mod readme;
+mod runtime;
 mod suppression;
 mod users;

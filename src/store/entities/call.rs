@@ -35,8 +35,9 @@ pub struct Model {
     pub success_evaluation: Option<String>,
     /// `success_evaluation` read by `domain::campaign::is_success`, kept for aggregation.
     pub successful: Option<bool>,
-    /// An operator asked to hang up: when the call ends it is CANCELED, not ENDED.
-    pub cancel_requested: bool,
+    /// autolynx ended the call itself: `cancel` (an operator's hang-up: the call ends
+    /// CANCELED) or `timeout` (stuck: it ends TIMEOUT) instead of ENDED.
+    pub end_requested: Option<String>,
     pub dial_intent_at: DateTimeUtc,
     pub provider_created_at: Option<DateTimeUtc>,
     pub started_at: Option<DateTimeUtc>,

@@ -1,0 +1,185 @@
+//! `POST /api/webhooks/vapi`: public but authenticated. A delivery is verified over its raw
+//! bytes, parsed, recorded in `call_events` (a duplicate once) *before* it is answered 2xx,
+//! applied through the one transition function, and the call's actor is told.
+
+use std::time::Instant;
+
+use bytes::Bytes;
+use chrono::Utc;
+use poem::Request;
+use poem::web::Data;
+use poem_openapi::payload::{Json, ParsePayload, Payload};
+use poem_openapi::registry::MetaSchemaRef;
+use poem_openapi::{ApiResponse, OpenApi, impl_apirequest_for_payload};
+use serde_json::{Value, json};
+
+use crate::domain::campaign::CallStatus;
+use crate::http::error::{ApiError, ApiResult};
+use crate::http::{ApiTags, AppState};
+use crate::provider::webhook::{WebhookEvent, WebhookMessage};
+use crate::store;
+use crate::store::calls::CallUpdate;
+
+pub struct WebhooksApi;
+
+/// A JSON body kept as raw bytes: signatures are computed over exactly what was sent.
+pub struct RawJson(pub Bytes);
+
+impl Payload for RawJson {
+    const CONTENT_TYPE: &'static str = "application/json";
+
+    fn check_content_type(content_type: &str) -> bool {
+        content_type
+            .split(';')
+            .next()
+            .is_some_and(|ct| ct.trim().eq_ignore_ascii_case("application/json"))
+    }
+
+    fn schema_ref() -> MetaSchemaRef {
+        <Value as poem_openapi::types::Type>::schema_ref()
+    }
+}
+
+impl ParsePayload for RawJson {
+    const IS_REQUIRED: bool = true;
+
+    async fn from_request(_request: &Request, body: &mut poem::RequestBody) -> poem::Result<Self> {
+        Ok(Self(body.take()?.into_bytes().await?))
+    }
+}
+
+impl_apirequest_for_payload!(RawJson);
+
+#[derive(ApiResponse)]
+pub enum WebhookResponse {
+    /// Recorded (or a duplicate, recorded before) and applied.
+    #[oai(status = 200)]
+    Ok(Json<Value>),
+    /// The call is not one of ours; nothing was recorded.
+    #[oai(status = 202)]
+    Accepted(Json<Value>),
+}
+
+#[OpenApi(tag = "ApiTags::Webhooks")]
+impl WebhooksApi {
+    /// Vapi server messages (`{"message": {...}}`). Authenticated by the configured scheme:
+    /// HMAC signature (default), bearer token, or the legacy `X-Vapi-Secret` header.
+    #[oai(path = "/webhooks/vapi", method = "post", operation_id = "vapiWebhook")]
+    async fn vapi(
+        &self,
+        state: Data<&AppState>,
+        req: &Request,
+        body: RawJson,
+    ) -> ApiResult<WebhookResponse> {
+        let started = Instant::now();
+        state
+            .verifier
+            .verify(
+                req.method().as_str(),
+                req.uri().path(),
+                req.headers(),
+                &body.0,
+                Utc::now(),
+            )
+            .map_err(|e| {
+                tracing::warn!(error = %e, "webhook refused");
+                ApiError::unauthorized(format!("webhook not authenticated: {e}"))
+            })?;
+        let message = WebhookMessage::parse(&body.0)
+            .map_err(|e| ApiError::bad_request(format!("not a Vapi server message: {e}")))?;
+
+        let db = &state.db;
+        let mut call = match &message.provider_call_id {
+            Some(id) => store::calls::find_by_provider_id(db, id).await?,
+            None => None,
+        };
+        if call.is_none()
+            && let Some(ours) = message.our_call_id
+        {
+            call = store::calls::get(db, ours).await?;
+        }
+        let Some(call) = call else {
+            tracing::warn!(
+                kind = %message.kind,
+                provider_call_id = ?message.provider_call_id,
+                "webhook for an unknown call; ignored"
+            );
+            return Ok(WebhookResponse::Accepted(Json(
+                json!({ "status": "unknown-call" }),
+            )));
+        };
+
+        let status = match &message.event {
+            WebhookEvent::StatusUpdate { status, .. } => Some(status.as_str()),
+            _ => None,
+        };
+        let stored = store::events::record(
+            db,
+            call.id,
+            &message.kind,
+            status,
+            &message.raw,
+            &message.dedupe_key(),
+        )
+        .await?;
+        if !stored {
+            tracing::debug!(call_id = %call.id, kind = %message.kind, "duplicate webhook delivery");
+            return Ok(WebhookResponse::Ok(Json(json!({}))));
+        }
+
+        // A message about another provider call than the one we placed for this row (it
+        // can only carry our id by mistake) is kept but not applied.
+        let foreign = matches!(
+            (&call.provider_call_id, &message.provider_call_id),
+            (Some(ours), Some(theirs)) if ours != theirs
+        );
+        if let Some(update) = update_from_message(&message)
+            && !foreign
+        {
+            crate::runtime::apply_and_notify(state.runtime.context(), call.id, &update).await?;
+        }
+        tracing::debug!(
+            call_id = %call.id,
+            kind = %message.kind,
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "webhook applied"
+        );
+        Ok(WebhookResponse::Ok(Json(json!({}))))
+    }
+}
+
+/// What a message says about the call; `None` for types that change nothing.
+pub fn update_from_message(message: &WebhookMessage) -> Option<CallUpdate> {
+    match &message.event {
+        WebhookEvent::StatusUpdate {
+            status,
+            ended_reason,
+        } => Some(CallUpdate {
+            status: CallStatus::from_provider(status),
+            ended_reason: ended_reason.clone(),
+            ended_at: (status == "ended").then_some(message.timestamp).flatten(),
+            ..CallUpdate::default()
+        }),
+        WebhookEvent::EndOfCallReport(report) => Some(CallUpdate {
+            // The report comes after the call ended.
+            status: Some(CallStatus::Ended),
+            ended_reason: report.ended_reason.clone(),
+            started_at: report.started_at,
+            ended_at: report.ended_at,
+            cost: report.cost,
+            duration_seconds: report.duration_seconds,
+            recording_url: report.recording_url.clone(),
+            transcript: match (&report.transcript, &report.messages) {
+                (None, None) => None,
+                (transcript, messages) => Some(json!({
+                    "transcript": transcript,
+                    "messages": messages,
+                })),
+            },
+            summary: report.summary.clone(),
+            success_evaluation: report.success_evaluation.clone(),
+            ..CallUpdate::default()
+        }),
+        WebhookEvent::Ignored { .. } => None,
+    }
+}

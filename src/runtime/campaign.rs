@@ -1,0 +1,553 @@
+//! The campaign supervisor: one per running campaign. It owns a pool of linked call actors
+//! that never holds more than `cap` members (and never more than the account-wide budget
+//! grants), fills free slots the moment one frees, and moves the campaign through its states.
+//! On start it rebuilds its pool from the database: every live call gets a tracker before any
+//! new contact is dialed.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use ractor::{Actor, ActorId, ActorProcessingErr, ActorRef, RpcReplyPort, SupervisionEvent};
+use tokio::sync::OwnedSemaphorePermit;
+use uuid::Uuid;
+
+use crate::domain::campaign::{CallStatus, CampaignMode, CampaignStatus};
+use crate::domain::ended_reason::EndedReasonClass;
+use crate::runtime::call::{CallActor, CallArgs, CallMode};
+use crate::runtime::root::RootMsg;
+use crate::runtime::{Command, ControlError, RuntimeContext, StopMode};
+use crate::store;
+use crate::store::calls::CallUpdate;
+use crate::store::entities::{call, campaign};
+
+/// Restarts of one call's tracker before the call is given up on.
+const MAX_CALL_RESTARTS: u32 = 3;
+
+pub enum CampaignMsg {
+    /// Load the campaign, repair half-written contacts, adopt live calls.
+    Init,
+    /// Dial into free slots, if the campaign may dial.
+    Fill,
+    /// The account budget granted a permit.
+    Permit(OwnedSemaphorePermit),
+    /// The line-quiet check answered: `true` when the phone line has no live calls.
+    LineQuiet(bool),
+    /// The provider accepted a call (2xx with an id): the campaign is truthfully dialing.
+    CallDialed,
+    /// A call is ringing or in progress.
+    CallLive,
+    /// The provider's concurrency limit blocked a call: wait before dialing again.
+    ConcurrencyBlocked,
+    /// The provider refused our API key: nothing can succeed until it is fixed.
+    ProviderUnauthorized(String),
+    Control(Command, RpcReplyPort<Result<CampaignStatus, ControlError>>),
+    /// Test hook.
+    Panic,
+}
+
+pub struct CampaignArgs {
+    pub ctx: Arc<RuntimeContext>,
+    pub campaign_id: Uuid,
+    pub root: ActorRef<RootMsg>,
+}
+
+struct Slot {
+    call_id: Uuid,
+    batch_index: i32,
+    /// The account-budget permit; released when the slot is dropped.
+    _permit: Option<OwnedSemaphorePermit>,
+    restarts: u32,
+}
+
+pub struct CampaignState {
+    ctx: Arc<RuntimeContext>,
+    campaign_id: Uuid,
+    root: ActorRef<RootMsg>,
+    campaign: Option<campaign::Model>,
+    status: CampaignStatus,
+    /// The provider's id of the campaign's assistant.
+    assistant_id: String,
+    slots: HashMap<ActorId, Slot>,
+    /// A permit granted but not used yet.
+    spare: Option<OwnedSemaphorePermit>,
+    /// An acquire from the budget is outstanding (one at a time keeps the queue fair).
+    permit_requested: bool,
+    /// Dialing waits until then (the provider's concurrency limit pushed back).
+    backoff_until: Option<Instant>,
+    /// A line-quiet check is outstanding / the line was found quiet for the next dial.
+    line_check_pending: bool,
+    line_quiet: bool,
+    fill_scheduled: bool,
+}
+
+pub struct CampaignSupervisor;
+
+impl CampaignState {
+    fn id(&self) -> Uuid {
+        self.campaign_id
+    }
+
+    fn cap(&self) -> usize {
+        self.campaign
+            .as_ref()
+            .map(|c| usize::try_from(c.cap).unwrap_or(1))
+            .unwrap_or(0)
+    }
+
+    fn may_dial(&self) -> bool {
+        matches!(
+            self.status,
+            CampaignStatus::Queued | CampaignStatus::Dialing | CampaignStatus::Running
+        )
+    }
+}
+
+impl Actor for CampaignSupervisor {
+    type Msg = CampaignMsg;
+    type State = CampaignState;
+    type Arguments = CampaignArgs;
+
+    async fn pre_start(
+        &self,
+        myself: ActorRef<Self::Msg>,
+        args: Self::Arguments,
+    ) -> Result<Self::State, ActorProcessingErr> {
+        // Loading happens in `Init` so that a database error is a supervised failure
+        // (restarted within limits), not a failed spawn.
+        myself.cast(CampaignMsg::Init)?;
+        Ok(CampaignState {
+            ctx: args.ctx,
+            campaign_id: args.campaign_id,
+            root: args.root,
+            campaign: None,
+            status: CampaignStatus::Queued,
+            assistant_id: String::new(),
+            slots: HashMap::new(),
+            spare: None,
+            permit_requested: false,
+            backoff_until: None,
+            line_check_pending: false,
+            line_quiet: false,
+            fill_scheduled: false,
+        })
+    }
+
+    async fn handle(
+        &self,
+        myself: ActorRef<Self::Msg>,
+        message: Self::Msg,
+        state: &mut Self::State,
+    ) -> Result<(), ActorProcessingErr> {
+        match message {
+            CampaignMsg::Init => init(&myself, state).await?,
+            CampaignMsg::Fill => {
+                state.fill_scheduled = false;
+                fill(&myself, state).await?;
+            }
+            CampaignMsg::Permit(permit) => {
+                state.permit_requested = false;
+                if state.may_dial() {
+                    state.spare = Some(permit);
+                    fill(&myself, state).await?;
+                }
+            }
+            CampaignMsg::LineQuiet(quiet) => {
+                state.line_check_pending = false;
+                state.line_quiet = quiet;
+                if quiet {
+                    fill(&myself, state).await?;
+                } else {
+                    let poll = state.ctx.settings.runtime.line_quiet_poll();
+                    schedule_fill(&myself, state, poll);
+                }
+            }
+            CampaignMsg::CallDialed => {
+                if state.status == CampaignStatus::Queued {
+                    move_to(state, CampaignStatus::Dialing, None).await?;
+                }
+            }
+            CampaignMsg::CallLive => {
+                if state.status == CampaignStatus::Dialing {
+                    move_to(state, CampaignStatus::Running, None).await?;
+                }
+            }
+            CampaignMsg::ConcurrencyBlocked => {
+                let wait = state.ctx.settings.runtime.concurrency_retry();
+                state.backoff_until = Some(Instant::now() + wait);
+                schedule_fill(&myself, state, wait);
+            }
+            CampaignMsg::ProviderUnauthorized(reason) => {
+                if !state.status.is_finished() {
+                    let reason = format!("the provider refused our API key: {reason}");
+                    move_to(state, CampaignStatus::Failed, Some(&reason)).await?;
+                }
+                maybe_finish(&myself, state).await?;
+            }
+            CampaignMsg::Control(command, reply) => {
+                let result = control(&myself, state, command).await;
+                let _ = reply.send(result);
+                maybe_finish(&myself, state).await?;
+            }
+            CampaignMsg::Panic => panic!("injected supervisor panic (test hook)"),
+        }
+        Ok(())
+    }
+
+    async fn handle_supervisor_evt(
+        &self,
+        myself: ActorRef<Self::Msg>,
+        event: SupervisionEvent,
+        state: &mut Self::State,
+    ) -> Result<(), ActorProcessingErr> {
+        // Never the default (which would stop the campaign after its first call).
+        match event {
+            SupervisionEvent::ActorTerminated(cell, _, _) => {
+                state.slots.remove(&cell.get_id());
+                fill(&myself, state).await?;
+            }
+            SupervisionEvent::ActorFailed(cell, error) => {
+                let Some(slot) = state.slots.remove(&cell.get_id()) else {
+                    return Ok(());
+                };
+                tracing::error!(call_id = %slot.call_id, error = %error, "call actor failed");
+                let call = store::calls::get(&state.ctx.db, slot.call_id).await?;
+                let live = call
+                    .as_ref()
+                    .and_then(|c| c.status.parse::<CallStatus>().ok())
+                    .is_some_and(|s| !s.is_terminal());
+                match call {
+                    // The call may still be live at the provider: keep its slot and follow it
+                    // with a new tracker.
+                    Some(call) if live && slot.restarts < MAX_CALL_RESTARTS => {
+                        let restarts = slot.restarts + 1;
+                        spawn_call(
+                            &myself,
+                            state,
+                            call,
+                            CallMode::Adopt,
+                            slot._permit,
+                            restarts,
+                        )
+                        .await?;
+                    }
+                    Some(call) if live => {
+                        let update = CallUpdate {
+                            status: Some(CallStatus::Failed),
+                            error_message: Some(format!("call tracker kept failing: {error}")),
+                            outcome: Some(EndedReasonClass::Unknown),
+                            ..CallUpdate::default()
+                        };
+                        store::calls::apply(&state.ctx.db, call.id, &update).await?;
+                        fill(&myself, state).await?;
+                    }
+                    _ => fill(&myself, state).await?,
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+async fn init(
+    myself: &ActorRef<CampaignMsg>,
+    state: &mut CampaignState,
+) -> Result<(), ActorProcessingErr> {
+    let db = &state.ctx.db;
+    let Some(c) = store::campaigns::get(db, state.campaign_id).await? else {
+        myself.stop(Some("campaign deleted".into()));
+        return Ok(());
+    };
+    let assistant = store::assistants::get_any(db, c.assistant_id).await?;
+    state.assistant_id = assistant
+        .and_then(|a| a.provider_assistant_id)
+        .unwrap_or_default();
+    state.status = c
+        .status
+        .parse()
+        .map_err(|e: String| ActorProcessingErr::from(e))?;
+    let campaign_id = c.id;
+    state.campaign = Some(c);
+    let repaired = store::calls::repair_contacts(db, campaign_id).await?;
+    if repaired > 0 {
+        tracing::warn!(%campaign_id, repaired, "settled contacts left half-written by a crash");
+    }
+    // Live calls first: they hold slots (and account permits) before anything new is dialed.
+    for call in store::calls::live_calls(db, campaign_id).await? {
+        let permit = state.ctx.budget.clone().try_acquire_owned().ok();
+        spawn_call(myself, state, call, CallMode::Adopt, permit, 0).await?;
+    }
+    tracing::info!(%campaign_id, status = %state.status, live = state.slots.len(), "campaign supervisor started");
+    fill(myself, state).await
+}
+
+fn schedule_fill(myself: &ActorRef<CampaignMsg>, state: &mut CampaignState, after: Duration) {
+    if !state.fill_scheduled {
+        state.fill_scheduled = true;
+        myself.send_after(after, || CampaignMsg::Fill);
+    }
+}
+
+/// Dials into every free slot the campaign, its mode, the line and the account allow.
+async fn fill(
+    myself: &ActorRef<CampaignMsg>,
+    state: &mut CampaignState,
+) -> Result<(), ActorProcessingErr> {
+    let Some(campaign) = state.campaign.clone() else {
+        return Ok(());
+    };
+    if !state.may_dial() {
+        state.spare = None;
+        return maybe_finish(myself, state).await;
+    }
+    if let Some(until) = state.backoff_until {
+        let now = Instant::now();
+        if until > now {
+            schedule_fill(myself, state, until - now);
+            return Ok(());
+        }
+        state.backoff_until = None;
+    }
+    let mode: CampaignMode = campaign.mode.parse().unwrap_or(CampaignMode::Continuous);
+    let db = state.ctx.db.clone();
+    while state.slots.len() < state.cap() {
+        let Some(contact) = store::calls::next_pending(&db, campaign.id).await? else {
+            break;
+        };
+        if mode == CampaignMode::Batch
+            && state
+                .slots
+                .values()
+                .any(|s| s.batch_index < contact.batch_index)
+        {
+            // Batch N+1 waits until every call of batch N is terminal.
+            break;
+        }
+        if campaign.line_quiet_gating && state.slots.is_empty() && !state.line_quiet {
+            request_line_check(myself, state, &campaign.phone_number_id);
+            break;
+        }
+        let permit = match state.spare.take() {
+            Some(p) => p,
+            None => match state.ctx.budget.clone().try_acquire_owned() {
+                Ok(p) => p,
+                Err(_) => {
+                    request_permit(myself, state);
+                    break;
+                }
+            },
+        };
+        if store::suppression::is_suppressed(&db, &contact.phone_e164).await? {
+            // Listed after the import: never dialed.
+            store::calls::settle_without_call(&db, contact.id, "do-not-call").await?;
+            state.spare = Some(permit);
+            continue;
+        }
+        let Some(call) = store::calls::claim(&db, &contact).await? else {
+            state.spare = Some(permit);
+            continue;
+        };
+        state.line_quiet = false;
+        spawn_call(
+            myself,
+            state,
+            call,
+            CallMode::Dial(Box::new(contact)),
+            Some(permit),
+            0,
+        )
+        .await?;
+    }
+    // An unused permit goes back to the other campaigns.
+    state.spare = None;
+    maybe_finish(myself, state).await
+}
+
+fn request_permit(myself: &ActorRef<CampaignMsg>, state: &mut CampaignState) {
+    if state.permit_requested {
+        return;
+    }
+    state.permit_requested = true;
+    let budget = state.ctx.budget.clone();
+    let me = myself.clone();
+    tokio::spawn(async move {
+        if let Ok(permit) = budget.acquire_owned().await {
+            // If the supervisor is gone the permit comes back with the error and is dropped.
+            let _ = me.cast(CampaignMsg::Permit(permit));
+        }
+    });
+}
+
+fn request_line_check(myself: &ActorRef<CampaignMsg>, state: &mut CampaignState, line: &str) {
+    if state.line_check_pending {
+        return;
+    }
+    state.line_check_pending = true;
+    let provider = state.ctx.provider.clone();
+    let line = line.to_owned();
+    let me = myself.clone();
+    tokio::spawn(async move {
+        let since = chrono::Utc::now() - chrono::Duration::hours(12);
+        let quiet = match provider.list_calls(&line, since).await {
+            Ok(calls) => calls.iter().all(|c| c.is_ended()),
+            Err(e) => {
+                tracing::warn!(error = %e, "line-quiet check failed; will retry");
+                false
+            }
+        };
+        let _ = me.cast(CampaignMsg::LineQuiet(quiet));
+    });
+}
+
+async fn spawn_call(
+    myself: &ActorRef<CampaignMsg>,
+    state: &mut CampaignState,
+    call: call::Model,
+    mode: CallMode,
+    permit: Option<OwnedSemaphorePermit>,
+    restarts: u32,
+) -> Result<(), ActorProcessingErr> {
+    let Some(campaign) = state.campaign.as_ref() else {
+        return Ok(());
+    };
+    let batch_index = match &mode {
+        CallMode::Dial(contact) => contact.batch_index,
+        CallMode::Adopt => store::campaigns::contact_batch(&state.ctx.db, call.contact_id)
+            .await?
+            .unwrap_or(0),
+    };
+    let args = CallArgs {
+        ctx: state.ctx.clone(),
+        call,
+        mode,
+        campaign_id: campaign.id,
+        assistant_id: state.assistant_id.clone(),
+        phone_number_id: campaign.phone_number_id.clone(),
+        supervisor: myself.clone(),
+    };
+    let call_id = args.call.id;
+    let (actor, _) = Actor::spawn_linked(None, CallActor, args, myself.get_cell())
+        .await
+        .map_err(|e| ActorProcessingErr::from(format!("could not start a call actor: {e}")))?;
+    state.slots.insert(
+        actor.get_id(),
+        Slot {
+            call_id,
+            batch_index,
+            _permit: permit,
+            restarts,
+        },
+    );
+    Ok(())
+}
+
+/// Ends the supervisor when nothing is left for it: COMPLETED when every contact has a final
+/// outcome and no call is active; a stopped or failed campaign once its last call ended.
+async fn maybe_finish(
+    myself: &ActorRef<CampaignMsg>,
+    state: &mut CampaignState,
+) -> Result<(), ActorProcessingErr> {
+    if !state.slots.is_empty() || state.campaign.is_none() {
+        return Ok(());
+    }
+    let id = state.id();
+    if !state.status.is_finished() {
+        if store::calls::unsettled_contacts(&state.ctx.db, id).await? > 0 {
+            return Ok(());
+        }
+        move_to(state, CampaignStatus::Completed, None).await?;
+        tracing::info!(campaign_id = %id, "campaign completed");
+    }
+    let _ = state.root.cast(RootMsg::Finished(id));
+    myself.stop(Some("campaign finished".into()));
+    Ok(())
+}
+
+/// Records a status change (conditional on the status we hold) and keeps it in the state.
+async fn move_to(
+    state: &mut CampaignState,
+    to: CampaignStatus,
+    detail: Option<&str>,
+) -> Result<bool, ActorProcessingErr> {
+    let id = state.id();
+    let moved = store::campaigns::transition(&state.ctx.db, id, state.status, to, detail).await?;
+    if moved {
+        tracing::info!(campaign_id = %id, from = %state.status, to = %to, "campaign status");
+        state.status = to;
+    } else if let Some(current) = store::campaigns::get(&state.ctx.db, id).await? {
+        // Someone else moved it (another process, an operator): follow the database.
+        state.status = current.status.parse().unwrap_or(state.status);
+    }
+    Ok(moved)
+}
+
+async fn control(
+    myself: &ActorRef<CampaignMsg>,
+    state: &mut CampaignState,
+    command: Command,
+) -> Result<CampaignStatus, ControlError> {
+    let internal = |e: ActorProcessingErr| ControlError::Internal(e.to_string());
+    let illegal = |current| ControlError::Illegal {
+        current,
+        command: command.name(),
+    };
+    if state.campaign.is_none() {
+        return Err(ControlError::Internal(
+            "the campaign is still loading".into(),
+        ));
+    }
+    let current = state.status;
+    match command {
+        Command::Start => Err(illegal(current)),
+        Command::Pause => {
+            if !matches!(
+                current,
+                CampaignStatus::Queued | CampaignStatus::Dialing | CampaignStatus::Running
+            ) {
+                return Err(illegal(current));
+            }
+            move_to(state, CampaignStatus::Paused, None)
+                .await
+                .map_err(internal)?;
+            state.spare = None;
+            Ok(state.status)
+        }
+        Command::Resume => {
+            if current != CampaignStatus::Paused {
+                return Err(illegal(current));
+            }
+            let dialed = store::campaigns::get(&state.ctx.db, state.id())
+                .await
+                .map_err(|e| ControlError::Internal(e.to_string()))?
+                .and_then(|c| c.first_dial_at)
+                .is_some();
+            let to = if dialed {
+                CampaignStatus::Running
+            } else {
+                CampaignStatus::Queued
+            };
+            move_to(state, to, None).await.map_err(internal)?;
+            let _ = myself.cast(CampaignMsg::Fill);
+            Ok(state.status)
+        }
+        Command::Stop(mode) => {
+            if current.is_finished() {
+                return Err(illegal(current));
+            }
+            move_to(state, CampaignStatus::Stopped, Some(mode.as_str()))
+                .await
+                .map_err(internal)?;
+            state.spare = None;
+            store::calls::mark_not_attempted(&state.ctx.db, state.id())
+                .await
+                .map_err(|e| ControlError::Internal(e.to_string()))?;
+            if mode == StopMode::Hangup {
+                for child in myself.get_children() {
+                    let _ = child.send_message(crate::runtime::call::CallMsg::Hangup);
+                }
+            }
+            Ok(state.status)
+        }
+    }
+}

@@ -1,0 +1,244 @@
+//! The campaign runtime: a root actor owning one supervisor per running campaign, each with a
+//! bounded pool of call actors that *is* the campaign's cap. Everything that must survive a
+//! crash lives in the database; the actors only hold what can be rebuilt from it.
+
+pub mod call;
+pub mod campaign;
+pub mod root;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use ractor::{Actor, ActorRef};
+use sea_orm::DatabaseConnection;
+use tokio::sync::Semaphore;
+use uuid::Uuid;
+
+use crate::config::Settings;
+use crate::domain::campaign::{CallStatus, CampaignStatus};
+use crate::provider::{Provider, ProviderCall};
+use crate::store;
+use crate::store::calls::CallUpdate;
+
+use self::call::CallMsg;
+use self::root::{RootActor, RootMsg};
+
+/// What every actor needs: the database, the provider and the settings, plus the account-wide
+/// concurrency budget and the directory of live call actors.
+pub struct RuntimeContext {
+    pub db: DatabaseConnection,
+    pub provider: Arc<dyn Provider>,
+    pub settings: Arc<Settings>,
+    /// One permit per call the Vapi account may have live, shared fairly (FIFO) by every
+    /// campaign: Vapi's limit is per account, not per campaign.
+    pub budget: Arc<Semaphore>,
+    calls: Mutex<HashMap<Uuid, ActorRef<CallMsg>>>,
+}
+
+impl RuntimeContext {
+    pub fn new(
+        db: DatabaseConnection,
+        provider: Arc<dyn Provider>,
+        settings: Arc<Settings>,
+    ) -> Arc<Self> {
+        let budget = Arc::new(Semaphore::new(
+            settings.provider.max_concurrent_calls as usize,
+        ));
+        Arc::new(Self {
+            db,
+            provider,
+            settings,
+            budget,
+            calls: Mutex::new(HashMap::new()),
+        })
+    }
+
+    fn calls(&self) -> std::sync::MutexGuard<'_, HashMap<Uuid, ActorRef<CallMsg>>> {
+        self.calls.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub(crate) fn register_call(&self, call_id: Uuid, actor: ActorRef<CallMsg>) {
+        self.calls().insert(call_id, actor);
+    }
+
+    pub(crate) fn unregister_call(&self, call_id: Uuid, actor: &ActorRef<CallMsg>) {
+        let mut calls = self.calls();
+        if calls
+            .get(&call_id)
+            .is_some_and(|a| a.get_id() == actor.get_id())
+        {
+            calls.remove(&call_id);
+        }
+    }
+
+    fn call_actor(&self, call_id: Uuid) -> Option<ActorRef<CallMsg>> {
+        self.calls().get(&call_id).cloned()
+    }
+}
+
+/// An operator's command for a campaign.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Command {
+    Start,
+    Pause,
+    Resume,
+    Stop(StopMode),
+}
+
+/// How a stop treats calls in progress.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StopMode {
+    /// Calls in progress finish.
+    Finish,
+    /// Calls in progress are ended through the provider.
+    Hangup,
+}
+
+impl StopMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StopMode::Finish => "finish",
+            StopMode::Hangup => "hangup",
+        }
+    }
+}
+
+/// Why a command was refused.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ControlError {
+    #[error("no such campaign")]
+    NotFound,
+    #[error("a {current} campaign cannot {command}")]
+    Illegal {
+        current: CampaignStatus,
+        command: &'static str,
+    },
+    #[error("the runtime could not carry out the command: {0}")]
+    Internal(String),
+}
+
+impl Command {
+    pub fn name(self) -> &'static str {
+        match self {
+            Command::Start => "start",
+            Command::Pause => "pause",
+            Command::Resume => "resume",
+            Command::Stop(_) => "stop",
+        }
+    }
+}
+
+/// Timeout for asking an actor something from an HTTP handler.
+const CALL_TIMEOUT_MS: u64 = 10_000;
+
+/// The handle the rest of the service uses.
+#[derive(Clone)]
+pub struct Runtime {
+    ctx: Arc<RuntimeContext>,
+    root: ActorRef<RootMsg>,
+}
+
+impl Runtime {
+    /// Starts the root actor, which resumes every unfinished campaign found in the database.
+    pub async fn start(ctx: Arc<RuntimeContext>) -> anyhow::Result<Self> {
+        let (root, _) = Actor::spawn(None, RootActor, ctx.clone())
+            .await
+            .map_err(|e| anyhow::anyhow!("could not start the runtime: {e}"))?;
+        Ok(Self { ctx, root })
+    }
+
+    pub fn context(&self) -> &Arc<RuntimeContext> {
+        &self.ctx
+    }
+
+    /// Carries out an operator's command and answers with the campaign's new status.
+    pub async fn control(
+        &self,
+        campaign_id: Uuid,
+        command: Command,
+    ) -> Result<CampaignStatus, ControlError> {
+        ractor::call_t!(
+            self.root,
+            RootMsg::Control,
+            CALL_TIMEOUT_MS,
+            campaign_id,
+            command
+        )
+        .map_err(|e| ControlError::Internal(e.to_string()))?
+    }
+
+    /// Tells the call's actor, if one is alive, that the call's state changed in the database.
+    pub fn notify_call(&self, call_id: Uuid, status: CallStatus) {
+        if let Some(actor) = self.ctx.call_actor(call_id) {
+            let _ = actor.cast(CallMsg::Updated(status));
+        }
+    }
+
+    /// Whether the root actor is alive, and how many supervisors it runs.
+    pub async fn supervisors(&self) -> Option<usize> {
+        ractor::call_t!(self.root, RootMsg::Count, 2_000).ok()
+    }
+
+    /// Makes sure every runnable campaign has a supervisor (the sweep); returns how many were
+    /// adopted.
+    pub async fn adopt_orphans(&self) -> Result<usize, ControlError> {
+        ractor::call_t!(self.root, RootMsg::Adopt, CALL_TIMEOUT_MS)
+            .map_err(|e| ControlError::Internal(e.to_string()))
+    }
+
+    /// Test hook: makes a campaign's supervisor panic, to exercise supervision.
+    #[doc(hidden)]
+    pub fn inject_supervisor_panic(&self, campaign_id: Uuid) {
+        let _ = self.root.cast(RootMsg::InjectPanic(campaign_id));
+    }
+
+    /// Stops every actor. Calls stay recorded in the database and are adopted at next start.
+    pub async fn shutdown(&self) {
+        let _ = ractor::call_t!(self.root, RootMsg::Shutdown, CALL_TIMEOUT_MS);
+        let _ = self
+            .root
+            .stop_and_wait(None, Some(Duration::from_secs(5)))
+            .await;
+    }
+}
+
+/// What a provider's view of a call means for our record of it.
+pub fn update_from_provider(call: &ProviderCall) -> CallUpdate {
+    CallUpdate {
+        status: CallStatus::from_provider(&call.status),
+        ended_reason: call.ended_reason.clone(),
+        started_at: call.started_at,
+        ended_at: call.ended_at,
+        cost: call.cost.filter(|c| *c > 0.0 || call.is_ended()),
+        ..CallUpdate::default()
+    }
+}
+
+/// Variables sent to the assistant: the contact's extra columns plus its name and business.
+pub fn variable_values(
+    contact: &crate::store::entities::contact::Model,
+) -> BTreeMap<String, String> {
+    let mut values: BTreeMap<String, String> =
+        serde_json::from_value(contact.variables_json.clone()).unwrap_or_default();
+    values.insert("name".to_owned(), contact.name.clone());
+    values.insert("business_name".to_owned(), contact.business_name.clone());
+    values
+}
+
+/// Applies an update and tells the call's actor about a status change.
+pub(crate) async fn apply_and_notify(
+    ctx: &RuntimeContext,
+    call_id: Uuid,
+    update: &CallUpdate,
+) -> Result<Option<store::calls::Applied>, sea_orm::DbErr> {
+    let applied = store::calls::apply(&ctx.db, call_id, update).await?;
+    if let Some(a) = &applied
+        && a.status_changed
+        && let Some(actor) = ctx.call_actor(call_id)
+        && let Ok(status) = a.call.status.parse::<CallStatus>()
+    {
+        let _ = actor.cast(CallMsg::Updated(status));
+    }
+    Ok(applied)
+}

@@ -1,0 +1,318 @@
+//! The root actor: owns the map campaign id → supervisor, starts campaigns, resumes every
+//! unfinished one at boot, and restarts a failing supervisor within an OTP-style intensity
+//! limit (past it the campaign is FAILED with the reason recorded).
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use ractor::{Actor, ActorId, ActorProcessingErr, ActorRef, RpcReplyPort, SupervisionEvent};
+use uuid::Uuid;
+
+use crate::domain::campaign::CampaignStatus;
+use crate::runtime::campaign::{CampaignArgs, CampaignMsg, CampaignSupervisor};
+use crate::runtime::{CALL_TIMEOUT_MS, Command, ControlError, RuntimeContext};
+use crate::store;
+
+pub enum RootMsg {
+    /// Resume every runnable campaign found in the database.
+    Boot,
+    Control(
+        Uuid,
+        Command,
+        RpcReplyPort<Result<CampaignStatus, ControlError>>,
+    ),
+    /// Spawn supervisors for runnable campaigns that have none; answers how many.
+    Adopt(RpcReplyPort<usize>),
+    Count(RpcReplyPort<usize>),
+    /// A supervisor finished its campaign and stopped on purpose.
+    Finished(Uuid),
+    /// Retry spawning a supervisor whose start failed.
+    Respawn(Uuid),
+    InjectPanic(Uuid),
+    Shutdown(RpcReplyPort<()>),
+}
+
+pub struct RootActor;
+
+pub struct RootState {
+    ctx: Arc<RuntimeContext>,
+    supervisors: HashMap<Uuid, ActorRef<CampaignMsg>>,
+    by_actor: HashMap<ActorId, Uuid>,
+    restarts: HashMap<Uuid, VecDeque<Instant>>,
+    shutting_down: bool,
+}
+
+impl Actor for RootActor {
+    type Msg = RootMsg;
+    type State = RootState;
+    type Arguments = Arc<RuntimeContext>;
+
+    async fn pre_start(
+        &self,
+        myself: ActorRef<Self::Msg>,
+        ctx: Self::Arguments,
+    ) -> Result<Self::State, ActorProcessingErr> {
+        myself.cast(RootMsg::Boot)?;
+        Ok(RootState {
+            ctx,
+            supervisors: HashMap::new(),
+            by_actor: HashMap::new(),
+            restarts: HashMap::new(),
+            shutting_down: false,
+        })
+    }
+
+    async fn handle(
+        &self,
+        myself: ActorRef<Self::Msg>,
+        message: Self::Msg,
+        state: &mut Self::State,
+    ) -> Result<(), ActorProcessingErr> {
+        match message {
+            RootMsg::Boot => {
+                let adopted = adopt(&myself, state).await;
+                tracing::info!(campaigns = adopted, "runtime started");
+            }
+            RootMsg::Adopt(reply) => {
+                let adopted = adopt(&myself, state).await;
+                let _ = reply.send(adopted);
+            }
+            RootMsg::Count(reply) => {
+                let _ = reply.send(state.supervisors.len());
+            }
+            RootMsg::Control(campaign_id, command, reply) => {
+                let result = control(&myself, state, campaign_id, command).await;
+                let _ = reply.send(result);
+            }
+            RootMsg::Finished(campaign_id) => {
+                if let Some(sup) = state.supervisors.remove(&campaign_id) {
+                    state.by_actor.remove(&sup.get_id());
+                }
+                state.restarts.remove(&campaign_id);
+            }
+            RootMsg::Respawn(campaign_id) => {
+                if !state.supervisors.contains_key(&campaign_id) && !state.shutting_down {
+                    spawn_supervisor(&myself, state, campaign_id).await;
+                }
+            }
+            RootMsg::InjectPanic(campaign_id) => {
+                if let Some(sup) = state.supervisors.get(&campaign_id) {
+                    let _ = sup.cast(CampaignMsg::Panic);
+                }
+            }
+            RootMsg::Shutdown(reply) => {
+                state.shutting_down = true;
+                for (_, sup) in state.supervisors.drain() {
+                    sup.stop_children(None);
+                    let _ = sup.stop_and_wait(None, Some(Duration::from_secs(2))).await;
+                }
+                state.by_actor.clear();
+                let _ = reply.send(());
+            }
+        }
+        Ok(())
+    }
+
+    async fn handle_supervisor_evt(
+        &self,
+        myself: ActorRef<Self::Msg>,
+        event: SupervisionEvent,
+        state: &mut Self::State,
+    ) -> Result<(), ActorProcessingErr> {
+        match event {
+            SupervisionEvent::ActorTerminated(cell, _, _) => {
+                if let Some(id) = state.by_actor.remove(&cell.get_id()) {
+                    state.supervisors.remove(&id);
+                }
+            }
+            SupervisionEvent::ActorFailed(cell, error) => {
+                let Some(campaign_id) = state.by_actor.remove(&cell.get_id()) else {
+                    return Ok(());
+                };
+                state.supervisors.remove(&campaign_id);
+                // Its call actors are not stopped with it: stop them so the new supervisor's
+                // trackers are the only ones.
+                cell.stop_children(None);
+                if state.shutting_down {
+                    return Ok(());
+                }
+                let reason = error.to_string();
+                tracing::error!(%campaign_id, error = %reason, "campaign supervisor failed");
+                let settings = &state.ctx.settings.runtime;
+                let window = Duration::from_secs(settings.supervisor_restart_window_secs);
+                let now = Instant::now();
+                let history = state.restarts.entry(campaign_id).or_default();
+                while history
+                    .front()
+                    .is_some_and(|t| now.duration_since(*t) > window)
+                {
+                    history.pop_front();
+                }
+                if history.len() >= settings.supervisor_max_restarts as usize {
+                    tracing::error!(
+                        %campaign_id,
+                        restarts = history.len(),
+                        "supervisor restart intensity exceeded, campaign FAILED"
+                    );
+                    fail_campaign(&state.ctx, campaign_id, &format!(
+                        "the campaign's supervisor failed {} times within {}s; last error: {reason}",
+                        history.len() + 1,
+                        window.as_secs()
+                    ))
+                    .await;
+                    state.restarts.remove(&campaign_id);
+                } else {
+                    history.push_back(now);
+                    spawn_supervisor(&myself, state, campaign_id).await;
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+/// Spawns supervisors for runnable campaigns without one.
+async fn adopt(myself: &ActorRef<RootMsg>, state: &mut RootState) -> usize {
+    if state.shutting_down {
+        return 0;
+    }
+    let campaigns = match store::campaigns::runnable(&state.ctx.db).await {
+        Ok(c) => c,
+        Err(e) => {
+            tracing::error!(error = %e, "could not load runnable campaigns");
+            return 0;
+        }
+    };
+    let mut adopted = 0;
+    for campaign in campaigns {
+        if state.supervisors.contains_key(&campaign.id) {
+            continue;
+        }
+        if spawn_supervisor(myself, state, campaign.id).await {
+            adopted += 1;
+        }
+    }
+    adopted
+}
+
+async fn spawn_supervisor(
+    myself: &ActorRef<RootMsg>,
+    state: &mut RootState,
+    campaign_id: Uuid,
+) -> bool {
+    let args = CampaignArgs {
+        ctx: state.ctx.clone(),
+        campaign_id,
+        root: myself.clone(),
+    };
+    match Actor::spawn_linked(None, CampaignSupervisor, args, myself.get_cell()).await {
+        Ok((sup, _)) => {
+            state.by_actor.insert(sup.get_id(), campaign_id);
+            state.supervisors.insert(campaign_id, sup);
+            true
+        }
+        Err(e) => {
+            tracing::error!(%campaign_id, error = %e, "could not start a campaign supervisor; retrying");
+            myself.send_after(Duration::from_secs(2), move || {
+                RootMsg::Respawn(campaign_id)
+            });
+            false
+        }
+    }
+}
+
+async fn fail_campaign(ctx: &RuntimeContext, campaign_id: Uuid, reason: &str) {
+    let Ok(Some(campaign)) = store::campaigns::get(&ctx.db, campaign_id).await else {
+        return;
+    };
+    if let Ok(from) = campaign.status.parse::<CampaignStatus>() {
+        let _ = store::campaigns::transition(
+            &ctx.db,
+            campaign_id,
+            from,
+            CampaignStatus::Failed,
+            Some(reason),
+        )
+        .await;
+    }
+}
+
+async fn control(
+    myself: &ActorRef<RootMsg>,
+    state: &mut RootState,
+    campaign_id: Uuid,
+    command: Command,
+) -> Result<CampaignStatus, ControlError> {
+    let db = &state.ctx.db;
+    let internal = |e: sea_orm::DbErr| ControlError::Internal(e.to_string());
+    let campaign = store::campaigns::get(db, campaign_id)
+        .await
+        .map_err(internal)?
+        .ok_or(ControlError::NotFound)?;
+    let current: CampaignStatus = campaign.status.parse().map_err(ControlError::Internal)?;
+    let illegal = ControlError::Illegal {
+        current,
+        command: command.name(),
+    };
+    match command {
+        Command::Start => {
+            if current != CampaignStatus::Created {
+                return Err(illegal);
+            }
+            let moved = store::campaigns::transition(
+                db,
+                campaign_id,
+                CampaignStatus::Created,
+                CampaignStatus::Queued,
+                None,
+            )
+            .await
+            .map_err(internal)?;
+            if !moved {
+                return Err(illegal);
+            }
+            if !state.supervisors.contains_key(&campaign_id) {
+                spawn_supervisor(myself, state, campaign_id).await;
+            }
+            Ok(CampaignStatus::Queued)
+        }
+        Command::Stop(mode) if current == CampaignStatus::Created => {
+            let moved = store::campaigns::transition(
+                db,
+                campaign_id,
+                CampaignStatus::Created,
+                CampaignStatus::Stopped,
+                Some(mode.as_str()),
+            )
+            .await
+            .map_err(internal)?;
+            if !moved {
+                return Err(illegal);
+            }
+            store::calls::mark_not_attempted(db, campaign_id)
+                .await
+                .map_err(internal)?;
+            Ok(CampaignStatus::Stopped)
+        }
+        _ => {
+            if current.is_finished() || current == CampaignStatus::Created {
+                return Err(illegal);
+            }
+            let sup = match state.supervisors.get(&campaign_id) {
+                Some(sup) => sup.clone(),
+                None => {
+                    spawn_supervisor(myself, state, campaign_id).await;
+                    state
+                        .supervisors
+                        .get(&campaign_id)
+                        .cloned()
+                        .ok_or_else(|| ControlError::Internal("no supervisor".into()))?
+                }
+            };
+            ractor::call_t!(sup, CampaignMsg::Control, CALL_TIMEOUT_MS, command)
+                .map_err(|e| ControlError::Internal(e.to_string()))?
+        }
+    }
+}
