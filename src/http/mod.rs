@@ -1,6 +1,7 @@
 //! The HTTP API: poem-openapi services under `/api`, the spec at `/openapi.json`, Swagger UI at
 //! `/docs`. Every error leaves through the envelope in [`error`].
 
+pub mod assistants;
 pub mod auth;
 pub mod campaigns;
 pub mod common;
@@ -51,6 +52,7 @@ type Apis = (
     users::UsersApi,
     campaigns::CampaignsApi,
     suppression::SuppressionApi,
+    assistants::AssistantsApi,
 );
 
 /// The OpenAPI service; builds without a database so `autolynx openapi` works anywhere.
@@ -61,6 +63,7 @@ pub fn api_service() -> OpenApiService<Apis, ()> {
             users::UsersApi,
             campaigns::CampaignsApi,
             suppression::SuppressionApi,
+            assistants::AssistantsApi,
         ),
         "autolynx",
         env!("CARGO_PKG_VERSION"),
