@@ -1,7 +1,8 @@
 //! Pure types and rules of the product, with no I/O: roles, tokens, statuses, the CSV import,
-//! ended-reason classes.
+//! ended-reason classes, stock assistant templates.
 
 pub mod auth;
 pub mod campaign;
 pub mod ended_reason;
 pub mod import;
+pub mod templates;

@@ -1,6 +1,7 @@
 //! The HTTP API: poem-openapi services under `/api`, the spec at `/openapi.json`, Swagger UI at
 //! `/docs`. Every error leaves through the envelope in [`error`].
 
+pub mod assistants;
 pub mod auth;
 pub mod campaigns;
 pub mod common;
@@ -59,6 +60,7 @@ type Apis = (
     users::UsersApi,
     campaigns::CampaignsApi,
     suppression::SuppressionApi,
+    assistants::AssistantsApi,
     webhooks::WebhooksApi,
 );
 
@@ -70,6 +72,7 @@ pub fn api_service() -> OpenApiService<Apis, ()> {
             users::UsersApi,
             campaigns::CampaignsApi,
             suppression::SuppressionApi,
+            assistants::AssistantsApi,
             webhooks::WebhooksApi,
         ),
         "autolynx",

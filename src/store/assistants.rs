@@ -30,6 +30,16 @@ impl Source {
             Source::Template => "template",
         }
     }
+
+    /// The stored text back as a source; `None` for anything else.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "local" => Some(Source::Local),
+            "imported" => Some(Source::Imported),
+            "template" => Some(Source::Template),
+            _ => None,
+        }
+    }
 }
 
 pub struct NewAssistant {
@@ -66,7 +76,9 @@ pub async fn insert(
 }
 
 /// Imports (or re-imports) a provider assistant: an existing row with the same provider id is
-/// updated and revived. Returns the row and whether it was created.
+/// refreshed (name, config) and made active; a deleted one is revived as `imported`, while a
+/// live one keeps its source (importing an assistant we created does not turn it into an
+/// import). Returns the row and whether it was created.
 pub async fn upsert_imported(
     db: &impl ConnectionTrait,
     provider_assistant_id: &str,
@@ -80,10 +92,15 @@ pub async fn upsert_imported(
         .await?;
     match existing {
         Some(model) => {
+            let revived = model.deleted_at.is_some();
             let mut active = model.into_active_model();
             active.name = Set(name);
             active.config_json = Set(config);
-            active.source = Set(Source::Imported.as_str().to_owned());
+            if revived {
+                active.source = Set(Source::Imported.as_str().to_owned());
+                active.template_key = Set(None);
+                active.ephemeral = Set(false);
+            }
             active.deleted_at = Set(None);
             active.active = Set(true);
             active.updated_at = Set(Utc::now());

@@ -111,6 +111,9 @@ async fn operator_gets_403_on_every_admin_route() {
             "createUserToken" => Some(json!({ "name": "x" })),
             "updateUser" => Some(json!({})),
             "addSuppressed" => Some(json!({ "phone": "+14155552671" })),
+            "createAssistant" => Some(json!({ "name": "x" })),
+            "importAssistant" => Some(json!({ "providerAssistantId": "x" })),
+            "updateAssistant" | "cloneAssistantTemplate" => Some(json!({})),
             _ => None,
         };
         let reply = if op["requestBody"]["content"]["multipart/form-data"].is_object() {

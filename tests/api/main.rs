@@ -1,6 +1,7 @@
 //! Black-box tests: the real server over real sockets, on SQLite by default and on PostgreSQL
 //! when AUTOLYNX_TEST_POSTGRES_URL is set.
 
+mod assistants;
 mod auth;
 mod campaigns;
 mod cli;
