@@ -392,7 +392,7 @@ async fn accepted(
     let update = update_from_provider(&call);
     state.provider_call = Some(call);
     state.last_event = Instant::now();
-    let applied = store::calls::apply(&state.ctx.db, state.call.id, &update).await?;
+    let applied = state.ctx.apply(state.call.id, &update).await?;
     if let Some(status) = applied.and_then(|a| a.call.status.parse::<CallStatus>().ok()) {
         if status.is_terminal() {
             on_status(myself, state, status);
@@ -572,7 +572,7 @@ async fn polled(
             if call.control_url.is_some() {
                 state.provider_call = Some(call);
             }
-            let applied = store::calls::apply(&state.ctx.db, state.call.id, &update).await?;
+            let applied = state.ctx.apply(state.call.id, &update).await?;
             let status = applied
                 .as_ref()
                 .and_then(|a| a.call.status.parse::<CallStatus>().ok());
@@ -674,7 +674,7 @@ async fn finish_with(
     state: &mut CallState,
     update: &CallUpdate,
 ) -> Result<(), ActorProcessingErr> {
-    let applied = store::calls::apply(&state.ctx.db, state.call.id, update).await?;
+    let applied = state.ctx.apply(state.call.id, update).await?;
     let status = applied
         .and_then(|a| a.call.status.parse::<CallStatus>().ok())
         .unwrap_or(CallStatus::Failed);

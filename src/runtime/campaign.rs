@@ -238,7 +238,7 @@ impl Actor for CampaignSupervisor {
                             outcome: Some(EndedReasonClass::Unknown),
                             ..CallUpdate::default()
                         };
-                        store::calls::apply(&state.ctx.db, call.id, &update).await?;
+                        state.ctx.apply(call.id, &update).await?;
                         fill(&myself, state).await?;
                     }
                     _ => fill(&myself, state).await?,
@@ -471,7 +471,10 @@ async fn move_to(
     detail: Option<&str>,
 ) -> Result<bool, ActorProcessingErr> {
     let id = state.id();
-    let moved = store::campaigns::transition(&state.ctx.db, id, state.status, to, detail).await?;
+    let moved = state
+        .ctx
+        .transition_campaign(id, state.status, to, detail)
+        .await?;
     if moved {
         tracing::info!(campaign_id = %id, from = %state.status, to = %to, "campaign status");
         state.status = to;

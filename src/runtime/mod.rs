@@ -4,11 +4,14 @@
 
 pub mod call;
 pub mod campaign;
+pub mod events;
 pub mod root;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+use chrono::Utc;
 
 use ractor::{Actor, ActorRef};
 use sea_orm::DatabaseConnection;
@@ -22,6 +25,7 @@ use crate::store;
 use crate::store::calls::CallUpdate;
 
 use self::call::CallMsg;
+use self::events::{EventBus, RuntimeEvent};
 use self::root::{RootActor, RootMsg};
 
 /// What every actor needs: the database, the provider and the settings, plus the account-wide
@@ -33,6 +37,8 @@ pub struct RuntimeContext {
     /// One permit per call the Vapi account may have live, shared fairly (FIFO) by every
     /// campaign: Vapi's limit is per account, not per campaign.
     pub budget: Arc<Semaphore>,
+    /// Every call and campaign status change, for live-progress streams.
+    pub events: EventBus,
     calls: Mutex<HashMap<Uuid, ActorRef<CallMsg>>>,
 }
 
@@ -50,6 +56,7 @@ impl RuntimeContext {
             provider,
             settings,
             budget,
+            events: EventBus::default(),
             calls: Mutex::new(HashMap::new()),
         })
     }
@@ -74,6 +81,50 @@ impl RuntimeContext {
 
     fn call_actor(&self, call_id: Uuid) -> Option<ActorRef<CallMsg>> {
         self.calls().get(&call_id).cloned()
+    }
+
+    /// Applies what was learned about a call (the one transition function), then publishes
+    /// the change. Every writer of call state goes through here.
+    pub async fn apply(
+        &self,
+        call_id: Uuid,
+        update: &CallUpdate,
+    ) -> Result<Option<store::calls::Applied>, sea_orm::DbErr> {
+        let applied = store::calls::apply(&self.db, call_id, update).await?;
+        if let Some(a) = &applied
+            && (a.status_changed || a.call.outcome.is_some() && update.cost.is_some())
+            && let Ok(status) = a.call.status.parse::<CallStatus>()
+        {
+            self.events.publish(RuntimeEvent::Call {
+                campaign_id: a.call.campaign_id,
+                call_id: a.call.id,
+                contact_id: a.call.contact_id,
+                status,
+                outcome: a.call.outcome.clone(),
+                ended_reason: a.call.ended_reason.clone(),
+                at: Utc::now(),
+            });
+        }
+        Ok(applied)
+    }
+
+    /// Moves a campaign `from → to` (conditional on `from`), then publishes the change.
+    pub async fn transition_campaign(
+        &self,
+        campaign_id: Uuid,
+        from: CampaignStatus,
+        to: CampaignStatus,
+        detail: Option<&str>,
+    ) -> Result<bool, sea_orm::DbErr> {
+        let moved = store::campaigns::transition(&self.db, campaign_id, from, to, detail).await?;
+        if moved {
+            self.events.publish(RuntimeEvent::Campaign {
+                campaign_id,
+                status: to,
+                at: Utc::now(),
+            });
+        }
+        Ok(moved)
     }
 }
 
@@ -152,6 +203,11 @@ impl Runtime {
         &self.ctx
     }
 
+    /// Every call and campaign status change from now on.
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<RuntimeEvent> {
+        self.ctx.events.subscribe()
+    }
+
     /// Carries out an operator's command and answers with the campaign's new status.
     pub async fn control(
         &self,
@@ -226,13 +282,14 @@ pub fn variable_values(
     values
 }
 
-/// Applies an update and tells the call's actor about a status change.
-pub(crate) async fn apply_and_notify(
+/// Applies an update and tells the call's actor about a status change (news from outside the
+/// actor: webhooks).
+pub async fn apply_and_notify(
     ctx: &RuntimeContext,
     call_id: Uuid,
     update: &CallUpdate,
 ) -> Result<Option<store::calls::Applied>, sea_orm::DbErr> {
-    let applied = store::calls::apply(&ctx.db, call_id, update).await?;
+    let applied = ctx.apply(call_id, update).await?;
     if let Some(a) = &applied
         && a.status_changed
         && let Some(actor) = ctx.call_actor(call_id)

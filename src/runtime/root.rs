@@ -228,14 +228,9 @@ async fn fail_campaign(ctx: &RuntimeContext, campaign_id: Uuid, reason: &str) {
         return;
     };
     if let Ok(from) = campaign.status.parse::<CampaignStatus>() {
-        let _ = store::campaigns::transition(
-            &ctx.db,
-            campaign_id,
-            from,
-            CampaignStatus::Failed,
-            Some(reason),
-        )
-        .await;
+        let _ = ctx
+            .transition_campaign(campaign_id, from, CampaignStatus::Failed, Some(reason))
+            .await;
     }
 }
 
@@ -261,15 +256,16 @@ async fn control(
             if current != CampaignStatus::Created {
                 return Err(illegal);
             }
-            let moved = store::campaigns::transition(
-                db,
-                campaign_id,
-                CampaignStatus::Created,
-                CampaignStatus::Queued,
-                None,
-            )
-            .await
-            .map_err(internal)?;
+            let moved = state
+                .ctx
+                .transition_campaign(
+                    campaign_id,
+                    CampaignStatus::Created,
+                    CampaignStatus::Queued,
+                    None,
+                )
+                .await
+                .map_err(internal)?;
             if !moved {
                 return Err(illegal);
             }
@@ -279,15 +275,16 @@ async fn control(
             Ok(CampaignStatus::Queued)
         }
         Command::Stop(mode) if current == CampaignStatus::Created => {
-            let moved = store::campaigns::transition(
-                db,
-                campaign_id,
-                CampaignStatus::Created,
-                CampaignStatus::Stopped,
-                Some(mode.as_str()),
-            )
-            .await
-            .map_err(internal)?;
+            let moved = state
+                .ctx
+                .transition_campaign(
+                    campaign_id,
+                    CampaignStatus::Created,
+                    CampaignStatus::Stopped,
+                    Some(mode.as_str()),
+                )
+                .await
+                .map_err(internal)?;
             if !moved {
                 return Err(illegal);
             }
