@@ -282,6 +282,8 @@ impl Settings {
                     .prefix_separator("__")
                     .separator("__")
                     .try_parsing(true)
+                    .list_separator(",")
+                    .with_list_parse_key("runtime.dial_retry_delays_ms")
                     .source(Some(env.into_iter().collect::<Map<_, _>>())),
             )
             .build()?
@@ -600,6 +602,14 @@ mod tests {
         assert_eq!(s.campaigns.default_cap, 12);
         assert_eq!(s.vapi.api_key.unwrap().expose_secret(), "sk-123");
         assert_eq!(s.log.level, "debug");
+    }
+
+    #[test]
+    fn lists_come_from_comma_separated_variables() {
+        let s = load(&[("AUTOLYNX__RUNTIME__DIAL_RETRY_DELAYS_MS", "50,100,200")]).unwrap();
+        assert_eq!(s.runtime.dial_retry_delays_ms, vec![50, 100, 200]);
+        let s = load(&[]).unwrap();
+        assert_eq!(s.runtime.dial_retry_delays_ms, vec![1000, 4000, 10000]);
     }
 
     #[test]

@@ -53,6 +53,7 @@ enum Calls {
     Successful,
     EndRequested,
     DialIntentAt,
+    DialSentAt,
     ProviderCreatedAt,
     StartedAt,
     EndedAt,
@@ -195,6 +196,7 @@ impl MigrationTrait for Migration {
                     .col(boolean_null(Calls::Successful))
                     .col(string_null(Calls::EndRequested))
                     .col(timestamp_with_time_zone(Calls::DialIntentAt))
+                    .col(timestamp_with_time_zone_null(Calls::DialSentAt))
                     .col(timestamp_with_time_zone_null(Calls::ProviderCreatedAt))
                     .col(timestamp_with_time_zone_null(Calls::StartedAt))
                     .col(timestamp_with_time_zone_null(Calls::EndedAt))

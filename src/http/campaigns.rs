@@ -17,7 +17,7 @@ use uuid::Uuid;
 use crate::domain::campaign::{CampaignMode, CampaignStatus, ContactStatus};
 use crate::domain::import::{ImportError, ImportOptions, ImportReport, parse_contacts};
 use crate::http::auth::{AuthUser, BearerAuth};
-use crate::http::common::{PaginationDto, owner_scope, paging};
+use crate::http::common::{OptionalJson, PaginationDto, owner_scope, paging};
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::{ApiTags, AppState, export};
 use crate::runtime::{Command, ControlError, StopMode};
@@ -459,7 +459,7 @@ impl CampaignsApi {
         auth: BearerAuth,
         state: Data<&AppState>,
         id: Path<Uuid>,
-        body: Json<Option<StopRequest>>,
+        body: OptionalJson<StopRequest>,
     ) -> ApiResult<ControlResponse> {
         let mode = match body.0.and_then(|b| b.mode) {
             Some(StopModeDto::Hangup) => StopMode::Hangup,

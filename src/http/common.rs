@@ -53,3 +53,57 @@ pub fn paging(
 pub fn owner_scope(user: &AuthUser) -> Option<uuid::Uuid> {
     (!user.is_admin()).then_some(user.id)
 }
+
+/// An optional JSON body: absent (no body, or no content type) is `None`, present must be
+/// valid JSON of `T`.
+pub struct OptionalJson<T>(pub Option<T>);
+
+impl<'a, T> poem_openapi::ApiExtractor<'a> for OptionalJson<T>
+where
+    T: poem_openapi::types::ParseFromJSON + poem_openapi::types::ToJSON,
+{
+    const TYPES: &'static [poem_openapi::ApiExtractorType] =
+        &[poem_openapi::ApiExtractorType::RequestObject];
+
+    type ParamType = ();
+    type ParamRawType = ();
+
+    fn register(registry: &mut poem_openapi::registry::Registry) {
+        <T as poem_openapi::types::Type>::register(registry);
+    }
+
+    fn request_meta() -> Option<poem_openapi::registry::MetaRequest> {
+        Some(poem_openapi::registry::MetaRequest {
+            description: None,
+            content: vec![poem_openapi::registry::MetaMediaType {
+                content_type: "application/json; charset=utf-8",
+                schema: <T as poem_openapi::types::Type>::schema_ref(),
+            }],
+            required: false,
+        })
+    }
+
+    async fn from_request(
+        request: &'a poem::Request,
+        body: &mut poem::RequestBody,
+        _param_opts: poem_openapi::ExtractParamOptions<Self::ParamType>,
+    ) -> poem::Result<Self> {
+        let bytes = body.take()?.into_bytes().await?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Self(None));
+        }
+        if let Some(ct) = request.content_type()
+            && !ct.starts_with("application/json")
+        {
+            return Err(poem_openapi::error::ContentTypeError::NotSupported {
+                content_type: ct.to_owned(),
+            }
+            .into());
+        }
+        let value: serde_json::Value = serde_json::from_slice(&bytes)
+            .map_err(|e| ApiError::bad_request(format!("the body is not JSON: {e}")))?;
+        T::parse_from_json(Some(value))
+            .map(|v| Self(Some(v)))
+            .map_err(|e| ApiError::bad_request(e.into_message()).into())
+    }
+}

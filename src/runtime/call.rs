@@ -231,6 +231,16 @@ async fn start(
             state.provider_call = Some(known_call(&id, state.call.control_url.clone()));
             poll(myself, state);
         }
+        None if state.call.dial_sent_at.is_none() => {
+            // The dial never left (the marker is written before sending): place it now.
+            match store::calls::contact_of(&state.ctx.db, &state.call).await? {
+                Some(contact) => {
+                    state.contact = Some(Box::new(contact));
+                    dial(myself, state);
+                }
+                None => myself.stop(Some("contact deleted".into())),
+            }
+        }
         None => {
             // A dial from before the restart may still be in flight: give it the request
             // timeout before searching for it.
@@ -279,6 +289,14 @@ fn dial(myself: &ActorRef<CallMsg>, state: &mut CallState) {
     let ctx = state.ctx.clone();
     let me = myself.clone();
     tokio::spawn(async move {
+        if let Err(e) = store::calls::mark_dial_sent(&ctx.db, request.call_id).await {
+            // Without the marker a restart could not tell whether the dial left: don't send.
+            let _ = me.cast(CallMsg::Dialed(Err(ProviderError::RateLimited {
+                retry_after: None,
+            })));
+            tracing::error!(call_id = %request.call_id, error = %e, "could not record the dial; will retry");
+            return;
+        }
         let result = ctx.provider.create_call(&request).await;
         // Record the provider's id before anything else.
         let stored = match &result {
@@ -515,7 +533,8 @@ async fn resolved(
                 };
                 return finish_with(myself, state, &update).await;
             }
-            let wait = Duration::from_secs(u64::from(state.resolve_failures.min(5)) * 2);
+            let wait =
+                state.ctx.settings.runtime.concurrency_retry() * state.resolve_failures.min(5);
             myself.send_after(wait, move || CallMsg::Resolve(reason));
             Ok(())
         }

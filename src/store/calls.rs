@@ -72,6 +72,14 @@ pub async fn find_by_provider_id(
         .await
 }
 
+/// The contact a call was placed for.
+pub async fn contact_of(
+    db: &impl ConnectionTrait,
+    call: &call::Model,
+) -> Result<Option<contact::Model>, DbErr> {
+    contact::Entity::find_by_id(call.contact_id).one(db).await
+}
+
 /// Calls of a campaign that hold a slot (QUEUED, RINGING, IN_PROGRESS), oldest first.
 pub async fn live_calls(
     db: &impl ConnectionTrait,
@@ -191,6 +199,7 @@ pub async fn claim(
         successful: Set(None),
         end_requested: Set(None),
         dial_intent_at: Set(now),
+        dial_sent_at: Set(None),
         provider_created_at: Set(None),
         started_at: Set(None),
         ended_at: Set(None),
@@ -202,6 +211,18 @@ pub async fn claim(
     .await?;
     txn.commit().await?;
     Ok(Some(model))
+}
+
+/// Records that `POST /call` is about to be sent for this call. Until then, a restart knows the
+/// dial never left and may place it; after it, only the provider can tell.
+pub async fn mark_dial_sent(db: &impl ConnectionTrait, call_id: Uuid) -> Result<(), DbErr> {
+    call::Entity::update_many()
+        .col_expr(call::Column::DialSentAt, Expr::value(Utc::now()))
+        .filter(call::Column::Id.eq(call_id))
+        .filter(call::Column::DialSentAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// Records the provider's id for a dial intent (once; a second answer changes nothing).
@@ -547,6 +568,7 @@ mod tests {
             successful: None,
             end_requested: None,
             dial_intent_at: now,
+            dial_sent_at: None,
             provider_created_at: None,
             started_at: None,
             ended_at: None,

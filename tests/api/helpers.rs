@@ -113,6 +113,7 @@ pub struct TestApp {
     pub settings: Settings,
     /// The app's Vapi: an in-process simulator sending signed webhooks back to the app.
     pub sim: Simulator,
+    pub runtime: autolynx::runtime::Runtime,
     shutdown: Option<oneshot::Sender<()>>,
     /// Kept so the database lives as long as the app.
     _test_db: TestDb,
@@ -154,6 +155,16 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> TestApp {
 }
 
 /// A test app whose Vapi is a simulator started with `sim_config` (its key, webhook signing
+/// Runtime timers short enough for tests (retries, silence and stuck checks, Vapi timeouts).
+pub const FAST_RUNTIME: &[(&str, &str)] = &[
+    ("AUTOLYNX__RUNTIME__DIAL_RETRY_DELAYS_MS", "50,100,200"),
+    ("AUTOLYNX__RUNTIME__SILENCE_TIMEOUT_MS", "1000"),
+    ("AUTOLYNX__RUNTIME__STUCK_CALL_TIMEOUT_MS", "1000"),
+    ("AUTOLYNX__RUNTIME__CONCURRENCY_RETRY_MS", "200"),
+    ("AUTOLYNX__RUNTIME__LINE_QUIET_POLL_MS", "200"),
+    ("AUTOLYNX__VAPI__REQUEST_TIMEOUT_MS", "500"),
+];
+
 /// and receiver are filled in here).
 pub async fn spawn_app_with_sim(
     mut sim_config: SimulatorConfig,
@@ -171,12 +182,14 @@ pub async fn spawn_app_with_sim(
         ("WEBHOOK_SHARED_SECRET", WEBHOOK_SECRET),
         ("VAPI_PHONE_NUMBER_ID", "phone-test"),
     ];
+    env.extend_from_slice(FAST_RUNTIME);
     env.extend_from_slice(extra);
     let settings = test_settings(&test_db.url, &env);
     let app = Application::build(settings.clone())
         .await
         .expect("application builds");
     let port = app.port();
+    let runtime = app.runtime().clone();
     sim.set_webhook_url(format!("http://127.0.0.1:{port}/api/webhooks/vapi"));
     let db = app.db().clone();
     let (tx, rx) = oneshot::channel::<()>();
@@ -196,6 +209,7 @@ pub async fn spawn_app_with_sim(
         admin_token: token.expose().to_owned(),
         settings,
         sim,
+        runtime,
         shutdown: Some(tx),
         _test_db: test_db,
     }
@@ -376,8 +390,13 @@ impl TestApp {
 
 /// `n` contacts with distinct valid US numbers, as a CSV.
 pub fn contacts_csv(n: usize) -> Vec<u8> {
+    contacts_csv_from(0, n)
+}
+
+/// `n` contacts numbered from `first` (distinct numbers across calls with disjoint ranges).
+pub fn contacts_csv_from(first: usize, n: usize) -> Vec<u8> {
     let mut csv = String::from("name,business_name,phone\r\n");
-    for i in 0..n {
+    for i in first..first + n {
         let exchange = 234 + i / 10_000;
         let line = i % 10_000;
         csv.push_str(&format!(
@@ -390,9 +409,14 @@ pub fn contacts_csv(n: usize) -> Vec<u8> {
 impl TestApp {
     /// Creates a campaign over `n` generated contacts and starts it; returns its id.
     pub async fn start_campaign(&self, n: usize, extra: &[(&str, &str)]) -> String {
+        self.start_campaign_csv(&contacts_csv(n), extra).await
+    }
+
+    /// Creates a campaign over `csv` and starts it; returns its id.
+    pub async fn start_campaign_csv(&self, csv: &[u8], extra: &[(&str, &str)]) -> String {
         let assistant = self.seed_assistant("Runtime test").await;
         let created = self
-            .create_campaign(&self.admin_token, assistant, &contacts_csv(n), extra)
+            .create_campaign(&self.admin_token, assistant, csv, extra)
             .await;
         let id = created["campaignId"].as_str().unwrap().to_owned();
         let started = self

@@ -6,6 +6,7 @@ mod auth;
 mod campaigns;
 mod cli;
 mod errors;
+mod healing;
 mod health;
 mod helpers;
 mod migrations;

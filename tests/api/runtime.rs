@@ -1,13 +1,56 @@
-//! The actor runtime end to end: the real server dialing the simulator over HTTP.
+//! The actor runtime end to end: the real server dialing the simulator over HTTP. The
+//! simulator's own counters are the oracle for the cap and for at-most-once dialing.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
-use autolynx::provider::simulator::SimulatorConfig;
-use reqwest::StatusCode;
+use autolynx::provider::simulator::{
+    ConcurrencyBehavior, FaultProfile, Faults, MsRange, SimulatorConfig, Timings,
+};
+use chrono::{DateTime, Utc};
+use reqwest::{Method, StatusCode};
 use sea_orm::EntityTrait;
+use uuid::Uuid;
 
-use crate::helpers::spawn_app_with_sim;
-use autolynx::store::entities::{call, contact};
+use crate::helpers::{TestApp, assert_envelope, contacts_csv_from, spawn_app_with_sim};
+use autolynx::store::entities::{call, call_event, contact};
+
+/// Flaky faults with request timeouts longer than the test client's (500 ms).
+fn flaky() -> Faults {
+    Faults {
+        timeout_ms: 1_000,
+        ..FaultProfile::Flaky.faults()
+    }
+}
+
+fn sim(faults: Faults) -> SimulatorConfig {
+    let mut config = SimulatorConfig::fast();
+    config.faults = faults;
+    config.concurrency_limit = 50;
+    config
+}
+
+async fn calls_of(app: &TestApp, campaign: &str) -> Vec<call::Model> {
+    let id: Uuid = campaign.parse().unwrap();
+    call::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|c| c.campaign_id == id)
+        .collect()
+}
+
+/// Every contact was dialed at most once, and every dial belongs to a contact.
+fn assert_at_most_once(app: &TestApp) {
+    let stats = app.sim.stats();
+    let twice: Vec<_> = stats
+        .dials_by_customer
+        .iter()
+        .filter(|(_, n)| **n > 1)
+        .collect();
+    assert!(twice.is_empty(), "dialed more than once: {twice:?}");
+}
 
 #[tokio::test]
 async fn a_campaign_dials_every_contact_once_within_its_cap_and_completes() {
@@ -24,19 +67,607 @@ async fn a_campaign_dials_every_contact_once_within_its_cap_and_completes() {
     );
     assert!(
         stats.max_active_by_phone_number["phone-test"] <= 3,
-        "cap exceeded: {stats:?}"
+        "{stats:?}"
     );
     assert_eq!(detail["counters"]["completed"], 20);
     assert_eq!(detail["counters"]["active"], 0);
     assert!(detail["timeline"]["completedAt"].is_string());
+    assert!(detail["timeline"]["firstDialAt"].is_string());
     let contacts = contact::Entity::find().all(&app.db).await.unwrap();
     assert!(
         contacts
             .iter()
             .all(|c| c.status == "DONE" && c.outcome.is_some())
     );
-    let calls = call::Entity::find().all(&app.db).await.unwrap();
+    let calls = calls_of(&app, &id).await;
     assert_eq!(calls.len(), 20);
     assert!(calls.iter().all(|c| c.provider_call_id.is_some()));
-    let _ = StatusCode::OK;
+    // The variables reached the provider with our id in assistantOverrides.metadata.
+    let listed = app
+        .client
+        .get(format!("{}/call", app.sim.base_url()))
+        .bearer_auth(app.sim.api_key())
+        .send()
+        .await
+        .unwrap()
+        .json::<serde_json::Value>()
+        .await
+        .unwrap();
+    let first = &listed[0];
+    assert!(
+        first.get("metadata").is_none(),
+        "no top-level metadata: {first}"
+    );
+    let overrides = &first["assistantOverrides"];
+    let ours: Uuid = overrides["metadata"]["autolynxCallId"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(calls.iter().any(|c| c.id == ours));
+    assert!(overrides["variableValues"]["name"].is_string());
+    assert!(overrides["variableValues"]["business_name"].is_string());
+}
+
+#[tokio::test]
+async fn the_cap_holds_under_flaky_faults() {
+    let app = spawn_app_with_sim(sim(flaky()), &[]).await;
+    let id = app.start_campaign(300, &[("cap", "7")]).await;
+    app.wait_for_status(&id, "COMPLETED", Duration::from_secs(90))
+        .await;
+    let stats = app.sim.stats();
+    assert!(
+        stats.max_active_by_phone_number["phone-test"] <= 7,
+        "cap exceeded: {stats:?}"
+    );
+    assert!(
+        stats.rate_limited + stats.server_errors > 0,
+        "faults happened: {stats:?}"
+    );
+    assert_at_most_once(&app);
+    let calls = calls_of(&app, &id).await;
+    assert!(
+        calls
+            .iter()
+            .all(|c| c.status != "QUEUED" && c.status != "RINGING")
+    );
+    let unsettled = contact::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|c| c.status != "DONE")
+        .count();
+    assert_eq!(unsettled, 0);
+}
+
+#[tokio::test]
+async fn batch_mode_runs_batches_in_order_within_the_cap() {
+    let app = spawn_app_with_sim(sim(flaky()), &[]).await;
+    let id = app
+        .start_campaign(40, &[("cap", "5"), ("mode", "batch")])
+        .await;
+    app.wait_for_status(&id, "COMPLETED", Duration::from_secs(60))
+        .await;
+    let stats = app.sim.stats();
+    assert!(
+        stats.max_active_by_phone_number["phone-test"] <= 5,
+        "{stats:?}"
+    );
+    assert_at_most_once(&app);
+
+    let contacts: BTreeMap<Uuid, i32> = contact::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| (c.id, c.batch_index))
+        .collect();
+    let mut batches: BTreeMap<i32, Vec<call::Model>> = BTreeMap::new();
+    for c in calls_of(&app, &id).await {
+        batches.entry(contacts[&c.contact_id]).or_default().push(c);
+    }
+    assert_eq!(batches.len(), 8);
+    let ends: BTreeMap<i32, DateTime<Utc>> = batches
+        .iter()
+        .map(|(b, calls)| (*b, calls.iter().map(|c| c.ended_at.unwrap()).max().unwrap()))
+        .collect();
+    for (batch, calls) in &batches {
+        if *batch == 0 {
+            continue;
+        }
+        let previous_end = ends[&(batch - 1)];
+        for c in calls {
+            assert!(
+                c.dial_intent_at >= previous_end,
+                "batch {batch} dialed at {} before batch {} ended at {previous_end}",
+                c.dial_intent_at,
+                batch - 1
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn campaigns_share_the_account_budget_fairly() {
+    let mut config = sim(Faults::default());
+    config.timings = Timings {
+        call_ms: MsRange::new(150, 250),
+        ..Timings::fast()
+    };
+    let app = spawn_app_with_sim(
+        config,
+        &[("AUTOLYNX__PROVIDER__MAX_CONCURRENT_CALLS", "10")],
+    )
+    .await;
+    let a = app
+        .start_campaign_csv(&contacts_csv_from(0, 60), &[("cap", "8"), ("name", "A")])
+        .await;
+    let b = app
+        .start_campaign_csv(&contacts_csv_from(60, 60), &[("cap", "8"), ("name", "B")])
+        .await;
+    app.wait_for_status(&a, "COMPLETED", Duration::from_secs(60))
+        .await;
+    let b_detail = app
+        .wait_for_status(&b, "COMPLETED", Duration::from_secs(60))
+        .await;
+    let stats = app.sim.stats();
+    assert!(
+        stats.max_active_account <= 10,
+        "account budget exceeded: {stats:?}"
+    );
+    assert!(
+        stats.max_active_account >= 9,
+        "the budget is used: {stats:?}"
+    );
+    assert_at_most_once(&app);
+    // Fair: B started dialing long before A finished.
+    let a_detail = app
+        .get(&format!("/api/campaigns/{a}"), Some(&app.admin_token))
+        .await
+        .body;
+    let a_done: DateTime<Utc> = a_detail["completedAt"].as_str().unwrap().parse().unwrap();
+    let b_first: DateTime<Utc> = b_detail["timeline"]["firstDialAt"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(b_first < a_done, "B starved until A finished");
+}
+
+#[tokio::test]
+async fn a_freed_slot_is_refilled_at_once() {
+    let mut config = sim(Faults::default());
+    config.timings = Timings {
+        queue_ms: 0,
+        ring_ms: MsRange::new(0, 0),
+        call_ms: MsRange::new(100, 100),
+        post_processing_ms: 20,
+        blocked_end_ms: 20,
+    };
+    let app = spawn_app_with_sim(config, &[]).await;
+    let id = app.start_campaign(60, &[("cap", "6")]).await;
+    let detail = app
+        .wait_for_status(&id, "COMPLETED", Duration::from_secs(30))
+        .await;
+    let started: DateTime<Utc> = detail["startedAt"].as_str().unwrap().parse().unwrap();
+    let completed: DateTime<Utc> = detail["completedAt"].as_str().unwrap().parse().unwrap();
+    let makespan = (completed - started).num_milliseconds();
+    // 10 waves of 100 ms calls; a 1-second tick could not do better than 10 s.
+    assert!(makespan < 3_000, "makespan {makespan} ms");
+    assert!(app.sim.stats().max_active_by_phone_number["phone-test"] <= 6);
+}
+
+#[tokio::test]
+async fn webhook_faults_change_no_final_status_and_store_each_message_once() {
+    let faults = Faults {
+        webhook_duplicate_rate: 0.3,
+        webhook_delay_rate: 0.3,
+        webhook_delay_ms: MsRange::new(50, 300),
+        webhook_reorder_rate: 0.3,
+        webhook_drop_rate: 0.1,
+        ..Faults::default()
+    };
+    let app = spawn_app_with_sim(sim(faults), &[]).await;
+    let id = app.start_campaign(40, &[("cap", "5")]).await;
+    app.wait_for_status(&id, "COMPLETED", Duration::from_secs(60))
+        .await;
+    let stats = app.sim.stats();
+    assert!(
+        stats.webhooks_duplicated > 0 && stats.webhooks_dropped > 0,
+        "{stats:?}"
+    );
+
+    // Every call ended as the provider says it did.
+    let provider: BTreeMap<String, serde_json::Value> = app
+        .client
+        .get(format!("{}/call?limit=1000", app.sim.base_url()))
+        .bearer_auth(app.sim.api_key())
+        .send()
+        .await
+        .unwrap()
+        .json::<Vec<serde_json::Value>>()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| (c["id"].as_str().unwrap().to_owned(), c))
+        .collect();
+    for c in calls_of(&app, &id).await {
+        let theirs = &provider[c.provider_call_id.as_deref().unwrap()];
+        assert_eq!(theirs["status"], "ended");
+        assert_eq!(c.status, "ENDED", "{c:?}");
+        assert_eq!(
+            c.ended_reason.as_deref(),
+            theirs["endedReason"].as_str(),
+            "{c:?}"
+        );
+    }
+    // Each distinct message is stored once.
+    let events = call_event::Entity::find().all(&app.db).await.unwrap();
+    let mut keys: Vec<&str> = events.iter().map(|e| e.dedupe_key.as_str()).collect();
+    let total = keys.len();
+    keys.sort_unstable();
+    keys.dedup();
+    assert_eq!(keys.len(), total);
+    assert!(total >= 40, "events stored: {total}");
+}
+
+#[tokio::test]
+async fn when_every_dial_fails_the_campaign_never_reports_dialing() {
+    let faults = Faults {
+        rate_limit_rate: 1.0,
+        retry_after_secs: 0,
+        ..Faults::default()
+    };
+    let app = spawn_app_with_sim(sim(faults), &[]).await;
+    let id = app.start_campaign(4, &[("cap", "2")]).await;
+    let mut seen = Vec::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let detail = app
+            .get(&format!("/api/campaigns/{id}"), Some(&app.admin_token))
+            .await
+            .body;
+        let status = detail["status"].as_str().unwrap().to_owned();
+        if seen.last() != Some(&status) {
+            seen.push(status.clone());
+        }
+        if status == "COMPLETED" {
+            assert!(detail["timeline"]["firstDialAt"].is_null(), "{detail}");
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "{seen:?}");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(
+        !seen.iter().any(|s| s == "DIALING" || s == "RUNNING"),
+        "{seen:?}"
+    );
+    assert_eq!(app.sim.stats().calls_created, 0);
+    let calls = calls_of(&app, &id).await;
+    assert_eq!(calls.len(), 4);
+    assert!(calls.iter().all(|c| {
+        c.status == "FAILED"
+            && c.error_message
+                .as_deref()
+                .is_some_and(|m| m.contains("rate limited"))
+    }));
+}
+
+#[tokio::test]
+async fn a_refused_api_key_fails_the_campaign_with_the_reason() {
+    let app = spawn_app_with_sim(sim(Faults::default()), &[("VAPI_API_KEY", "wrong-key")]).await;
+    let id = app.start_campaign(3, &[("cap", "1")]).await;
+    let detail = app
+        .wait_for_status(&id, "FAILED", Duration::from_secs(20))
+        .await;
+    assert!(
+        detail["failureReason"]
+            .as_str()
+            .unwrap()
+            .contains("API key"),
+        "{detail}"
+    );
+    assert!(detail["timeline"]["firstDialAt"].is_null());
+}
+
+#[tokio::test]
+async fn concurrency_limits_are_waited_out_without_using_attempts() {
+    for behavior in [
+        ConcurrencyBehavior::Reject400,
+        ConcurrencyBehavior::Blocked201,
+    ] {
+        let mut config = sim(Faults::default());
+        config.concurrency_limit = 2;
+        config.concurrency_behavior = behavior;
+        let app = spawn_app_with_sim(config, &[]).await;
+        let id = app.start_campaign(12, &[("cap", "4")]).await;
+        app.wait_for_status(&id, "COMPLETED", Duration::from_secs(60))
+            .await;
+        let stats = app.sim.stats();
+        assert!(
+            stats.calls_rejected_over_limit + stats.calls_blocked > 0,
+            "{behavior:?}: the limit was hit: {stats:?}"
+        );
+        let contacts = contact::Entity::find().all(&app.db).await.unwrap();
+        let latest = autolynx::store::campaigns::latest_calls(
+            &app.db,
+            &contacts.iter().map(|c| c.id).collect::<Vec<_>>(),
+        )
+        .await
+        .unwrap();
+        for c in &contacts {
+            assert_eq!(c.status, "DONE");
+            assert_eq!(
+                c.attempts, 1,
+                "{behavior:?}: no attempt used by the limit: {c:?}"
+            );
+            let last = &latest[&c.id];
+            assert!(
+                !last
+                    .ended_reason
+                    .as_deref()
+                    .unwrap_or("")
+                    .contains("concurrency"),
+                "{behavior:?}: the final call is a real one: {last:?}"
+            );
+        }
+        // Every contact got a real call in the end.
+        let answered: u32 = stats
+            .ended_reasons
+            .iter()
+            .filter(|(r, _)| !r.contains("concurrency"))
+            .map(|(_, n)| n)
+            .sum();
+        assert_eq!(answered, 12, "{behavior:?}: {stats:?}");
+    }
+}
+
+#[tokio::test]
+async fn pause_holds_new_dials_and_resume_continues() {
+    let mut config = sim(Faults::default());
+    config.timings = Timings {
+        call_ms: MsRange::new(300, 400),
+        ..Timings::fast()
+    };
+    let app = spawn_app_with_sim(config, &[]).await;
+    let id = app.start_campaign(15, &[("cap", "3")]).await;
+    while app.sim.stats().calls_created < 3 {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let paused = control(&app, &id, "pause", None).await;
+    assert_eq!(paused.body["status"], "PAUSED", "{:?}", paused.body);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let frozen = app.sim.stats().calls_created;
+    tokio::time::sleep(Duration::from_millis(1_200)).await;
+    assert_eq!(app.sim.stats().calls_created, frozen, "dialed while paused");
+    assert_eq!(
+        app.sim.stats().active_calls,
+        0,
+        "calls in progress finished"
+    );
+    let detail = app
+        .get(&format!("/api/campaigns/{id}"), Some(&app.admin_token))
+        .await;
+    assert_eq!(detail.body["status"], "PAUSED");
+
+    let resumed = control(&app, &id, "resume", None).await;
+    assert_eq!(resumed.body["status"], "RUNNING");
+    app.wait_for_status(&id, "COMPLETED", Duration::from_secs(30))
+        .await;
+    assert_eq!(app.sim.stats().calls_created, 15);
+    assert_at_most_once(&app);
+}
+
+#[tokio::test]
+async fn stop_finish_lets_calls_end_and_marks_the_rest_not_attempted() {
+    let mut config = sim(Faults::default());
+    config.timings = Timings {
+        call_ms: MsRange::new(400, 500),
+        ..Timings::fast()
+    };
+    let app = spawn_app_with_sim(config, &[]).await;
+    let id = app.start_campaign(20, &[("cap", "3")]).await;
+    while app.sim.stats().active_calls < 3 {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let stopped = control(
+        &app,
+        &id,
+        "stop",
+        Some(serde_json::json!({ "mode": "finish" })),
+    )
+    .await;
+    assert_eq!(stopped.body["status"], "STOPPED", "{:?}", stopped.body);
+    let created = app.sim.stats().calls_created;
+    // The live calls finish on their own.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while app.sim.stats().active_calls > 0 {
+        assert!(tokio::time::Instant::now() < deadline);
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(app.sim.stats().calls_created, created, "no dial after stop");
+    let calls = calls_of(&app, &id).await;
+    assert!(calls.iter().all(|c| c.status == "ENDED"), "{calls:?}");
+    let contacts = contact::Entity::find().all(&app.db).await.unwrap();
+    let not_attempted = contacts
+        .iter()
+        .filter(|c| c.status == "NOT_ATTEMPTED")
+        .count();
+    assert_eq!(not_attempted + calls.len(), 20);
+    assert!(not_attempted > 0);
+    let detail = app
+        .get(&format!("/api/campaigns/{id}"), Some(&app.admin_token))
+        .await;
+    assert_eq!(detail.body["status"], "STOPPED");
+}
+
+#[tokio::test]
+async fn stop_hangup_ends_live_calls_through_the_provider() {
+    let mut config = sim(Faults::default());
+    config.timings = Timings {
+        call_ms: MsRange::new(20_000, 20_000),
+        ..Timings::fast()
+    };
+    config.outcomes = autolynx::provider::simulator::OutcomeMix::all_answered();
+    let app = spawn_app_with_sim(config, &[]).await;
+    let id = app.start_campaign(10, &[("cap", "3")]).await;
+    while app.sim.stats().active_calls < 3 {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let stopped = control(
+        &app,
+        &id,
+        "stop",
+        Some(serde_json::json!({ "mode": "hangup" })),
+    )
+    .await;
+    assert_eq!(stopped.body["status"], "STOPPED");
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let calls = calls_of(&app, &id).await;
+        if app.sim.stats().active_calls == 0 && calls.iter().all(|c| c.status == "CANCELED") {
+            assert_eq!(calls.len(), 3);
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "{calls:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn illegal_transitions_are_409_with_the_current_status() {
+    let app = spawn_app_with_sim(sim(Faults::default()), &[]).await;
+    let assistant = app.seed_assistant("A").await;
+    let created = app
+        .create_campaign(
+            &app.admin_token,
+            assistant,
+            &crate::helpers::contacts_csv(2),
+            &[],
+        )
+        .await;
+    let id = created["campaignId"].as_str().unwrap().to_owned();
+    for command in ["pause", "resume"] {
+        let reply = control(&app, &id, command, None).await;
+        let error = assert_envelope(&reply, StatusCode::CONFLICT, "conflict");
+        assert_eq!(error["details"]["currentStatus"], "CREATED");
+    }
+    assert_eq!(
+        control(&app, &id, "start", None).await.status,
+        StatusCode::OK
+    );
+    let again = control(&app, &id, "start", None).await;
+    assert_envelope(&again, StatusCode::CONFLICT, "conflict");
+    app.wait_for_status(&id, "COMPLETED", Duration::from_secs(20))
+        .await;
+    for command in ["start", "pause", "resume", "stop"] {
+        let reply = control(&app, &id, command, None).await;
+        let error = assert_envelope(&reply, StatusCode::CONFLICT, "conflict");
+        assert_eq!(error["details"]["currentStatus"], "COMPLETED");
+    }
+    // Another operator cannot control it; the owner or an admin can.
+    let (_, other) = app.create_user("other", "operator").await;
+    let reply = app
+        .request(
+            Method::POST,
+            &format!("/api/campaigns/{id}/pause"),
+            Some(&other),
+            None,
+        )
+        .await;
+    assert_envelope(&reply, StatusCode::NOT_FOUND, "not_found");
+}
+
+#[tokio::test]
+async fn a_panicking_supervisor_is_restarted_and_the_campaign_completes() {
+    let mut config = sim(Faults::default());
+    config.timings = Timings {
+        call_ms: MsRange::new(150, 250),
+        ..Timings::fast()
+    };
+    let app = spawn_app_with_sim(config, &[]).await;
+    let id = app.start_campaign(30, &[("cap", "4")]).await;
+    while app.sim.stats().calls_created < 6 {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    app.runtime.inject_supervisor_panic(id.parse().unwrap());
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    app.runtime.inject_supervisor_panic(id.parse().unwrap());
+    app.wait_for_status(&id, "COMPLETED", Duration::from_secs(30))
+        .await;
+    let stats = app.sim.stats();
+    assert!(
+        stats.max_active_by_phone_number["phone-test"] <= 4,
+        "{stats:?}"
+    );
+    assert_at_most_once(&app);
+    assert_eq!(stats.calls_created, 30);
+}
+
+#[tokio::test]
+async fn supervisors_failing_too_often_fail_the_campaign_with_the_reason() {
+    let mut config = sim(Faults::default());
+    config.timings = Timings {
+        call_ms: MsRange::new(2_000, 2_000),
+        ..Timings::fast()
+    };
+    let app = spawn_app_with_sim(
+        config,
+        &[("AUTOLYNX__RUNTIME__SUPERVISOR_MAX_RESTARTS", "2")],
+    )
+    .await;
+    let id = app.start_campaign(10, &[("cap", "2")]).await;
+    for _ in 0..3 {
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        app.runtime.inject_supervisor_panic(id.parse().unwrap());
+    }
+    let detail = app
+        .wait_for_status(&id, "FAILED", Duration::from_secs(10))
+        .await;
+    assert!(
+        detail["failureReason"]
+            .as_str()
+            .unwrap()
+            .contains("supervisor"),
+        "{detail}"
+    );
+}
+
+#[tokio::test]
+async fn stuck_calls_are_checked_then_ended_as_timeout() {
+    let faults = Faults {
+        never_end_rate: 1.0,
+        ..Faults::default()
+    };
+    let mut config = sim(faults);
+    config.outcomes = autolynx::provider::simulator::OutcomeMix::all_answered();
+    let app = spawn_app_with_sim(config, &[]).await;
+    let id = app.start_campaign(3, &[("cap", "3")]).await;
+    app.wait_for_status(&id, "COMPLETED", Duration::from_secs(20))
+        .await;
+    let calls = calls_of(&app, &id).await;
+    assert_eq!(calls.len(), 3);
+    assert!(calls.iter().all(|c| c.status == "TIMEOUT"), "{calls:?}");
+    assert_eq!(
+        app.sim.stats().active_calls,
+        0,
+        "the provider no longer counts them"
+    );
+}
+
+async fn control(
+    app: &TestApp,
+    id: &str,
+    command: &str,
+    body: Option<serde_json::Value>,
+) -> crate::helpers::Reply {
+    app.request(
+        Method::POST,
+        &format!("/api/campaigns/{id}/{command}"),
+        Some(&app.admin_token),
+        body,
+    )
+    .await
 }

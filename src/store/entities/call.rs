@@ -39,6 +39,8 @@ pub struct Model {
     /// CANCELED) or `timeout` (stuck: it ends TIMEOUT) instead of ENDED.
     pub end_requested: Option<String>,
     pub dial_intent_at: DateTimeUtc,
+    /// Set right before `POST /call` is sent: without it, the dial certainly never left.
+    pub dial_sent_at: Option<DateTimeUtc>,
     pub provider_created_at: Option<DateTimeUtc>,
     pub started_at: Option<DateTimeUtc>,
     pub ended_at: Option<DateTimeUtc>,

@@ -1,0 +1,283 @@
+//! Self-healing: the real `autolynx serve` binary is SIGKILLed mid-campaign and started again;
+//! the campaign completes with no operator action, no contact is dialed twice and the cap
+//! holds. The simulator runs in this test process, so its counters survive the kills.
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use autolynx::config::{WebhookScheme, WebhookSettings};
+use autolynx::provider::simulator::{MsRange, Simulator, SimulatorConfig, Timings};
+use reqwest::StatusCode;
+use sea_orm::{Database, DatabaseConnection, EntityTrait};
+use serde_json::Value;
+
+use crate::helpers::{FAST_RUNTIME, TestDb, WEBHOOK_SECRET, contacts_csv};
+use autolynx::store::entities::{call, contact};
+
+/// A child `autolynx serve`, killed (SIGKILL) when dropped.
+struct Serve {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn env(db_url: &str, sim: &Simulator) -> Vec<(String, String)> {
+    let mut vars: Vec<(String, String)> = vec![
+        ("DATABASE_URL".into(), db_url.into()),
+        ("VAPI_BASE_URL".into(), sim.base_url().into()),
+        ("VAPI_API_KEY".into(), sim.api_key().into()),
+        ("WEBHOOK_SHARED_SECRET".into(), WEBHOOK_SECRET.into()),
+        ("VAPI_PHONE_NUMBER_ID".into(), "phone-test".into()),
+        ("LOG_LEVEL".into(), "warn".into()),
+    ];
+    vars.extend(FAST_RUNTIME.iter().map(|(k, v)| ((*k).into(), (*v).into())));
+    vars
+}
+
+async fn serve(db_url: &str, sim: &Simulator) -> Serve {
+    let port = free_port();
+    let child = Command::new(env!("CARGO_BIN_EXE_autolynx"))
+        .arg("serve")
+        .envs(env(db_url, sim))
+        .env("AUTOLYNX__SERVER__BIND", format!("127.0.0.1:{port}"))
+        .env_remove("AUTOLYNX_CONFIG")
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start autolynx serve");
+    let serve = Serve { child, port };
+    sim.set_webhook_url(format!("http://127.0.0.1:{port}/api/webhooks/vapi"));
+    let client = reqwest::Client::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let ready = client
+            .get(format!("http://127.0.0.1:{port}/api/health"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status() == StatusCode::OK);
+        if ready {
+            return serve;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "serve did not start"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+fn admin_token(db_url: &str, sim: &Simulator) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_autolynx"))
+        .args(["token", "create", "--name", "admin", "--role", "admin"])
+        .envs(env(db_url, sim))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .last()
+        .unwrap()
+        .trim()
+        .to_owned()
+}
+
+struct Api {
+    client: reqwest::Client,
+    token: String,
+}
+
+impl Api {
+    async fn post(&self, port: u16, path: &str, body: Option<Value>) -> Value {
+        let mut req = self
+            .client
+            .post(format!("http://127.0.0.1:{port}{path}"))
+            .bearer_auth(&self.token);
+        if let Some(body) = body {
+            req = req.json(&body);
+        }
+        let resp = req.send().await.unwrap();
+        assert!(resp.status().is_success(), "{path}: {}", resp.status());
+        resp.json().await.unwrap()
+    }
+
+    async fn status(&self, port: u16, id: &str) -> Option<String> {
+        let resp = self
+            .client
+            .get(format!("http://127.0.0.1:{port}/api/campaigns/{id}"))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .ok()?;
+        let body: Value = resp.json().await.ok()?;
+        body["status"].as_str().map(str::to_owned)
+    }
+
+    async fn create_campaign(&self, port: u16, n: usize, fields: &[(&str, &str)]) -> String {
+        let assistant = self
+            .post(
+                port,
+                "/api/assistants/templates/short-pitch/clone",
+                Some(serde_json::json!({})),
+            )
+            .await;
+        let mut form = reqwest::multipart::Form::new()
+            .part(
+                "contactsCsv",
+                reqwest::multipart::Part::bytes(contacts_csv(n)).file_name("c.csv"),
+            )
+            .text("name", "healing")
+            .text("assistantId", assistant["id"].as_str().unwrap().to_owned());
+        for (k, v) in fields {
+            form = form.text((*k).to_owned(), (*v).to_owned());
+        }
+        let resp = self
+            .client
+            .post(format!("http://127.0.0.1:{port}/api/campaigns"))
+            .bearer_auth(&self.token)
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::CREATED);
+        let body: Value = resp.json().await.unwrap();
+        body["campaignId"].as_str().unwrap().to_owned()
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum KillPoint {
+    /// Right after the start was accepted.
+    AfterStart,
+    /// While the campaign has `cap` calls live.
+    CallsLive,
+    /// Right after the first call of the second batch was claimed.
+    BatchBoundary,
+}
+
+async fn kill_and_heal(point: KillPoint) {
+    let mut config = SimulatorConfig::fast();
+    config.webhook = WebhookSettings::new(WebhookScheme::Hmac, Some(WEBHOOK_SECRET));
+    config.concurrency_limit = 50;
+    config.timings = Timings {
+        call_ms: MsRange::new(300, 600),
+        ..Timings::fast()
+    };
+    let sim = Simulator::start(config).await.unwrap();
+    let test_db = TestDb::new().await;
+    let token = admin_token(&test_db.url, &sim);
+    let api = Api {
+        client: reqwest::Client::new(),
+        token,
+    };
+    let (n, cap) = (24usize, 4u32);
+    let cap_text = cap.to_string();
+    let mut fields = vec![("cap", cap_text.as_str())];
+    if matches!(point, KillPoint::BatchBoundary) {
+        fields.push(("mode", "batch"));
+    }
+
+    let first = serve(&test_db.url, &sim).await;
+    let id = api.create_campaign(first.port, n, &fields).await;
+    let db: DatabaseConnection = Database::connect(&test_db.url).await.unwrap();
+    api.post(first.port, &format!("/api/campaigns/{id}/start"), None)
+        .await;
+    match point {
+        KillPoint::AfterStart => {}
+        KillPoint::CallsLive => {
+            let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+            while sim.stats().active_calls < cap {
+                assert!(tokio::time::Instant::now() < deadline);
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        }
+        KillPoint::BatchBoundary => {
+            let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+            loop {
+                let contacts = contact::Entity::find().all(&db).await.unwrap();
+                if contacts
+                    .iter()
+                    .any(|c| c.batch_index == 1 && c.status != "PENDING")
+                {
+                    break;
+                }
+                assert!(tokio::time::Instant::now() < deadline);
+                tokio::time::sleep(Duration::from_millis(2)).await;
+            }
+        }
+    }
+    drop(first); // SIGKILL
+
+    let second = serve(&test_db.url, &sim).await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        if api.status(second.port, &id).await.as_deref() == Some("COMPLETED") {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{point:?}: not completed after the restart; simulator: {:?}",
+            sim.stats()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    let stats = sim.stats();
+    assert!(
+        stats.max_active_by_phone_number["phone-test"] <= cap,
+        "{point:?}: cap exceeded: {stats:?}"
+    );
+    assert!(
+        stats.dials_by_customer.values().all(|d| *d == 1),
+        "{point:?}: a contact was dialed twice: {stats:?}"
+    );
+    let contacts = contact::Entity::find().all(&db).await.unwrap();
+    assert!(contacts.iter().all(|c| c.status == "DONE"), "{point:?}");
+    let calls = call::Entity::find().all(&db).await.unwrap();
+    // A contact the provider never saw is one whose dial outcome stayed unknown (it is never
+    // redialed blindly); every other contact was dialed exactly once.
+    let unknown = calls
+        .iter()
+        .filter(|c| c.ended_reason.as_deref() == Some("dial-outcome-unknown"))
+        .count();
+    assert_eq!(
+        stats.dials_by_customer.len() + unknown,
+        n,
+        "{point:?}: {stats:?}"
+    );
+    db.close().await.ok();
+    drop(second);
+}
+
+#[tokio::test]
+async fn sigkill_right_after_start_heals() {
+    kill_and_heal(KillPoint::AfterStart).await;
+}
+
+#[tokio::test]
+async fn sigkill_with_calls_live_heals() {
+    kill_and_heal(KillPoint::CallsLive).await;
+}
+
+#[tokio::test]
+async fn sigkill_after_a_batch_boundary_heals() {
+    kill_and_heal(KillPoint::BatchBoundary).await;
+}
