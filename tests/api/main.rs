@@ -16,3 +16,4 @@ mod readme;
 mod runtime;
 mod suppression;
 mod users;
+mod webhooks;
