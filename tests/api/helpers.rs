@@ -2,7 +2,7 @@
 //! when AUTOLYNX_TEST_POSTGRES_URL is set) and the real server on a random port.
 
 use std::collections::HashMap;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use autolynx::config::{ConfigSources, Settings, WebhookScheme, WebhookSettings};
 use autolynx::domain::auth::Role;
@@ -28,15 +28,39 @@ static TRACING: LazyLock<()> = LazyLock::new(|| {
     }
 });
 
+/// Tests share the machine; a test whose assertion depends on timing takes this lock
+/// exclusively, every other test holds it shared for its lifetime (through its [`TestDb`]).
+/// A test must create at most one `TestDb`, or it could wait on itself.
+static MACHINE: LazyLock<Arc<tokio::sync::RwLock<()>>> =
+    LazyLock::new(|| Arc::new(tokio::sync::RwLock::new(())));
+
+#[allow(dead_code)]
+enum MachineGuard {
+    Shared(tokio::sync::OwnedRwLockReadGuard<()>),
+    Exclusive(tokio::sync::OwnedRwLockWriteGuard<()>),
+}
+
 /// A database that exists for one test and is removed after it.
 pub struct TestDb {
     pub url: String,
     _dir: Option<tempfile::TempDir>,
     pg: Option<(String, String)>,
+    _machine: MachineGuard,
 }
 
 impl TestDb {
     pub async fn new() -> Self {
+        let guard = MachineGuard::Shared(MACHINE.clone().read_owned().await);
+        Self::create(guard).await
+    }
+
+    /// A database for a test that must have the machine to itself (timing assertions).
+    pub async fn exclusive() -> Self {
+        let guard = MachineGuard::Exclusive(MACHINE.clone().write_owned().await);
+        Self::create(guard).await
+    }
+
+    async fn create(guard: MachineGuard) -> Self {
         match std::env::var(POSTGRES_VAR) {
             Ok(admin_url) if !admin_url.is_empty() => {
                 let name = format!("autolynx_t_{}", Uuid::new_v4().simple());
@@ -53,6 +77,7 @@ impl TestDb {
                     url,
                     _dir: None,
                     pg: Some((admin_url, name)),
+                    _machine: guard,
                 }
             }
             _ => {
@@ -62,6 +87,7 @@ impl TestDb {
                     url,
                     _dir: Some(dir),
                     pg: None,
+                    _machine: guard,
                 }
             }
         }
@@ -166,7 +192,13 @@ pub const FAST_RUNTIME: &[(&str, &str)] = &[
 ];
 
 /// and receiver are filled in here).
-pub async fn spawn_app_with_sim(
+pub async fn spawn_app_with_sim(sim_config: SimulatorConfig, extra: &[(&str, &str)]) -> TestApp {
+    spawn_app_on(TestDb::new().await, sim_config, extra).await
+}
+
+/// A test app on `test_db` (see [`TestDb::exclusive`] for timing-sensitive tests).
+pub async fn spawn_app_on(
+    test_db: TestDb,
     mut sim_config: SimulatorConfig,
     extra: &[(&str, &str)],
 ) -> TestApp {
@@ -175,7 +207,6 @@ pub async fn spawn_app_with_sim(
     let sim = Simulator::start(sim_config)
         .await
         .expect("simulator starts");
-    let test_db = TestDb::new().await;
     let mut env: Vec<(&str, &str)> = vec![
         ("VAPI_BASE_URL", sim.base_url()),
         ("VAPI_API_KEY", sim.api_key()),

@@ -465,7 +465,12 @@ async fn provider_webhooks_are_signed_ordered_and_retried() {
     assert!(report.duration_seconds.unwrap() > 0.0);
     assert!(!report.messages.unwrap().as_array().unwrap().is_empty());
 
-    // The first delivery was answered 500 and retried.
+    // The first delivery was answered 500 and retried. (The simulator counts a delivery once
+    // our answer reached it, a moment after the receiver saw the body.)
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while sim.stats().webhooks_delivered < 5 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
     let stats = sim.stats();
     assert_eq!(stats.webhooks_failed, 1);
     assert_eq!(stats.webhooks_retried, 1);
