@@ -194,9 +194,10 @@ async fn batch_mode_runs_batches_in_order_within_the_cap() {
 async fn campaigns_share_the_account_budget_fairly() {
     let mut config = sim(Faults::default());
     config.timings = Timings {
-        call_ms: MsRange::new(150, 250),
+        call_ms: MsRange::new(300, 500),
         ..Timings::fast()
     };
+    config.outcomes = autolynx::provider::simulator::OutcomeMix::all_answered();
     let app = spawn_app_with_sim(
         config,
         &[("AUTOLYNX__PROVIDER__MAX_CONCURRENT_CALLS", "10")],
