@@ -127,6 +127,13 @@ impl WebhooksApi {
             return Ok(WebhookResponse::Ok(Json(json!({}))));
         }
 
+        // Found by our id before the dial's answer was recorded (or after it was lost): the
+        // message tells us the provider's id.
+        if call.provider_call_id.is_none()
+            && let Some(provider_id) = &message.provider_call_id
+        {
+            store::calls::set_provider_call(db, call.id, provider_id, None, None).await?;
+        }
         // A message about another provider call than the one we placed for this row (it
         // can only carry our id by mistake) is kept but not applied.
         let foreign = matches!(

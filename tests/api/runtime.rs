@@ -676,3 +676,164 @@ async fn control(
     )
     .await
 }
+
+#[tokio::test]
+async fn unknown_dials_are_resolved_through_the_provider_never_redialed() {
+    use autolynx::provider::{CreateCall, Provider};
+    use autolynx::store;
+    let mut config = sim(Faults::default());
+    config.outcomes = autolynx::provider::simulator::OutcomeMix::all_answered();
+    let app = spawn_app_with_sim(config, &[]).await;
+    let assistant = app.seed_assistant("A").await;
+    let created = app
+        .create_campaign(
+            &app.admin_token,
+            assistant,
+            &crate::helpers::contacts_csv(5),
+            &[],
+        )
+        .await;
+    let id: Uuid = created["campaignId"].as_str().unwrap().parse().unwrap();
+    // A crash left two dial intents whose answers were lost: one reached the provider, one not.
+    let contacts = contact::Entity::find().all(&app.db).await.unwrap();
+    let mut calls = Vec::new();
+    for c in &contacts[..2] {
+        let call = store::calls::claim(&app.db, c).await.unwrap().unwrap();
+        store::calls::mark_dial_sent(&app.db, call.id)
+            .await
+            .unwrap();
+        calls.push((c.clone(), call));
+    }
+    let client = autolynx::provider::vapi::VapiClient::with(
+        app.sim.base_url(),
+        app.sim.api_key(),
+        Default::default(),
+    )
+    .unwrap();
+    let (reached, reached_call) = &calls[0];
+    // Its webhooks are lost too, so only the provider's list can tell what happened.
+    app.sim.set_faults(Faults {
+        webhook_drop_rate: 1.0,
+        ..Faults::default()
+    });
+    let placed = client
+        .create_call(&CreateCall {
+            call_id: reached_call.id,
+            campaign_id: id,
+            assistant_id: "asst".into(),
+            phone_number_id: "phone-test".into(),
+            customer_number: reached.phone_e164.clone(),
+            customer_name: None,
+            variable_values: Default::default(),
+        })
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    app.sim.set_faults(Faults::default());
+    store::campaigns::transition(
+        &app.db,
+        id,
+        autolynx::domain::campaign::CampaignStatus::Created,
+        autolynx::domain::campaign::CampaignStatus::Queued,
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(app.runtime.adopt_orphans().await.unwrap(), 1);
+    app.wait_for_status(&id.to_string(), "COMPLETED", Duration::from_secs(20))
+        .await;
+
+    let adopted = store::calls::get(&app.db, reached_call.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        adopted.provider_call_id.as_deref(),
+        Some(placed.id.as_str())
+    );
+    assert_eq!(adopted.status, "ENDED");
+    let (lost, lost_call) = &calls[1];
+    let unknown = store::calls::get(&app.db, lost_call.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(unknown.status, "FAILED");
+    assert_eq!(
+        unknown.ended_reason.as_deref(),
+        Some("dial-outcome-unknown")
+    );
+    let stats = app.sim.stats();
+    assert_eq!(stats.dials_by_customer.get(&reached.phone_e164), Some(&1));
+    assert_eq!(
+        stats.dials_by_customer.get(&lost.phone_e164),
+        None,
+        "never redialed"
+    );
+    assert_eq!(
+        stats.calls_created, 4,
+        "the three other contacts were dialed"
+    );
+}
+
+#[tokio::test]
+async fn line_quiet_gating_waits_for_a_quiet_line() {
+    use autolynx::provider::{CreateCall, Provider};
+    let mut config = sim(Faults::default());
+    config.outcomes = autolynx::provider::simulator::OutcomeMix::all_answered();
+    config.timings = Timings {
+        call_ms: MsRange::new(60_000, 60_000),
+        ..Timings::fast()
+    };
+    let app = spawn_app_with_sim(config, &[]).await;
+    // Someone else's call is live on the line.
+    let client = autolynx::provider::vapi::VapiClient::with(
+        app.sim.base_url(),
+        app.sim.api_key(),
+        Default::default(),
+    )
+    .unwrap();
+    let other = client
+        .create_call(&CreateCall {
+            call_id: Uuid::new_v4(),
+            campaign_id: Uuid::new_v4(),
+            assistant_id: "asst".into(),
+            phone_number_id: "phone-test".into(),
+            customer_number: "+13125550100".into(),
+            customer_name: None,
+            variable_values: Default::default(),
+        })
+        .await
+        .unwrap();
+    let id = app
+        .start_campaign(3, &[("cap", "3"), ("lineQuietGating", "true")])
+        .await;
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert_eq!(
+        app.sim.stats().calls_created,
+        1,
+        "no dial while the line is busy"
+    );
+    // The line goes quiet: the campaign dials.
+    app.client
+        .post(format!(
+            "{}/_sim/calls/{}/end",
+            app.sim.base_url(),
+            other.id
+        ))
+        .send()
+        .await
+        .unwrap();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while app.sim.stats().calls_created < 4 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{:?}",
+            app.sim.stats()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let detail = app
+        .get(&format!("/api/campaigns/{id}"), Some(&app.admin_token))
+        .await;
+    assert_ne!(detail.body["status"], "COMPLETED");
+}
