@@ -408,9 +408,16 @@ async fn accepted(
 ) -> Result<(), ActorProcessingErr> {
     let _ = state.supervisor.cast(CampaignMsg::CallDialed);
     let update = update_from_provider(&call);
+    let news =
+        update.status.is_some_and(|s| s > CallStatus::Queued) || update.ended_reason.is_some();
     state.provider_call = Some(call);
     state.last_event = Instant::now();
-    let applied = state.ctx.apply(state.call.id, &update).await?;
+    // A freshly created call is just "queued": nothing to write.
+    let applied = if news {
+        state.ctx.apply(state.call.id, &update).await?
+    } else {
+        None
+    };
     if let Some(status) = applied.and_then(|a| a.call.status.parse::<CallStatus>().ok()) {
         if status.is_terminal() {
             on_status(myself, state, status);

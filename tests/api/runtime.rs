@@ -385,6 +385,12 @@ async fn concurrency_limits_are_waited_out_without_using_attempts() {
         let mut config = sim(Faults::default());
         config.concurrency_limit = 2;
         config.concurrency_behavior = behavior;
+        // Calls long enough that four slots really compete for two lines.
+        config.outcomes = autolynx::provider::simulator::OutcomeMix::all_answered();
+        config.timings = Timings {
+            call_ms: MsRange::new(300, 400),
+            ..Timings::fast()
+        };
         let app = spawn_app_with_sim(config, &[]).await;
         let id = app.start_campaign(12, &[("cap", "4")]).await;
         app.wait_for_status(&id, "COMPLETED", Duration::from_secs(60))
