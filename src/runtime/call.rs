@@ -139,6 +139,7 @@ impl Actor for CallActor {
         Ok(())
     }
 
+    #[tracing::instrument(name = "call", skip_all, fields(campaign_id = %state.campaign_id, call_id = %state.call.id))]
     async fn handle(
         &self,
         myself: ActorRef<Self::Msg>,
@@ -278,8 +279,10 @@ fn dial(myself: &ActorRef<CallMsg>, state: &mut CallState) {
     state.dial_in_flight = true;
     let ctx = state.ctx.clone();
     let me = myself.clone();
+    let started = Instant::now();
     tokio::spawn(async move {
         let result = ctx.provider.create_call(&request).await;
+        ctx.record_dial_answer(started.elapsed(), result.is_ok());
         // Record the provider's id before anything else.
         let stored = match &result {
             Ok(call) => Some((call.id.clone(), call.control_url.clone(), call.created_at)),
