@@ -10,6 +10,7 @@ mod health;
 mod helpers;
 mod migrations;
 mod openapi;
+mod ops;
 mod provider;
 mod readme;
 mod runtime;
