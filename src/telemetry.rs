@@ -71,7 +71,7 @@ mod tests {
         );
         assert_eq!(
             redact_phone_numbers("dial 4152340001 now"),
-            "dial 41******0001 now"
+            "dial 41****0001 now"
         );
         assert_eq!(redact_phone_numbers("status 400: bad"), "status 400: bad");
         assert_eq!(redact_phone_numbers("+44"), "+44");

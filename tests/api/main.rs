@@ -9,6 +9,7 @@ mod errors;
 mod health;
 mod helpers;
 mod migrations;
+mod observability;
 mod openapi;
 mod ops;
 mod provider;
