@@ -88,7 +88,10 @@ async fn bench_campaigns(campaigns: usize, contacts: usize, cap: u32) {
     .map(|(k, v)| (k.to_owned(), v.to_owned()))
     .chain(std::iter::once((
         "DATABASE_URL".to_owned(),
-        format!("sqlite://{}?mode=rwc", dir.path().join("bench.db").display()),
+        format!(
+            "sqlite://{}?mode=rwc",
+            dir.path().join("bench.db").display()
+        ),
     )))
     .collect();
     let settings = Settings::load_from(ConfigSources {
@@ -104,7 +107,9 @@ async fn bench_campaigns(campaigns: usize, contacts: usize, cap: u32) {
     let (admin, _) = store::users::upsert_allowlisted(&db, "bench", None, Role::Admin)
         .await
         .unwrap();
-    let (_, token) = store::users::create_token(&db, admin.id, "bench").await.unwrap();
+    let (_, token) = store::users::create_token(&db, admin.id, "bench")
+        .await
+        .unwrap();
     let token = token.expose().to_owned();
     let base = format!("http://127.0.0.1:{port}/api");
     let client = reqwest::Client::new();
@@ -205,7 +210,10 @@ async fn bench_campaigns(campaigns: usize, contacts: usize, cap: u32) {
 
 fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
-    println!("autolynx benchmarks ({} run)", if quick { "quick" } else { "full" });
+    println!(
+        "autolynx benchmarks ({} run)",
+        if quick { "quick" } else { "full" }
+    );
     bench_import(if quick { 20_000 } else { 150_000 });
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -26,6 +26,9 @@ pub const SEED_VARIABLES: &[(&str, &str)] = &[
     ("LOG_LEVEL", "log.level"),
 ];
 
+/// Shortest accepted `metrics.token`: a guessable scrape token is worse than none.
+pub const MIN_METRICS_TOKEN_LEN: usize = 16;
+
 /// Environment variable naming an optional configuration file.
 pub const CONFIG_FILE_VAR: &str = "AUTOLYNX_CONFIG";
 
@@ -41,6 +44,7 @@ pub struct Settings {
     pub provider: ProviderSettings,
     pub runtime: RuntimeSettings,
     pub log: LogSettings,
+    pub metrics: MetricsSettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -212,6 +216,14 @@ impl RuntimeSettings {
     pub fn line_quiet_poll(&self) -> Duration {
         Duration::from_millis(self.line_quiet_poll_ms)
     }
+}
+
+/// Who may scrape `GET /metrics`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct MetricsSettings {
+    /// Bearer token required to scrape; `None` serves `/metrics` to loopback peers only.
+    #[serde(deserialize_with = "empty_secret_as_none")]
+    pub token: Option<SecretString>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -458,6 +470,13 @@ impl Settings {
                 problems.push(format!("{key} = {name:?} is not a valid HTTP header name"));
             }
         }
+        if let Some(token) = &self.metrics.token
+            && token.expose_secret().trim().len() < MIN_METRICS_TOKEN_LEN
+        {
+            problems.push(format!(
+                "metrics.token must be at least {MIN_METRICS_TOKEN_LEN} characters (or empty)"
+            ));
+        }
         if !self.webhook.hmac.payload_format.contains("{body}") {
             problems.push(format!(
                 "webhook.hmac.payload_format = {:?} must contain {{body}}",
@@ -651,5 +670,19 @@ mod tests {
         .unwrap();
         let debug = format!("{s:?}");
         assert!(!debug.contains("very-secret"), "{debug}");
+    }
+
+    #[test]
+    fn metrics_token_is_optional_but_not_short() {
+        assert!(load(&[]).unwrap().metrics.token.is_none());
+        let s = load(&[("AUTOLYNX__METRICS__TOKEN", "scrape-token-0123456789")]).unwrap();
+        assert_eq!(
+            s.metrics.token.unwrap().expose_secret(),
+            "scrape-token-0123456789"
+        );
+        let err = load(&[("AUTOLYNX__METRICS__TOKEN", "short")])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("metrics.token"), "{err}");
     }
 }

@@ -3,7 +3,7 @@
 
 use std::future::Future;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use poem::Server;
@@ -12,9 +12,11 @@ use sea_orm::DatabaseConnection;
 
 use crate::config::Settings;
 use crate::http::{self, AppState};
+use crate::provider::metered::Metered;
 use crate::provider::vapi::VapiClient;
 use crate::provider::verify::WebhookVerifier;
 use crate::provider::{Provider, Unconfigured};
+use crate::runtime::sweep::{self, SweepTimer, Sweeper};
 use crate::runtime::{Runtime, RuntimeContext};
 use crate::store;
 
@@ -22,12 +24,15 @@ pub struct Application {
     port: u16,
     state: AppState,
     acceptor: poem::listener::TcpAcceptor,
+    /// The periodic sweep; dropping it stops the timer.
+    sweep_timer: Option<SweepTimer>,
 }
 
 impl Application {
     /// Connects to the database, applies pending migrations and binds the listener.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         install_crypto_provider();
+        crate::metrics::init();
         if settings.webhook.secret.is_none() {
             anyhow::ensure!(
                 settings.webhook.allow_unsigned,
@@ -56,7 +61,9 @@ impl Application {
             .and_then(|a| a.as_socket_addr().map(|s| s.port()))
             .context("listener has no socket address")?;
         let provider: Arc<dyn Provider> = if settings.vapi.api_key.is_some() {
-            Arc::new(VapiClient::new(&settings.vapi).context("could not build the Vapi client")?)
+            let client =
+                VapiClient::new(&settings.vapi).context("could not build the Vapi client")?;
+            Arc::new(Metered(Arc::new(client)))
         } else {
             tracing::warn!(
                 "no Vapi API key is configured (VAPI_API_KEY): campaigns cannot start and \
@@ -75,6 +82,11 @@ impl Application {
             settings.clone(),
         ))
         .await?;
+        let sweeper = Sweeper::new(runtime.clone());
+        let sweep_timer = sweep::spawn_periodic(
+            sweeper.clone(),
+            Duration::from_secs(settings.scheduler.cadence_secs),
+        );
         let state = AppState {
             db,
             settings,
@@ -82,11 +94,15 @@ impl Application {
             verifier,
             runtime,
             started_at: Instant::now(),
+            sweeper,
+            health: Arc::default(),
+            scrape: Arc::default(),
         };
         Ok(Self {
             port,
             state,
             acceptor,
+            sweep_timer: Some(sweep_timer),
         })
     }
 
@@ -109,7 +125,7 @@ impl Application {
 
     /// Serves until `signal` resolves.
     pub async fn run_with_shutdown(
-        self,
+        mut self,
         signal: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let grace = self.state.settings.shutdown_grace();
@@ -117,8 +133,9 @@ impl Application {
         let result = Server::new_with_acceptor(self.acceptor)
             .run_with_graceful_shutdown(http::app(self.state.clone()), signal, Some(grace))
             .await;
-        // HTTP first, then the actors; calls in flight stay recorded and are adopted at the
-        // next start.
+        // HTTP first, then the sweep timer, then the actors; calls in flight stay recorded and
+        // are adopted at the next start.
+        drop(self.sweep_timer.take());
         self.state.runtime.shutdown().await;
         self.state.db.clone().close().await.ok();
         tracing::info!("autolynx stopped");

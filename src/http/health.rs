@@ -1,26 +1,57 @@
-//! `GET /api/health`: is the service able to do its job? 503 (in the error envelope, with the
-//! checks in `details`) when a required dependency fails.
+//! `GET /api/health`: is the service able to do its job? Checks the database, the runtime
+//! (root actor alive, supervisors count) and the provider's reachability (cached, short
+//! timeout). 503 (in the error envelope, with the report in `details`) when the database or
+//! the runtime fails; a provider outage only makes the service `degraded`.
+//! `GET /api/health/phone-line`: live calls on a phone line as the provider sees them
+//! (cached 60 s; informational only).
 
-use std::time::Instant;
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
+use chrono::Utc;
+use poem::web::Data;
+use poem_openapi::param::Query;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Enum, Object, OpenApi};
+use uuid::Uuid;
 
+use crate::http::auth::BearerAuth;
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::{ApiTags, AppState};
-use poem::web::Data;
+use crate::provider::ProviderError;
+
+/// How long a provider reachability answer is reused.
+const PROVIDER_CACHE: Duration = Duration::from_secs(15);
+/// How long the provider gets to answer a health probe.
+const PROVIDER_TIMEOUT: Duration = Duration::from_secs(2);
+/// How long the runtime gets to answer.
+const RUNTIME_TIMEOUT: Duration = Duration::from_secs(2);
+/// How long a phone line's live-call count is reused.
+const LINE_CACHE: Duration = Duration::from_secs(60);
+/// Phone-line lookups look at calls created this far back.
+const LINE_LOOKBACK_HOURS: i64 = 12;
 
 pub struct HealthApi;
+
+/// Cached answers of the slow checks, per app.
+#[derive(Default)]
+pub struct HealthCache {
+    provider: tokio::sync::Mutex<Option<(Instant, Check)>>,
+    lines: Mutex<HashMap<String, (Instant, PhoneLineHealth)>>,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, serde::Serialize)]
 #[oai(rename_all = "lowercase")]
 #[serde(rename_all = "lowercase")]
 pub enum CheckStatus {
     Healthy,
+    /// Serving, but an optional dependency (the provider) is failing.
+    Degraded,
     Unhealthy,
 }
 
-#[derive(Debug, Object, serde::Serialize)]
+#[derive(Debug, Clone, Object, serde::Serialize)]
 #[oai(rename_all = "camelCase")]
 #[serde(rename_all = "camelCase")]
 pub struct Check {
@@ -30,6 +61,26 @@ pub struct Check {
     #[oai(skip_serializing_if_is_none)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// The answer was reused from an earlier check (provider only).
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cached: Option<bool>,
+    /// Campaign supervisors the runtime holds (runtime only).
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub supervisors: Option<u64>,
+}
+
+impl Check {
+    fn new(status: CheckStatus, started: Instant, error: Option<String>) -> Self {
+        Self {
+            status,
+            latency_ms: elapsed_ms(started),
+            error,
+            cached: None,
+            supervisors: None,
+        }
+    }
 }
 
 #[derive(Debug, Object, serde::Serialize)]
@@ -37,12 +88,16 @@ pub struct Check {
 #[serde(rename_all = "camelCase")]
 pub struct Checks {
     pub database: Check,
+    pub runtime: Check,
+    pub provider: Check,
 }
 
 #[derive(Debug, Object, serde::Serialize)]
 #[oai(rename_all = "camelCase")]
 #[serde(rename_all = "camelCase")]
 pub struct HealthReport {
+    /// `healthy`; `degraded` when only the provider fails; `unhealthy` (503) when the database
+    /// or the runtime fails.
     pub status: CheckStatus,
     pub version: String,
     pub uptime_seconds: u64,
@@ -51,47 +106,244 @@ pub struct HealthReport {
 
 #[derive(ApiResponse)]
 pub enum HealthResponse {
-    /// Every required check passed.
+    /// The database and the runtime work (the provider may be degraded).
     #[oai(status = 200)]
     Ok(Json<HealthReport>),
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[oai(rename_all = "lowercase")]
+pub enum LineStatus {
+    /// No live call on the line.
+    Healthy,
+    /// Calls are live on the line.
+    Busy,
+    /// The provider could not be asked.
+    Error,
+}
+
+#[derive(Debug, Clone, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct PhoneLineHealth {
+    pub phone_number_id: String,
+    pub status: LineStatus,
+    /// Calls the provider counts as live on the line (created in the last 12 hours).
+    pub live_calls: u64,
+    pub checked_at: chrono::DateTime<Utc>,
+    /// The answer was reused (lines are asked at most once a minute).
+    pub cached: bool,
+    #[oai(skip_serializing_if_is_none)]
+    pub error: Option<String>,
+}
+
+#[derive(ApiResponse)]
+pub enum PhoneLineResponse {
+    /// The line's state (informational: never an error status for a provider failure).
+    #[oai(status = 200)]
+    Ok(Json<PhoneLineHealth>),
+}
+
 #[OpenApi(tag = "ApiTags::Operations")]
 impl HealthApi {
-    /// Service health: database reachability. Public.
+    /// Service health: database, runtime (root actor, supervisors) and provider
+    /// reachability, each with its status and latency. Public.
     #[oai(path = "/health", method = "get", operation_id = "getHealth")]
     async fn health(&self, state: Data<&AppState>) -> ApiResult<HealthResponse> {
-        let started = Instant::now();
-        let database = match state.db.ping().await {
-            Ok(()) => Check {
-                status: CheckStatus::Healthy,
-                latency_ms: elapsed_ms(started),
-                error: None,
-            },
-            Err(e) => Check {
-                status: CheckStatus::Unhealthy,
-                latency_ms: elapsed_ms(started),
-                error: Some(e.to_string()),
-            },
+        let (database, runtime, provider) = tokio::join!(
+            database_check(&state),
+            runtime_check(&state),
+            provider_check(&state)
+        );
+        let required_ok =
+            database.status == CheckStatus::Healthy && runtime.status == CheckStatus::Healthy;
+        let status = if !required_ok {
+            CheckStatus::Unhealthy
+        } else if provider.status != CheckStatus::Healthy {
+            CheckStatus::Degraded
+        } else {
+            CheckStatus::Healthy
         };
-        let healthy = database.status == CheckStatus::Healthy;
         let report = HealthReport {
-            status: if healthy {
-                CheckStatus::Healthy
-            } else {
-                CheckStatus::Unhealthy
-            },
+            status,
             version: env!("CARGO_PKG_VERSION").to_owned(),
             uptime_seconds: state.started_at.elapsed().as_secs(),
-            checks: Checks { database },
+            checks: Checks {
+                database,
+                runtime,
+                provider,
+            },
         };
-        if healthy {
+        if required_ok {
             Ok(HealthResponse::Ok(Json(report)))
         } else {
-            Err(ApiError::unavailable("database check failed")
-                .with_details(serde_json::to_value(&report).unwrap_or_default()))
+            let failed: Vec<&str> = [
+                ("database", &report.checks.database),
+                ("runtime", &report.checks.runtime),
+            ]
+            .iter()
+            .filter(|(_, c)| c.status != CheckStatus::Healthy)
+            .map(|(name, _)| *name)
+            .collect();
+            Err(
+                ApiError::unavailable(format!("{} check failed", failed.join(" and ")))
+                    .with_details(serde_json::to_value(&report).unwrap_or_default()),
+            )
         }
     }
+
+    /// Live calls on a phone line as the provider sees them: `healthy` (none), `busy`, or
+    /// `error` (the provider could not be asked). Give `phoneNumberId`, or `campaignId` for
+    /// the campaign's line. Cached 60 s per line; informational only.
+    #[oai(
+        path = "/health/phone-line",
+        method = "get",
+        operation_id = "getPhoneLineHealth"
+    )]
+    async fn phone_line(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        #[oai(name = "phoneNumberId")] phone_number_id: Query<Option<String>>,
+        #[oai(name = "campaignId")] campaign_id: Query<Option<Uuid>>,
+    ) -> ApiResult<PhoneLineResponse> {
+        let line = match (
+            phone_number_id.0.filter(|s| !s.trim().is_empty()),
+            campaign_id.0,
+        ) {
+            (Some(line), None) => line,
+            (None, Some(id)) => {
+                let owner = (!auth.0.is_admin()).then_some(auth.0.id);
+                crate::store::campaigns::get_visible(&state.db, id, owner)
+                    .await?
+                    .ok_or_else(|| ApiError::not_found("campaign"))?
+                    .phone_number_id
+            }
+            (Some(_), Some(_)) => {
+                return Err(ApiError::validation(
+                    "phoneNumberId",
+                    "give phoneNumberId or campaignId, not both",
+                ));
+            }
+            (None, None) => {
+                return Err(ApiError::validation(
+                    "phoneNumberId",
+                    "phoneNumberId or campaignId is required",
+                ));
+            }
+        };
+        Ok(PhoneLineResponse::Ok(Json(line_health(&state, line).await)))
+    }
+}
+
+async fn database_check(state: &AppState) -> Check {
+    let started = Instant::now();
+    match state.db.ping().await {
+        Ok(()) => Check::new(CheckStatus::Healthy, started, None),
+        Err(e) => Check::new(CheckStatus::Unhealthy, started, Some(e.to_string())),
+    }
+}
+
+async fn runtime_check(state: &AppState) -> Check {
+    let started = Instant::now();
+    match tokio::time::timeout(RUNTIME_TIMEOUT, state.runtime.supervisors()).await {
+        Ok(Some(n)) => Check {
+            supervisors: Some(n as u64),
+            ..Check::new(CheckStatus::Healthy, started, None)
+        },
+        Ok(None) => Check::new(
+            CheckStatus::Unhealthy,
+            started,
+            Some("the runtime's root actor does not answer".into()),
+        ),
+        Err(_) => Check::new(
+            CheckStatus::Unhealthy,
+            started,
+            Some(format!(
+                "the runtime did not answer within {RUNTIME_TIMEOUT:?}"
+            )),
+        ),
+    }
+}
+
+/// Reachability: any answer that proves Vapi is there and takes our key (a phone number, or
+/// "not found" for a probe id) is healthy.
+async fn provider_check(state: &AppState) -> Check {
+    let mut cache = state.health.provider.lock().await;
+    if let Some((at, check)) = cache.as_ref()
+        && at.elapsed() < PROVIDER_CACHE
+    {
+        return Check {
+            cached: Some(true),
+            ..check.clone()
+        };
+    }
+    let started = Instant::now();
+    let line = state
+        .settings
+        .vapi
+        .phone_number_id
+        .clone()
+        .unwrap_or_else(|| "autolynx-health-probe".to_owned());
+    let answer =
+        tokio::time::timeout(PROVIDER_TIMEOUT, state.provider.get_phone_number(&line)).await;
+    let check = match answer {
+        Ok(Ok(_) | Err(ProviderError::NotFound)) => Check::new(CheckStatus::Healthy, started, None),
+        Ok(Err(e)) => Check::new(CheckStatus::Unhealthy, started, Some(e.to_string())),
+        Err(_) => Check::new(
+            CheckStatus::Unhealthy,
+            started,
+            Some(format!("no answer within {PROVIDER_TIMEOUT:?}")),
+        ),
+    };
+    *cache = Some((Instant::now(), check.clone()));
+    Check {
+        cached: Some(false),
+        ..check
+    }
+}
+
+async fn line_health(state: &AppState, line: String) -> PhoneLineHealth {
+    {
+        let lines = state.health.lines.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((at, health)) = lines.get(&line)
+            && at.elapsed() < LINE_CACHE
+        {
+            return PhoneLineHealth {
+                cached: true,
+                ..health.clone()
+            };
+        }
+    }
+    let since = Utc::now() - chrono::Duration::hours(LINE_LOOKBACK_HOURS);
+    let health = match state.provider.list_calls(&line, since).await {
+        Ok(calls) => {
+            let live = calls.iter().filter(|c| !c.is_ended()).count() as u64;
+            PhoneLineHealth {
+                phone_number_id: line.clone(),
+                status: if live == 0 {
+                    LineStatus::Healthy
+                } else {
+                    LineStatus::Busy
+                },
+                live_calls: live,
+                checked_at: Utc::now(),
+                cached: false,
+                error: None,
+            }
+        }
+        Err(e) => PhoneLineHealth {
+            phone_number_id: line.clone(),
+            status: LineStatus::Error,
+            live_calls: 0,
+            checked_at: Utc::now(),
+            cached: false,
+            error: Some(e.to_string()),
+        },
+    };
+    let mut lines = state.health.lines.lock().unwrap_or_else(|p| p.into_inner());
+    lines.retain(|_, (at, _)| at.elapsed() < LINE_CACHE);
+    lines.insert(line, (Instant::now(), health.clone()));
+    health
 }
 
 fn elapsed_ms(started: Instant) -> f64 {

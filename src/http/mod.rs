@@ -9,6 +9,9 @@ pub mod error;
 pub mod export;
 pub mod health;
 pub mod limit;
+pub mod metrics;
+pub mod observe;
+pub mod scheduler;
 pub mod suppression;
 pub mod users;
 pub mod webhooks;
@@ -16,8 +19,7 @@ pub mod webhooks;
 use std::sync::Arc;
 use std::time::Instant;
 
-use poem::middleware::Tracing;
-use poem::{Endpoint, EndpointExt, Route};
+use poem::{Endpoint, EndpointExt, Route, get};
 use poem_openapi::{OpenApiService, Tags};
 use sea_orm::DatabaseConnection;
 
@@ -25,6 +27,7 @@ use crate::config::Settings;
 use crate::provider::Provider;
 use crate::provider::verify::WebhookVerifier;
 use crate::runtime::Runtime;
+use crate::runtime::sweep::Sweeper;
 
 /// Shared state handed to every handler through `Data<&AppState>`.
 #[derive(Clone)]
@@ -37,6 +40,12 @@ pub struct AppState {
     pub verifier: Arc<WebhookVerifier>,
     pub runtime: Runtime,
     pub started_at: Instant,
+    /// Runs the sweep for the tick endpoint (the periodic timer shares it).
+    pub sweeper: Arc<Sweeper>,
+    /// Cached provider and phone-line checks.
+    pub health: Arc<health::HealthCache>,
+    /// What the previous `/metrics` scrape emitted per campaign.
+    pub scrape: Arc<metrics::ScrapeState>,
 }
 
 #[derive(Tags)]
@@ -62,6 +71,7 @@ type Apis = (
     suppression::SuppressionApi,
     assistants::AssistantsApi,
     webhooks::WebhooksApi,
+    scheduler::SchedulerApi,
 );
 
 /// The OpenAPI service; builds without a database so `autolynx openapi` works anywhere.
@@ -74,6 +84,7 @@ pub fn api_service() -> OpenApiService<Apis, ()> {
             suppression::SuppressionApi,
             assistants::AssistantsApi,
             webhooks::WebhooksApi,
+            scheduler::SchedulerApi,
         ),
         "autolynx",
         env!("CARGO_PKG_VERSION"),
@@ -101,8 +112,9 @@ pub fn app(state: AppState) -> impl Endpoint {
         .nest("/api", api)
         .nest("/docs", docs)
         .at("/openapi.json", spec)
+        .at("/metrics", get(metrics::scrape))
         .with(limit::BodyLimit::new(limit))
         .data(state)
         .catch_all_error(error::catch_all)
-        .with(Tracing)
+        .with(observe::Observe)
 }

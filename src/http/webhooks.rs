@@ -82,6 +82,7 @@ impl WebhooksApi {
                 Utc::now(),
             )
             .map_err(|e| {
+                crate::metrics::webhook_handled(started.elapsed(), "refused");
                 tracing::warn!(error = %e, "webhook refused");
                 ApiError::unauthorized(format!("webhook not authenticated: {e}"))
             })?;
@@ -104,6 +105,7 @@ impl WebhooksApi {
                 provider_call_id = ?message.provider_call_id,
                 "webhook for an unknown call; ignored"
             );
+            crate::metrics::webhook_handled(started.elapsed(), "unknown-call");
             return Ok(WebhookResponse::Accepted(Json(
                 json!({ "status": "unknown-call" }),
             )));
@@ -124,6 +126,7 @@ impl WebhooksApi {
         .await?;
         if !stored {
             tracing::debug!(call_id = %call.id, kind = %message.kind, "duplicate webhook delivery");
+            crate::metrics::webhook_handled(started.elapsed(), "duplicate");
             return Ok(WebhookResponse::Ok(Json(json!({}))));
         }
 
@@ -151,6 +154,7 @@ impl WebhooksApi {
             elapsed_ms = started.elapsed().as_millis() as u64,
             "webhook applied"
         );
+        crate::metrics::webhook_handled(started.elapsed(), "applied");
         Ok(WebhookResponse::Ok(Json(json!({}))))
     }
 }

@@ -2,6 +2,7 @@
 //! exchange with it, and how its failures are classified. The Vapi HTTP client, webhook
 //! parsing and verification, and the Vapi simulator live in the submodules.
 
+pub mod metered;
 pub mod simulator;
 pub mod vapi;
 pub mod verify;

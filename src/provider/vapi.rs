@@ -167,7 +167,7 @@ pub fn classify_failure(
     body: &Value,
     now: DateTime<Utc>,
 ) -> ProviderError {
-    let message = error_message(body);
+    let message = crate::telemetry::redact_phone_numbers(&error_message(body));
     match status.as_u16() {
         429 => ProviderError::RateLimited {
             retry_after: headers

@@ -139,6 +139,7 @@ impl Actor for CallActor {
         Ok(())
     }
 
+    #[tracing::instrument(name = "call", skip_all, fields(campaign_id = %state.campaign_id, call_id = %state.call.id))]
     async fn handle(
         &self,
         myself: ActorRef<Self::Msg>,
@@ -288,6 +289,7 @@ fn dial(myself: &ActorRef<CallMsg>, state: &mut CallState) {
     state.dial_in_flight = true;
     let ctx = state.ctx.clone();
     let me = myself.clone();
+    let started = Instant::now();
     tokio::spawn(async move {
         if let Err(e) = store::calls::mark_dial_sent(&ctx.db, request.call_id).await {
             // Without the marker a restart could not tell whether the dial left: don't send.
@@ -298,6 +300,7 @@ fn dial(myself: &ActorRef<CallMsg>, state: &mut CallState) {
             return;
         }
         let result = ctx.provider.create_call(&request).await;
+        ctx.record_dial_answer(started.elapsed(), result.is_ok());
         // Record the provider's id before anything else.
         let stored = match &result {
             Ok(call) => Some((call.id.clone(), call.control_url.clone(), call.created_at)),

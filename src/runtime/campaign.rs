@@ -133,6 +133,7 @@ impl Actor for CampaignSupervisor {
         })
     }
 
+    #[tracing::instrument(name = "campaign", skip_all, fields(campaign_id = %state.campaign_id))]
     async fn handle(
         &self,
         myself: ActorRef<Self::Msg>,

@@ -6,8 +6,10 @@ pub mod call;
 pub mod campaign;
 pub mod events;
 pub mod root;
+pub mod sweep;
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -40,6 +42,8 @@ pub struct RuntimeContext {
     /// Every call and campaign status change, for live-progress streams.
     pub events: EventBus,
     calls: Mutex<HashMap<Uuid, ActorRef<CallMsg>>>,
+    /// Dials the provider accepted since start (the sweep reports the difference).
+    dials_accepted: AtomicU64,
 }
 
 impl RuntimeContext {
@@ -58,6 +62,7 @@ impl RuntimeContext {
             budget,
             events: EventBus::default(),
             calls: Mutex::new(HashMap::new()),
+            dials_accepted: AtomicU64::new(0),
         })
     }
 
@@ -83,6 +88,25 @@ impl RuntimeContext {
         self.calls().get(&call_id).cloned()
     }
 
+    /// Whether a call actor follows this call (the sweep leaves those alone).
+    pub fn has_call_actor(&self, call_id: Uuid) -> bool {
+        self.calls().contains_key(&call_id)
+    }
+
+    /// `POST /call` answered `latency` after the dial started; `accepted` when the provider
+    /// created the call.
+    pub fn record_dial_answer(&self, latency: Duration, accepted: bool) {
+        if accepted {
+            self.dials_accepted.fetch_add(1, Ordering::Relaxed);
+        }
+        crate::metrics::dial_answered(latency, accepted);
+    }
+
+    /// Dials the provider accepted since the runtime started.
+    pub fn dials_accepted(&self) -> u64 {
+        self.dials_accepted.load(Ordering::Relaxed)
+    }
+
     /// Applies what was learned about a call (the one transition function), then publishes
     /// the change. Every writer of call state goes through here.
     pub async fn apply(
@@ -91,6 +115,11 @@ impl RuntimeContext {
         update: &CallUpdate,
     ) -> Result<Option<store::calls::Applied>, sea_orm::DbErr> {
         let applied = store::calls::apply(&self.db, call_id, update).await?;
+        if let Some(a) = &applied
+            && a.became_terminal
+        {
+            crate::metrics::call_terminal(&a.call.status, a.call.outcome.as_deref());
+        }
         if let Some(a) = &applied
             && (a.status_changed || a.call.outcome.is_some() && update.cost.is_some())
             && let Ok(status) = a.call.status.parse::<CallStatus>()
@@ -241,6 +270,26 @@ impl Runtime {
     pub async fn adopt_orphans(&self) -> Result<usize, ControlError> {
         ractor::call_t!(self.root, RootMsg::Adopt, CALL_TIMEOUT_MS)
             .map_err(|e| ControlError::Internal(e.to_string()))
+    }
+
+    /// Starts supervisors for runnable campaigns that have none (all of them, or just
+    /// `campaign`); answers the ids adopted.
+    pub async fn adopt(&self, campaign: Option<Uuid>) -> Result<Vec<Uuid>, ControlError> {
+        ractor::call_t!(self.root, RootMsg::AdoptSome, CALL_TIMEOUT_MS, campaign)
+            .map_err(|e| ControlError::Internal(e.to_string()))
+    }
+
+    /// Test hook: kills a campaign's supervisor (and its call actors) without the root
+    /// restarting it, as a supervisor lost to a bug would be; the sweep must adopt it.
+    #[doc(hidden)]
+    pub async fn kill_supervisor_for_test(&self, campaign_id: Uuid) -> bool {
+        ractor::call_t!(
+            self.root,
+            RootMsg::KillForTest,
+            CALL_TIMEOUT_MS,
+            campaign_id
+        )
+        .unwrap_or(false)
     }
 
     /// Test hook: makes a campaign's supervisor panic, to exercise supervision.

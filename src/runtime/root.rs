@@ -24,6 +24,10 @@ pub enum RootMsg {
     ),
     /// Spawn supervisors for runnable campaigns that have none; answers how many.
     Adopt(RpcReplyPort<usize>),
+    /// Like `Adopt`, for every runnable campaign or one; answers the ids adopted.
+    AdoptSome(Option<Uuid>, RpcReplyPort<Vec<Uuid>>),
+    /// Test hook: forget a supervisor, then kill it (it is not restarted).
+    KillForTest(Uuid, RpcReplyPort<bool>),
     Count(RpcReplyPort<usize>),
     /// A supervisor finished its campaign and stopped on purpose.
     Finished(Uuid),
@@ -36,11 +40,11 @@ pub enum RootMsg {
 pub struct RootActor;
 
 pub struct RootState {
-    ctx: Arc<RuntimeContext>,
-    supervisors: HashMap<Uuid, ActorRef<CampaignMsg>>,
+    pub(super) ctx: Arc<RuntimeContext>,
+    pub(super) supervisors: HashMap<Uuid, ActorRef<CampaignMsg>>,
     by_actor: HashMap<ActorId, Uuid>,
     restarts: HashMap<Uuid, VecDeque<Instant>>,
-    shutting_down: bool,
+    pub(super) shutting_down: bool,
 }
 
 impl Actor for RootActor {
@@ -77,6 +81,19 @@ impl Actor for RootActor {
             RootMsg::Adopt(reply) => {
                 let adopted = adopt(&myself, state).await;
                 let _ = reply.send(adopted);
+            }
+            RootMsg::AdoptSome(only, reply) => {
+                let adopted = crate::runtime::sweep::adopt(&myself, state, only).await;
+                let _ = reply.send(adopted);
+            }
+            RootMsg::KillForTest(campaign_id, reply) => {
+                let found = state.supervisors.remove(&campaign_id);
+                if let Some(sup) = &found {
+                    state.by_actor.remove(&sup.get_id());
+                    sup.stop_children(None);
+                    sup.kill();
+                }
+                let _ = reply.send(found.is_some());
             }
             RootMsg::Count(reply) => {
                 let _ = reply.send(state.supervisors.len());
@@ -164,6 +181,7 @@ impl Actor for RootActor {
                     state.restarts.remove(&campaign_id);
                 } else {
                     history.push_back(now);
+                    crate::metrics::supervisor_restart();
                     spawn_supervisor(&myself, state, campaign_id).await;
                 }
             }
@@ -197,7 +215,7 @@ async fn adopt(myself: &ActorRef<RootMsg>, state: &mut RootState) -> usize {
     adopted
 }
 
-async fn spawn_supervisor(
+pub(super) async fn spawn_supervisor(
     myself: &ActorRef<RootMsg>,
     state: &mut RootState,
     campaign_id: Uuid,

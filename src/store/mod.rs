@@ -6,6 +6,7 @@ pub mod calls;
 pub mod campaigns;
 pub mod entities;
 pub mod events;
+pub mod ops;
 pub mod suppression;
 pub mod users;
 

@@ -81,11 +81,13 @@ async fn only_documented_routes_are_public() {
         .filter(|(_, _, op)| !is_protected(op))
         .map(|(m, p, _)| format!("{m} {p}"))
         .collect();
-    // Public: health and the webhook (authenticated by its signature); the tick joins later.
+    // Public: health, the cron tick (authenticated by the cron secret) and the webhook
+    // (authenticated by its signature).
     assert_eq!(
         public,
         vec![
             "GET /api/health".to_owned(),
+            "POST /api/scheduler/tick".to_owned(),
             "POST /api/webhooks/vapi".to_owned()
         ]
     );

@@ -139,6 +139,7 @@ pub struct TestApp {
     pub settings: Settings,
     /// The app's Vapi: an in-process simulator sending signed webhooks back to the app.
     pub sim: Simulator,
+    /// The app's actor runtime (test hooks).
     pub runtime: autolynx::runtime::Runtime,
     shutdown: Option<oneshot::Sender<()>>,
     /// Kept so the database lives as long as the app.
@@ -220,9 +221,9 @@ pub async fn spawn_app_on(
         .await
         .expect("application builds");
     let port = app.port();
-    let runtime = app.runtime().clone();
     sim.set_webhook_url(format!("http://127.0.0.1:{port}/api/webhooks/vapi"));
     let db = app.db().clone();
+    let runtime = app.runtime().clone();
     let (tx, rx) = oneshot::channel::<()>();
     tokio::spawn(app.run_with_shutdown(async move {
         let _ = rx.await;
