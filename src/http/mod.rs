@@ -9,6 +9,7 @@ pub mod error;
 pub mod export;
 pub mod health;
 pub mod limit;
+pub mod live;
 pub mod suppression;
 pub mod users;
 pub mod webhooks;
@@ -59,6 +60,7 @@ type Apis = (
     health::HealthApi,
     users::UsersApi,
     campaigns::CampaignsApi,
+    live::LiveApi,
     suppression::SuppressionApi,
     assistants::AssistantsApi,
     webhooks::WebhooksApi,
@@ -71,6 +73,7 @@ pub fn api_service() -> OpenApiService<Apis, ()> {
             health::HealthApi,
             users::UsersApi,
             campaigns::CampaignsApi,
+            live::LiveApi,
             suppression::SuppressionApi,
             assistants::AssistantsApi,
             webhooks::WebhooksApi,

@@ -113,6 +113,8 @@ pub struct TestApp {
     pub settings: Settings,
     /// The app's Vapi: an in-process simulator sending signed webhooks back to the app.
     pub sim: Simulator,
+    /// The app's runtime (its event bus, for live-progress tests).
+    pub runtime: autolynx::runtime::Runtime,
     shutdown: Option<oneshot::Sender<()>>,
     /// Kept so the database lives as long as the app.
     _test_db: TestDb,
@@ -179,6 +181,7 @@ pub async fn spawn_app_with_sim(
     let port = app.port();
     sim.set_webhook_url(format!("http://127.0.0.1:{port}/api/webhooks/vapi"));
     let db = app.db().clone();
+    let runtime = app.runtime().clone();
     let (tx, rx) = oneshot::channel::<()>();
     tokio::spawn(app.run_with_shutdown(async move {
         let _ = rx.await;
@@ -196,6 +199,7 @@ pub async fn spawn_app_with_sim(
         admin_token: token.expose().to_owned(),
         settings,
         sim,
+        runtime,
         shutdown: Some(tx),
         _test_db: test_db,
     }

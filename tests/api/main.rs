@@ -13,5 +13,6 @@ mod openapi;
 mod provider;
 mod readme;
 mod runtime;
+mod sse;
 mod suppression;
 mod users;
