@@ -5,6 +5,7 @@ mod assistants;
 mod auth;
 mod campaigns;
 mod cli;
+mod demo;
 mod errors;
 mod health;
 mod helpers;
