@@ -2,6 +2,8 @@
 //! against the simulator.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use autolynx::domain::campaign::CallStatus;
@@ -330,25 +332,34 @@ async fn sse_operators_only_see_their_own_campaigns() {
     assert!(op_events.iter().any(|e| e.event == "call"));
 }
 
+/// Marks the events [`flood`] publishes.
+const FLOOD: &str = "flood";
+
 /// Events of calls that do not exist, published on the app's bus for campaign `id`: the
-/// volume of a campaign of several thousand contacts, without the wait.
-async fn flood(app: &TestApp, id: &str, events: usize) {
+/// volume of a campaign of several thousand contacts, without the wait. Bursts are smaller
+/// than a stream's buffer (256 events) and wait for the client that reads (`read` counts the
+/// flood events it got), so only a client that does not read falls behind.
+async fn flood(app: &TestApp, id: &str, events: usize, read: &AtomicUsize) {
     let campaign_id: uuid::Uuid = id.parse().unwrap();
     let bus = &app.runtime.context().events;
-    for _ in 0..events / 1000 {
-        for _ in 0..1000 {
+    let mut published = 0;
+    while published < events {
+        while published - read.load(Ordering::Acquire) > 1_000 {
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+        for _ in 0..100 {
             bus.publish(RuntimeEvent::Call {
                 campaign_id,
                 call_id: uuid::Uuid::now_v7(),
                 contact_id: uuid::Uuid::now_v7(),
                 status: CallStatus::Ringing,
                 outcome: None,
-                ended_reason: None,
+                ended_reason: Some(FLOOD.to_owned()),
                 at: chrono::Utc::now(),
             });
         }
-        // Paced so a client that reads keeps up (and the bus never overflows).
-        tokio::time::sleep(Duration::from_millis(50)).await;
+        published += 100;
+        tokio::time::sleep(Duration::from_millis(2)).await;
     }
 }
 
@@ -363,13 +374,26 @@ async fn sse_a_slow_client_is_dropped_without_stalling_the_campaign() {
     let mut slow = SseClient::connect(&app, &path, &token).await;
     // A client that keeps up, for comparison.
     let mut fast = SseClient::connect(&app, &path, &token).await;
-    let reader = tokio::spawn(async move { fast.read_to_end(Duration::from_secs(120)).await });
+    let read = Arc::new(AtomicUsize::new(0));
+    let counter = read.clone();
+    let reader = tokio::spawn(async move {
+        let mut all = Vec::new();
+        while let Some(e) = fast.next_within(Duration::from_secs(60)).await {
+            if e.data["endedReason"] == FLOOD {
+                counter.fetch_add(1, Ordering::Release);
+            }
+            all.push(e);
+        }
+        all
+    });
 
     let started = std::time::Instant::now();
     start(&app, &token, &id).await;
     // A few hundred real calls produce well under what socket buffers absorb (megabytes on
     // loopback), so the campaign's events are topped up with a flood larger than that.
-    flood(&app, &id, 24_000).await;
+    tokio::time::timeout(Duration::from_secs(60), flood(&app, &id, 24_000, &read))
+        .await
+        .expect("the client that reads keeps up with the flood");
     app.wait_for_status(&id, "COMPLETED", Duration::from_secs(60))
         .await;
     let elapsed = started.elapsed();
