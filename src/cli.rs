@@ -1,4 +1,4 @@
-//! The command line: `serve`, `migrate`, `openapi`, `token create`, `simulator`.
+//! The command line: `serve`, `migrate`, `openapi`, `token create`, `simulator`, `demo`.
 
 use std::path::PathBuf;
 
@@ -57,6 +57,11 @@ pub enum Command {
     /// signed webhooks, enforces a concurrency limit, injects faults and counts everything at
     /// GET /_sim/stats. Needs no database or configuration file.
     Simulator(Box<SimulatorArgs>),
+    /// Show the product on this machine: an embedded SQLite file in a temporary directory,
+    /// the simulator in-process, the server on a free port, a campaign of generated contacts
+    /// with live progress bars, then a summary checked against the simulator. Needs no
+    /// database, configuration file or network.
+    Demo(Box<crate::demo::DemoArgs>),
 }
 
 /// Every knob of the simulator.
@@ -389,12 +394,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             });
             return simulator(args).await;
         }
+        // Builds its own settings: no configuration file, no environment.
+        Command::Demo(args) => return crate::demo::run(args).await,
         _ => {}
     }
     let settings = Settings::load(cli.config.as_deref())?;
     telemetry::init(&settings.log);
     match cli.command {
-        Command::Openapi | Command::Simulator(_) => unreachable!("handled above"),
+        Command::Openapi | Command::Simulator(_) | Command::Demo(_) => {
+            unreachable!("handled above")
+        }
         Command::Serve => serve(settings).await,
         Command::Migrate { action } => migrate(settings, action).await,
         Command::Token { action } => token(settings, action).await,

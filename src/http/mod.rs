@@ -9,6 +9,7 @@ pub mod error;
 pub mod export;
 pub mod health;
 pub mod limit;
+pub mod live;
 pub mod metrics;
 pub mod observe;
 pub mod scheduler;
@@ -68,6 +69,7 @@ type Apis = (
     health::HealthApi,
     users::UsersApi,
     campaigns::CampaignsApi,
+    live::LiveApi,
     suppression::SuppressionApi,
     assistants::AssistantsApi,
     webhooks::WebhooksApi,
@@ -81,6 +83,7 @@ pub fn api_service() -> OpenApiService<Apis, ()> {
             health::HealthApi,
             users::UsersApi,
             campaigns::CampaignsApi,
+            live::LiveApi,
             suppression::SuppressionApi,
             assistants::AssistantsApi,
             webhooks::WebhooksApi,

@@ -159,6 +159,28 @@ pub async fn get_visible(
     query.one(db).await
 }
 
+/// Campaigns in progress (QUEUED, DIALING, RUNNING or PAUSED) the caller may see: any for
+/// admins (`owner = None`), their own for operators. Oldest first.
+pub async fn active_visible(
+    db: &impl ConnectionTrait,
+    owner: Option<Uuid>,
+) -> Result<Vec<campaign::Model>, DbErr> {
+    let active: Vec<&str> = CampaignStatus::ALL
+        .into_iter()
+        .filter(|s| s.is_active())
+        .map(CampaignStatus::as_str)
+        .collect();
+    let mut query = campaign::Entity::find().filter(campaign::Column::Status.is_in(active));
+    if let Some(owner) = owner {
+        query = query.filter(campaign::Column::OwnerId.eq(owner));
+    }
+    query
+        .order_by_asc(campaign::Column::CreatedAt)
+        .order_by_asc(campaign::Column::Id)
+        .all(db)
+        .await
+}
+
 /// Live counters of one campaign.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Counters {

@@ -1,0 +1,77 @@
+//! `autolynx demo` as a user runs it: a child process that must finish, exit 0 and print the
+//! summary.
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use tokio::io::AsyncReadExt;
+
+#[tokio::test]
+async fn demo_runs_a_campaign_within_its_cap_and_prints_the_summary() {
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_autolynx"))
+        .args(["demo", "--contacts", "40", "--cap", "4"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("the binary starts");
+    let mut stdout = child.stdout.take().unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let (mut out, mut err) = (String::new(), String::new());
+    let finished = tokio::time::timeout(Duration::from_secs(90), async {
+        let (a, b) = tokio::join!(
+            stdout.read_to_string(&mut out),
+            stderr.read_to_string(&mut err)
+        );
+        a.and(b).expect("output read");
+        child.wait().await.expect("the demo exits")
+    })
+    .await;
+    let status = match finished {
+        Ok(status) => status,
+        Err(_) => {
+            // Killed by its pid (kill_on_drop also covers a panic here).
+            let _ = child.start_kill();
+            panic!("the demo did not finish in 90 s\nstdout:\n{out}\nstderr:\n{err}");
+        }
+    };
+    assert!(
+        status.success(),
+        "exit {status}\nstdout:\n{out}\nstderr:\n{err}"
+    );
+
+    let line = |label: &str| {
+        out.lines()
+            .find(|l| l.trim_start().starts_with(label))
+            .unwrap_or_else(|| panic!("no {label:?} line in:\n{out}"))
+            .trim_start()[label.len()..]
+            .trim()
+            .to_owned()
+    };
+    assert_eq!(line("status"), "COMPLETED");
+    assert_eq!(line("contacts"), "40");
+    assert!(line("success rate").ends_with('%'));
+    assert!(line("total cost").starts_with('$'));
+    assert!(line("makespan").ends_with(" s"));
+    assert!(out.contains("answered"), "{out}");
+    // "max concurrency   N / cap 4 (...)": the simulator's count never exceeded the cap.
+    let concurrency = line("max concurrency");
+    let max: u32 = concurrency
+        .split_whitespace()
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("unreadable: {concurrency}"));
+    assert!(concurrency.contains("/ cap 4"), "{concurrency}");
+    assert!((1..=4).contains(&max), "{concurrency}");
+    assert!(line("dials").contains("at most 1 per contact"), "{out}");
+    // The export exists and has a row per contact.
+    let export = line("export");
+    let rows = csv::Reader::from_path(&export)
+        .expect("the export file exists")
+        .records()
+        .count();
+    assert_eq!(rows, 40);
+    let dir = std::path::Path::new(&export).parent().unwrap();
+    let _ = std::fs::remove_dir_all(dir);
+}
