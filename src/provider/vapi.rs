@@ -296,7 +296,7 @@ pub fn create_call_body(request: &CreateCall) -> Value {
 
 #[async_trait::async_trait]
 impl Provider for VapiClient {
-    #[tracing::instrument(skip_all, fields(call_id = %request.call_id), err(Display))]
+    #[tracing::instrument(skip_all, fields(call_id = %request.call_id), err(level = "warn", Display))]
     async fn create_call(&self, request: &CreateCall) -> ProviderResult<ProviderCall> {
         let body = self
             .send_json(
@@ -332,13 +332,13 @@ impl Provider for VapiClient {
         Ok(call)
     }
 
-    #[tracing::instrument(skip_all, err(Display))]
+    #[tracing::instrument(skip_all, err(level = "warn", Display))]
     async fn get_call(&self, provider_call_id: &str) -> ProviderResult<ProviderCall> {
         let path = format!("/call/{}", encode(provider_call_id));
         call_from(self.send_json(self.request(Method::GET, &path)).await?)
     }
 
-    #[tracing::instrument(skip_all, err(Display))]
+    #[tracing::instrument(skip_all, err(level = "warn", Display))]
     async fn list_calls(
         &self,
         phone_number_id: &str,
@@ -363,7 +363,7 @@ impl Provider for VapiClient {
         items.into_iter().map(call_from).collect()
     }
 
-    #[tracing::instrument(skip_all, fields(provider_call_id = %call.id), err(Display))]
+    #[tracing::instrument(skip_all, fields(provider_call_id = %call.id), err(level = "warn", Display))]
     async fn end_call(&self, call: &ProviderCall) -> ProviderResult<()> {
         let control_url =
             match &call.control_url {
@@ -385,7 +385,7 @@ impl Provider for VapiClient {
         Ok(())
     }
 
-    #[tracing::instrument(skip_all, err(Display))]
+    #[tracing::instrument(skip_all, err(level = "warn", Display))]
     async fn create_assistant(&self, config: &Value) -> ProviderResult<ProviderAssistant> {
         assistant_from(
             self.send_json(self.request(Method::POST, "/assistant").json(config))
@@ -393,13 +393,13 @@ impl Provider for VapiClient {
         )
     }
 
-    #[tracing::instrument(skip_all, err(Display))]
+    #[tracing::instrument(skip_all, err(level = "warn", Display))]
     async fn get_assistant(&self, id: &str) -> ProviderResult<ProviderAssistant> {
         let path = format!("/assistant/{}", encode(id));
         assistant_from(self.send_json(self.request(Method::GET, &path)).await?)
     }
 
-    #[tracing::instrument(skip_all, err(Display))]
+    #[tracing::instrument(skip_all, err(level = "warn", Display))]
     async fn update_assistant(&self, id: &str, patch: &Value) -> ProviderResult<ProviderAssistant> {
         let path = format!("/assistant/{}", encode(id));
         assistant_from(
@@ -408,14 +408,14 @@ impl Provider for VapiClient {
         )
     }
 
-    #[tracing::instrument(skip_all, err(Display))]
+    #[tracing::instrument(skip_all, err(level = "warn", Display))]
     async fn delete_assistant(&self, id: &str) -> ProviderResult<()> {
         let path = format!("/assistant/{}", encode(id));
         self.send(self.request(Method::DELETE, &path)).await?;
         Ok(())
     }
 
-    #[tracing::instrument(skip_all, err(Display))]
+    #[tracing::instrument(skip_all, err(level = "warn", Display))]
     async fn get_phone_number(&self, id: &str) -> ProviderResult<ProviderPhoneNumber> {
         let path = format!("/phone-number/{}", encode(id));
         let body = self.send_json(self.request(Method::GET, &path)).await?;

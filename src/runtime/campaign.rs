@@ -15,6 +15,7 @@ use uuid::Uuid;
 use crate::domain::campaign::{CallStatus, CampaignMode, CampaignStatus};
 use crate::domain::ended_reason::EndedReasonClass;
 use crate::runtime::call::{CallActor, CallArgs, CallMode};
+use crate::runtime::events::RuntimeEvent;
 use crate::runtime::root::RootMsg;
 use crate::runtime::{Command, ControlError, RuntimeContext, StopMode};
 use crate::store;
@@ -350,6 +351,15 @@ async fn fill(
             continue;
         };
         state.line_quiet = false;
+        state.ctx.events.publish(RuntimeEvent::Call {
+            campaign_id: campaign.id,
+            call_id: call.id,
+            contact_id: contact.id,
+            status: CallStatus::Queued,
+            outcome: None,
+            ended_reason: None,
+            at: chrono::Utc::now(),
+        });
         spawn_call(
             myself,
             state,
@@ -539,13 +549,14 @@ async fn control(
             if current.is_finished() {
                 return Err(illegal(current));
             }
+            // Contacts first, so whoever sees STOPPED also sees them NOT_ATTEMPTED.
+            store::calls::mark_not_attempted(&state.ctx.db, state.id())
+                .await
+                .map_err(|e| ControlError::Internal(e.to_string()))?;
             move_to(state, CampaignStatus::Stopped, Some(mode.as_str()))
                 .await
                 .map_err(internal)?;
             state.spare = None;
-            store::calls::mark_not_attempted(&state.ctx.db, state.id())
-                .await
-                .map_err(|e| ControlError::Internal(e.to_string()))?;
             if mode == StopMode::Hangup {
                 for child in myself.get_children() {
                     let _ = child.send_message(crate::runtime::call::CallMsg::Hangup);

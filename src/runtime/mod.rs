@@ -265,17 +265,10 @@ impl Runtime {
         ractor::call_t!(self.root, RootMsg::Count, 2_000).ok()
     }
 
-    /// Makes sure every runnable campaign has a supervisor (the sweep); returns how many were
-    /// adopted.
-    pub async fn adopt_orphans(&self) -> Result<usize, ControlError> {
-        ractor::call_t!(self.root, RootMsg::Adopt, CALL_TIMEOUT_MS)
-            .map_err(|e| ControlError::Internal(e.to_string()))
-    }
-
     /// Starts supervisors for runnable campaigns that have none (all of them, or just
     /// `campaign`); answers the ids adopted.
     pub async fn adopt(&self, campaign: Option<Uuid>) -> Result<Vec<Uuid>, ControlError> {
-        ractor::call_t!(self.root, RootMsg::AdoptSome, CALL_TIMEOUT_MS, campaign)
+        ractor::call_t!(self.root, RootMsg::Adopt, CALL_TIMEOUT_MS, campaign)
             .map_err(|e| ControlError::Internal(e.to_string()))
     }
 

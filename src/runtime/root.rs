@@ -22,10 +22,9 @@ pub enum RootMsg {
         Command,
         RpcReplyPort<Result<CampaignStatus, ControlError>>,
     ),
-    /// Spawn supervisors for runnable campaigns that have none; answers how many.
-    Adopt(RpcReplyPort<usize>),
-    /// Like `Adopt`, for every runnable campaign or one; answers the ids adopted.
-    AdoptSome(Option<Uuid>, RpcReplyPort<Vec<Uuid>>),
+    /// Spawn supervisors for runnable campaigns that have none (all, or one); answers the
+    /// ids adopted.
+    Adopt(Option<Uuid>, RpcReplyPort<Vec<Uuid>>),
     /// Test hook: forget a supervisor, then kill it (it is not restarted).
     KillForTest(Uuid, RpcReplyPort<bool>),
     Count(RpcReplyPort<usize>),
@@ -40,11 +39,11 @@ pub enum RootMsg {
 pub struct RootActor;
 
 pub struct RootState {
-    pub(super) ctx: Arc<RuntimeContext>,
-    pub(super) supervisors: HashMap<Uuid, ActorRef<CampaignMsg>>,
+    ctx: Arc<RuntimeContext>,
+    supervisors: HashMap<Uuid, ActorRef<CampaignMsg>>,
     by_actor: HashMap<ActorId, Uuid>,
     restarts: HashMap<Uuid, VecDeque<Instant>>,
-    pub(super) shutting_down: bool,
+    shutting_down: bool,
 }
 
 impl Actor for RootActor {
@@ -75,15 +74,11 @@ impl Actor for RootActor {
     ) -> Result<(), ActorProcessingErr> {
         match message {
             RootMsg::Boot => {
-                let adopted = adopt(&myself, state).await;
-                tracing::info!(campaigns = adopted, "runtime started");
+                let adopted = adopt(&myself, state, None).await;
+                tracing::info!(campaigns = adopted.len(), "runtime started");
             }
-            RootMsg::Adopt(reply) => {
-                let adopted = adopt(&myself, state).await;
-                let _ = reply.send(adopted);
-            }
-            RootMsg::AdoptSome(only, reply) => {
-                let adopted = crate::runtime::sweep::adopt(&myself, state, only).await;
+            RootMsg::Adopt(only, reply) => {
+                let adopted = adopt(&myself, state, only).await;
                 let _ = reply.send(adopted);
             }
             RootMsg::KillForTest(campaign_id, reply) => {
@@ -191,31 +186,37 @@ impl Actor for RootActor {
     }
 }
 
-/// Spawns supervisors for runnable campaigns without one.
-async fn adopt(myself: &ActorRef<RootMsg>, state: &mut RootState) -> usize {
+/// Spawns supervisors for runnable campaigns without one (all of them, or `only`); answers
+/// the ids adopted.
+async fn adopt(
+    myself: &ActorRef<RootMsg>,
+    state: &mut RootState,
+    only: Option<Uuid>,
+) -> Vec<Uuid> {
     if state.shutting_down {
-        return 0;
+        return Vec::new();
     }
     let campaigns = match store::campaigns::runnable(&state.ctx.db).await {
         Ok(c) => c,
         Err(e) => {
             tracing::error!(error = %e, "could not load runnable campaigns");
-            return 0;
+            return Vec::new();
         }
     };
-    let mut adopted = 0;
+    let mut adopted = Vec::new();
     for campaign in campaigns {
-        if state.supervisors.contains_key(&campaign.id) {
+        if only.is_some_and(|id| id != campaign.id) || state.supervisors.contains_key(&campaign.id)
+        {
             continue;
         }
         if spawn_supervisor(myself, state, campaign.id).await {
-            adopted += 1;
+            adopted.push(campaign.id);
         }
     }
     adopted
 }
 
-pub(super) async fn spawn_supervisor(
+async fn spawn_supervisor(
     myself: &ActorRef<RootMsg>,
     state: &mut RootState,
     campaign_id: Uuid,

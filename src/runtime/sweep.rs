@@ -10,7 +10,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use chrono::Utc;
-use ractor::ActorRef;
 use rand::Rng;
 use tokio::sync::watch;
 use uuid::Uuid;
@@ -18,7 +17,6 @@ use uuid::Uuid;
 use crate::domain::campaign::{CallStatus, ContactStatus};
 use crate::domain::ended_reason::EndedReasonClass;
 use crate::provider::ProviderError;
-use crate::runtime::root::{RootMsg, RootState, spawn_supervisor};
 use crate::runtime::{ControlError, Runtime, apply_and_notify, update_from_provider};
 use crate::store;
 use crate::store::calls::CallUpdate;
@@ -201,35 +199,6 @@ pub fn spawn_periodic(sweeper: Arc<Sweeper>, cadence: Duration) -> SweepTimer {
 pub fn jittered(cadence: Duration) -> Duration {
     let factor = rand::rng().random_range(0.9..=1.1);
     cadence.mul_f64(factor)
-}
-
-/// Root side of an adoption: supervisors for runnable campaigns without one (all, or `only`).
-pub(super) async fn adopt(
-    myself: &ActorRef<RootMsg>,
-    state: &mut RootState,
-    only: Option<Uuid>,
-) -> Vec<Uuid> {
-    if state.shutting_down {
-        return Vec::new();
-    }
-    let campaigns = match store::campaigns::runnable(&state.ctx.db).await {
-        Ok(c) => c,
-        Err(e) => {
-            tracing::error!(error = %e, "could not load runnable campaigns");
-            return Vec::new();
-        }
-    };
-    let mut adopted = Vec::new();
-    for campaign in campaigns {
-        if only.is_some_and(|id| id != campaign.id) || state.supervisors.contains_key(&campaign.id)
-        {
-            continue;
-        }
-        if spawn_supervisor(myself, state, campaign.id).await {
-            adopted.push(campaign.id);
-        }
-    }
-    adopted
 }
 
 #[cfg(test)]

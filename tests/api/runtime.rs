@@ -745,7 +745,7 @@ async fn unknown_dials_are_resolved_through_the_provider_never_redialed() {
     )
     .await
     .unwrap();
-    assert_eq!(app.runtime.adopt_orphans().await.unwrap(), 1);
+    assert_eq!(app.runtime.adopt(None).await.unwrap().len(), 1);
     app.wait_for_status(&id.to_string(), "COMPLETED", Duration::from_secs(20))
         .await;
 
