@@ -188,11 +188,7 @@ impl Actor for RootActor {
 
 /// Spawns supervisors for runnable campaigns without one (all of them, or `only`); answers
 /// the ids adopted.
-async fn adopt(
-    myself: &ActorRef<RootMsg>,
-    state: &mut RootState,
-    only: Option<Uuid>,
-) -> Vec<Uuid> {
+async fn adopt(myself: &ActorRef<RootMsg>, state: &mut RootState, only: Option<Uuid>) -> Vec<Uuid> {
     if state.shutting_down {
         return Vec::new();
     }
