@@ -270,3 +270,27 @@ async fn types_that_change_nothing_are_acknowledged() {
     }
     assert_eq!(reload(&app, call.id).await.status, "QUEUED");
 }
+
+#[tokio::test]
+async fn serve_refuses_to_start_without_a_webhook_secret_unless_told_to() {
+    use autolynx::startup::Application;
+    let db = crate::helpers::TestDb::new().await;
+    let refused = Application::build(crate::helpers::test_settings(
+        &db.url,
+        &[("WEBHOOK_SHARED_SECRET", "")],
+    ))
+    .await;
+    let error = format!("{:#}", refused.err().expect("refused without a secret"));
+    assert!(error.contains("webhook secret"), "{error}");
+    assert!(error.contains("allow_unsigned"), "{error}");
+
+    let allowed = Application::build(crate::helpers::test_settings(
+        &db.url,
+        &[
+            ("WEBHOOK_SHARED_SECRET", ""),
+            ("AUTOLYNX__WEBHOOK__ALLOW_UNSIGNED", "true"),
+        ],
+    ))
+    .await;
+    assert!(allowed.is_ok(), "explicit opt-in starts");
+}
