@@ -182,9 +182,11 @@ async fn bench_campaigns(campaigns: usize, contacts: usize, cap: u32) {
     let total = campaigns * contacts;
     // The ideal: every slot busy back to back with calls of ~335 ms (queue + ring + talk).
     let ideal = total as f64 / (campaigns as f64 * f64::from(cap)) * 0.335;
+    let twice = stats.dials_by_customer.values().filter(|d| **d > 1).count();
     println!(
         "campaigns   {campaigns} × {contacts} contacts, cap {cap}: {total} calls in {:.1} s \
-         ({:.0} calls/s, ideal ≈ {ideal:.1} s); oracle max live {} (limit {}), dials {}",
+         ({:.0} calls/s, ideal ≈ {ideal:.1} s); oracle max live {} (limit {}), dials {}, \
+         dialed twice {twice}",
         makespan.as_secs_f64(),
         total as f64 / makespan.as_secs_f64(),
         stats.max_active_account,

@@ -11,7 +11,9 @@ use reqwest::StatusCode;
 use sea_orm::{Database, DatabaseConnection, EntityTrait};
 use serde_json::Value;
 
-use crate::helpers::{FAST_RUNTIME, TestDb, WEBHOOK_SECRET, contacts_csv};
+use crate::helpers::{
+    FAST_RUNTIME, TestDb, WEBHOOK_SECRET, cli_admin_token, contacts_csv, free_port,
+};
 use autolynx::store::entities::{call, contact};
 
 /// A child `autolynx serve`, killed (SIGKILL) when dropped.
@@ -25,14 +27,6 @@ impl Drop for Serve {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 fn env(db_url: &str, sim: &Simulator) -> Vec<(String, String)> {
@@ -78,26 +72,6 @@ async fn serve(db_url: &str, sim: &Simulator) -> Serve {
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-}
-
-fn admin_token(db_url: &str, sim: &Simulator) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_autolynx"))
-        .args(["token", "create", "--name", "admin", "--role", "admin"])
-        .envs(env(db_url, sim))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .last()
-        .unwrap()
-        .trim()
-        .to_owned()
 }
 
 struct Api {
@@ -183,7 +157,7 @@ async fn kill_and_heal(point: KillPoint) {
     };
     let sim = Simulator::start(config).await.unwrap();
     let test_db = TestDb::new().await;
-    let token = admin_token(&test_db.url, &sim);
+    let token = cli_admin_token(&test_db.url, "admin");
     let api = Api {
         client: reqwest::Client::new(),
         token,

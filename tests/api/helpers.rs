@@ -489,3 +489,35 @@ impl TestApp {
         }
     }
 }
+
+/// A port that was free a moment ago (for child processes that need it in advance).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Runs `autolynx token create` for an admin on `db_url` and returns the token.
+pub fn cli_admin_token(db_url: &str, name: &str) -> String {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_autolynx"))
+        .args(["token", "create", "--name", name, "--role", "admin"])
+        .env("DATABASE_URL", db_url)
+        .env("LOG_LEVEL", "warn")
+        .env_remove("AUTOLYNX_CONFIG")
+        .output()
+        .expect("run autolynx token create");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .last()
+        .unwrap()
+        .trim()
+        .to_owned()
+}

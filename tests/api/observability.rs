@@ -16,7 +16,7 @@ use reqwest::StatusCode;
 use sea_orm::{Database, EntityTrait};
 use serde_json::Value;
 
-use crate::helpers::{TestDb, contacts_csv};
+use crate::helpers::{TestDb, cli_admin_token, contacts_csv, free_port};
 
 const WEBHOOK_SECRET: &str = "child-webhook-secret-5f1e";
 const CONTACTS: usize = 20;
@@ -73,33 +73,6 @@ impl Drop for ServeChild {
     }
 }
 
-fn free_port() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.local_addr().unwrap().port()
-}
-
-fn run_token_create(db_url: &str) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_autolynx"))
-        .args(["token", "create", "--name", "ops", "--role", "admin"])
-        .env("DATABASE_URL", db_url)
-        .env("LOG_LEVEL", "warn")
-        .env_remove("AUTOLYNX_CONFIG")
-        .output()
-        .expect("run autolynx token create");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .last()
-        .unwrap()
-        .trim()
-        .to_owned()
-}
-
 /// What a campaign run in a child process left behind.
 struct Run {
     logs: Vec<String>,
@@ -136,7 +109,7 @@ async fn run_campaign_in_child() -> Run {
         .await
         .expect("simulator starts");
     let db = TestDb::new().await;
-    let token = run_token_create(&db.url);
+    let token = cli_admin_token(&db.url, "ops");
     let port = free_port();
     sim.set_webhook_url(format!("http://127.0.0.1:{port}/api/webhooks/vapi"));
 
