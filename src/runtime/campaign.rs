@@ -51,6 +51,8 @@ pub struct CampaignArgs {
     pub ctx: Arc<RuntimeContext>,
     pub campaign_id: Uuid,
     pub root: ActorRef<RootMsg>,
+    /// Account permits the root reserved for the campaign's live calls.
+    pub reserved: Option<OwnedSemaphorePermit>,
 }
 
 struct Slot {
@@ -64,6 +66,8 @@ struct Slot {
 pub struct CampaignState {
     ctx: Arc<RuntimeContext>,
     campaign_id: Uuid,
+    /// Permits reserved for live calls, used up when they are adopted.
+    reserved: Option<OwnedSemaphorePermit>,
     root: ActorRef<RootMsg>,
     campaign: Option<campaign::Model>,
     status: CampaignStatus,
@@ -120,6 +124,7 @@ impl Actor for CampaignSupervisor {
         Ok(CampaignState {
             ctx: args.ctx,
             campaign_id: args.campaign_id,
+            reserved: args.reserved,
             root: args.root,
             campaign: None,
             status: CampaignStatus::Queued,
@@ -276,10 +281,17 @@ async fn init(
         tracing::warn!(%campaign_id, repaired, "settled contacts left half-written by a crash");
     }
     // Live calls first: they hold slots (and account permits) before anything new is dialed.
+    let mut reserved = state.reserved.take();
     for call in store::calls::live_calls(db, campaign_id).await? {
-        let permit = state.ctx.budget.clone().try_acquire_owned().ok();
+        let permit = match reserved.as_mut() {
+            Some(r) if r.num_permits() > 1 => r.split(1),
+            _ => reserved.take(),
+        }
+        .or_else(|| state.ctx.budget.clone().try_acquire_owned().ok());
         spawn_call(myself, state, call, CallMode::Adopt, permit, 0).await?;
     }
+    // Calls that ended meanwhile leave their reservation to the others.
+    drop(reserved);
     tracing::info!(%campaign_id, status = %state.status, live = state.slots.len(), "campaign supervisor started");
     fill(myself, state).await
 }

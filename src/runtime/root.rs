@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use ractor::{Actor, ActorId, ActorProcessingErr, ActorRef, RpcReplyPort, SupervisionEvent};
+use tokio::sync::OwnedSemaphorePermit;
 use uuid::Uuid;
 
 use crate::domain::campaign::CampaignStatus;
@@ -105,7 +106,8 @@ impl Actor for RootActor {
             }
             RootMsg::Respawn(campaign_id) => {
                 if !state.supervisors.contains_key(&campaign_id) && !state.shutting_down {
-                    spawn_supervisor(&myself, state, campaign_id).await;
+                    let reserved = reserve_for_live_calls(&state.ctx, campaign_id).await;
+                    spawn_supervisor(&myself, state, campaign_id, reserved).await;
                 }
             }
             RootMsg::InjectPanic(campaign_id) => {
@@ -177,7 +179,10 @@ impl Actor for RootActor {
                 } else {
                     history.push_back(now);
                     crate::metrics::supervisor_restart();
-                    spawn_supervisor(&myself, state, campaign_id).await;
+                    {
+                        let reserved = reserve_for_live_calls(&state.ctx, campaign_id).await;
+                        spawn_supervisor(&myself, state, campaign_id, reserved).await;
+                    }
                 }
             }
             _ => {}
@@ -199,28 +204,61 @@ async fn adopt(myself: &ActorRef<RootMsg>, state: &mut RootState, only: Option<U
             return Vec::new();
         }
     };
-    let mut adopted = Vec::new();
+    // Reserve account permits for every live call of every campaign first, then start the
+    // supervisors: none of them can take, for a new dial, a permit a live call needs.
+    let mut plans = Vec::new();
     for campaign in campaigns {
         if only.is_some_and(|id| id != campaign.id) || state.supervisors.contains_key(&campaign.id)
         {
             continue;
         }
-        if spawn_supervisor(myself, state, campaign.id).await {
-            adopted.push(campaign.id);
+        plans.push((
+            campaign.id,
+            reserve_for_live_calls(&state.ctx, campaign.id).await,
+        ));
+    }
+    let mut adopted = Vec::new();
+    for (campaign_id, reserved) in plans {
+        if spawn_supervisor(myself, state, campaign_id, reserved).await {
+            adopted.push(campaign_id);
         }
     }
     adopted
+}
+
+/// Account permits for a campaign's live calls (as many as are free), handed to its supervisor.
+async fn reserve_for_live_calls(
+    ctx: &RuntimeContext,
+    campaign_id: Uuid,
+) -> Option<OwnedSemaphorePermit> {
+    let live = match store::calls::live_calls(&ctx.db, campaign_id).await {
+        Ok(calls) => calls.len(),
+        Err(e) => {
+            tracing::warn!(%campaign_id, error = %e, "could not count live calls");
+            0
+        }
+    };
+    let n = live.min(ctx.budget.available_permits());
+    if n == 0 {
+        return None;
+    }
+    ctx.budget
+        .clone()
+        .try_acquire_many_owned(u32::try_from(n).ok()?)
+        .ok()
 }
 
 async fn spawn_supervisor(
     myself: &ActorRef<RootMsg>,
     state: &mut RootState,
     campaign_id: Uuid,
+    reserved: Option<OwnedSemaphorePermit>,
 ) -> bool {
     let args = CampaignArgs {
         ctx: state.ctx.clone(),
         campaign_id,
         root: myself.clone(),
+        reserved,
     };
     match Actor::spawn_linked(None, CampaignSupervisor, args, myself.get_cell()).await {
         Ok((sup, _)) => {
@@ -285,7 +323,7 @@ async fn control(
                 return Err(illegal);
             }
             if !state.supervisors.contains_key(&campaign_id) {
-                spawn_supervisor(myself, state, campaign_id).await;
+                spawn_supervisor(myself, state, campaign_id, None).await;
             }
             Ok(CampaignStatus::Queued)
         }
@@ -315,7 +353,7 @@ async fn control(
             let sup = match state.supervisors.get(&campaign_id) {
                 Some(sup) => sup.clone(),
                 None => {
-                    spawn_supervisor(myself, state, campaign_id).await;
+                    spawn_supervisor(myself, state, campaign_id, None).await;
                     state
                         .supervisors
                         .get(&campaign_id)
