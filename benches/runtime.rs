@@ -84,6 +84,8 @@ async fn bench_campaigns(campaigns: usize, contacts: usize, cap: u32) {
         ("AUTOLYNX__PROVIDER__MAX_CONCURRENT_CALLS", account.as_str()),
         ("AUTOLYNX__CAMPAIGNS__MAX_CONTACTS", max_contacts.as_str()),
         ("AUTOLYNX__DATABASE__MAX_CONNECTIONS", "20"),
+        ("AUTOLYNX__RATE_LIMITS__GENERAL_PER_MINUTE", "0"),
+        ("AUTOLYNX__RATE_LIMITS__UPLOADS_PER_MINUTE", "0"),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v.to_owned()))

@@ -45,6 +45,18 @@ pub struct Settings {
     pub runtime: RuntimeSettings,
     pub log: LogSettings,
     pub metrics: MetricsSettings,
+    pub rate_limits: RateLimitSettings,
+}
+
+/// Per-user request budgets (a token bucket per user and kind).
+#[derive(Debug, Clone, Deserialize)]
+pub struct RateLimitSettings {
+    /// Every authenticated request; 0 = no limit.
+    pub general_per_minute: u32,
+    /// CSV uploads; 0 = no limit.
+    pub uploads_per_minute: u32,
+    /// Exports; 0 = no limit.
+    pub exports_per_minute: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -393,6 +405,28 @@ impl Settings {
             10_000,
         );
 
+        let limits = &self.rate_limits;
+        range(
+            "rate_limits.general_per_minute",
+            None,
+            limits.general_per_minute.into(),
+            0,
+            1_000_000,
+        );
+        range(
+            "rate_limits.uploads_per_minute",
+            None,
+            limits.uploads_per_minute.into(),
+            0,
+            10_000,
+        );
+        range(
+            "rate_limits.exports_per_minute",
+            None,
+            limits.exports_per_minute.into(),
+            0,
+            10_000,
+        );
         let r = &self.runtime;
         range(
             "runtime.silence_timeout_ms",

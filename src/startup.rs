@@ -11,6 +11,7 @@ use poem::listener::{Acceptor, Listener, TcpListener};
 use sea_orm::DatabaseConnection;
 
 use crate::config::Settings;
+use crate::http::ratelimit::RateLimits;
 use crate::http::{self, AppState};
 use crate::provider::metered::Metered;
 use crate::provider::vapi::VapiClient;
@@ -75,6 +76,7 @@ impl Application {
             WebhookVerifier::from_settings(&settings.webhook)
                 .context("invalid webhook verification settings")?,
         );
+        let rate_limits = Arc::new(RateLimits::new(&settings.rate_limits));
         let settings = Arc::new(settings);
         let runtime = Runtime::start(RuntimeContext::new(
             db.clone(),
@@ -93,6 +95,7 @@ impl Application {
             provider,
             verifier,
             runtime,
+            rate_limits,
             started_at: Instant::now(),
             sweeper,
             health: Arc::default(),

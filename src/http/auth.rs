@@ -66,6 +66,9 @@ async fn check_bearer(req: &Request, bearer: Bearer) -> poem::Result<AuthUser> {
     if !user.allowlisted {
         return Err(ApiError::unauthorized("this user is not allowlisted").into());
     }
+    state
+        .rate_limits
+        .check(crate::http::ratelimit::Budget::General, user.id)?;
     let role = user
         .role
         .parse::<Role>()

@@ -19,6 +19,7 @@ use crate::domain::import::{ImportError, ImportOptions, ImportReport, parse_cont
 use crate::http::auth::{AuthUser, BearerAuth};
 use crate::http::common::{OptionalJson, PaginationDto, owner_scope, paging};
 use crate::http::error::{ApiError, ApiResult};
+use crate::http::ratelimit::Budget;
 use crate::http::{ApiTags, AppState, export};
 use crate::runtime::{Command, ControlError, StopMode};
 use crate::store;
@@ -477,6 +478,7 @@ impl CampaignsApi {
         state: Data<&AppState>,
         form: CreateCampaignForm,
     ) -> ApiResult<CreateCampaignResponse> {
+        state.rate_limits.check(Budget::Upload, auth.0.id)?;
         let settings = &state.settings;
         let name = form.name.trim().to_owned();
         if name.is_empty() || name.chars().count() > 200 {
@@ -776,6 +778,7 @@ impl CampaignsApi {
         id: Path<Uuid>,
     ) -> ApiResult<ExportResponse> {
         let c = visible_campaign(&state, &auth.0, id.0).await?;
+        state.rate_limits.check(Budget::Export, auth.0.id)?;
         let disposition = format!(
             "attachment; filename=\"{}\"",
             export::file_name(&c.name, c.id)

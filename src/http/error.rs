@@ -161,9 +161,18 @@ impl poem::error::ResponseError for ApiError {
     }
 
     fn as_response(&self) -> Response {
-        poem::web::Json(self.body())
+        let mut response = poem::web::Json(self.body())
             .with_status(self.status)
-            .into_response()
+            .into_response();
+        // A 429 that knows when to come back says so the standard way too.
+        if self.status == StatusCode::TOO_MANY_REQUESTS
+            && let Some(secs) = self.details["retryAfterSeconds"].as_u64()
+        {
+            response
+                .headers_mut()
+                .insert(poem::http::header::RETRY_AFTER, secs.into());
+        }
+        response
     }
 }
 

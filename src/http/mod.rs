@@ -12,6 +12,7 @@ pub mod limit;
 pub mod live;
 pub mod metrics;
 pub mod observe;
+pub mod ratelimit;
 pub mod scheduler;
 pub mod suppression;
 pub mod users;
@@ -40,6 +41,8 @@ pub struct AppState {
     /// Built once from the webhook settings.
     pub verifier: Arc<WebhookVerifier>,
     pub runtime: Runtime,
+    /// Per-user request budgets.
+    pub rate_limits: Arc<ratelimit::RateLimits>,
     pub started_at: Instant,
     /// Runs the sweep for the tick endpoint (the periodic timer shares it).
     pub sweeper: Arc<Sweeper>,

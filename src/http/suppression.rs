@@ -175,6 +175,9 @@ impl SuppressionApi {
         form: ImportNumbersForm,
     ) -> ApiResult<ImportResponse> {
         auth.0.require_admin()?;
+        state
+            .rate_limits
+            .check(crate::http::ratelimit::Budget::Upload, auth.0.id)?;
         let region = region(&state)?;
         let default_reason = form
             .reason

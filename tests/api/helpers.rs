@@ -162,6 +162,19 @@ pub fn test_settings(db_url: &str, extra: &[(&str, &str)]) -> Settings {
         ("DATABASE_URL".into(), db_url.into()),
         ("AUTOLYNX__SERVER__SHUTDOWN_GRACE_SECS".into(), "1".into()),
         ("WEBHOOK_SHARED_SECRET".into(), WEBHOOK_SECRET.into()),
+        // Tests make many requests quickly; the rate-limit test turns limits back on.
+        (
+            "AUTOLYNX__RATE_LIMITS__GENERAL_PER_MINUTE".into(),
+            "0".into(),
+        ),
+        (
+            "AUTOLYNX__RATE_LIMITS__UPLOADS_PER_MINUTE".into(),
+            "0".into(),
+        ),
+        (
+            "AUTOLYNX__RATE_LIMITS__EXPORTS_PER_MINUTE".into(),
+            "0".into(),
+        ),
     ]);
     for (k, v) in extra {
         env.insert((*k).into(), (*v).into());

@@ -15,6 +15,7 @@ mod observability;
 mod openapi;
 mod ops;
 mod provider;
+mod ratelimit;
 mod readme;
 mod runtime;
 mod sse;
