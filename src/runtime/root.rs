@@ -197,6 +197,12 @@ async fn adopt(myself: &ActorRef<RootMsg>, state: &mut RootState, only: Option<U
     if state.shutting_down {
         return Vec::new();
     }
+    if state.ctx.settings.vapi.api_key.is_none() {
+        // Without Vapi every dial would fail and fail the campaigns: leave them as they are
+        // until the service is configured and restarted.
+        tracing::warn!("Vapi is not configured (VAPI_API_KEY): unfinished campaigns wait");
+        return Vec::new();
+    }
     let campaigns = match store::campaigns::runnable(&state.ctx.db).await {
         Ok(c) => c,
         Err(e) => {

@@ -843,3 +843,37 @@ async fn line_quiet_gating_waits_for_a_quiet_line() {
         .await;
     assert_ne!(detail.body["status"], "COMPLETED");
 }
+
+#[tokio::test]
+async fn without_vapi_configured_campaigns_wait_instead_of_failing() {
+    let app = spawn_app_with_sim(sim(Faults::default()), &[("VAPI_API_KEY", "")]).await;
+    let assistant = app.seed_assistant("A").await;
+    let created = app
+        .create_campaign(
+            &app.admin_token,
+            assistant,
+            &crate::helpers::contacts_csv(2),
+            &[],
+        )
+        .await;
+    let id = created["campaignId"].as_str().unwrap().to_owned();
+    let refused = control(&app, &id, "start", None).await;
+    assert_envelope(&refused, StatusCode::SERVICE_UNAVAILABLE, "unavailable");
+    // A campaign left running by an earlier process is not failed for want of Vapi.
+    autolynx::store::campaigns::transition(
+        &app.db,
+        id.parse().unwrap(),
+        autolynx::domain::campaign::CampaignStatus::Created,
+        autolynx::domain::campaign::CampaignStatus::Queued,
+        None,
+    )
+    .await
+    .unwrap();
+    assert!(app.runtime.adopt(None).await.unwrap().is_empty());
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let detail = app
+        .get(&format!("/api/campaigns/{id}"), Some(&app.admin_token))
+        .await;
+    assert_eq!(detail.body["status"], "QUEUED");
+    assert_eq!(app.sim.stats().calls_created, 0);
+}
