@@ -226,6 +226,24 @@ async fn start(
         dial(myself, state);
         return Ok(());
     }
+    // A dial started by an actor that was stopped (its supervisor crashed) is still on its
+    // way: wait for it to record its outcome instead of guessing.
+    if state.ctx.dial_in_flight(state.call.id) {
+        myself.send_after(Duration::from_millis(100), || CallMsg::Start);
+        return Ok(());
+    }
+    if let Some(fresh) = store::calls::get(&state.ctx.db, state.call.id).await? {
+        state.call = fresh;
+    }
+    if state
+        .call
+        .status
+        .parse::<CallStatus>()
+        .is_ok_and(|s| s.is_terminal())
+    {
+        myself.stop(Some("call already ended".into()));
+        return Ok(());
+    }
     match state.call.provider_call_id.clone() {
         // We may have missed news while no actor followed the call: ask at once.
         Some(id) => {
@@ -286,44 +304,55 @@ fn dial(myself: &ActorRef<CallMsg>, state: &mut CallState) {
         customer_name: Some(contact.name.clone()).filter(|n| !n.is_empty()),
         variable_values: variable_values(contact),
     };
+    if !state.ctx.begin_dial(request.call_id) {
+        // Another dial of this call is on its way (a stopped actor's): follow it instead.
+        state.contact = None;
+        myself.send_after(Duration::from_millis(100), || CallMsg::Start);
+        return;
+    }
     state.dial_in_flight = true;
     let ctx = state.ctx.clone();
     let me = myself.clone();
-    let started = Instant::now();
     tokio::spawn(async move {
-        if let Err(e) = store::calls::mark_dial_sent(&ctx.db, request.call_id).await {
-            // Without the marker a restart could not tell whether the dial left: don't send.
-            let _ = me.cast(CallMsg::Dialed(Err(ProviderError::RateLimited {
-                retry_after: None,
-            })));
-            tracing::error!(call_id = %request.call_id, error = %e, "could not record the dial; will retry");
-            return;
-        }
-        let result = ctx.provider.create_call(&request).await;
-        ctx.record_dial_answer(started.elapsed(), result.is_ok());
-        // Record the provider's id before anything else.
-        let stored = match &result {
-            Ok(call) => Some((call.id.clone(), call.control_url.clone(), call.created_at)),
-            Err(ProviderError::ConcurrencyLimited {
-                provider_call_id: Some(id),
-                ..
-            }) => Some((id.clone(), None, None)),
-            Err(_) => None,
-        };
-        if let Some((id, control_url, created_at)) = stored
-            && let Err(e) = store::calls::set_provider_call(
-                &ctx.db,
-                request.call_id,
-                &id,
-                control_url.as_deref(),
-                created_at,
-            )
-            .await
-        {
-            tracing::error!(call_id = %request.call_id, error = %e, "could not record the provider's call id");
-        }
+        let result = place(&ctx, &request).await;
+        ctx.end_dial(request.call_id);
         let _ = me.cast(CallMsg::Dialed(result));
     });
+}
+
+/// Marks the dial as sent, sends `POST /call` and records the provider's id, so that
+/// everything a restart needs is in the database before anyone is told. Runs in its own task:
+/// it finishes even if the actor that started it is stopped.
+async fn place(ctx: &RuntimeContext, request: &CreateCall) -> Result<ProviderCall, ProviderError> {
+    if let Err(e) = store::calls::mark_dial_sent(&ctx.db, request.call_id).await {
+        // Without the marker a restart could not tell whether the dial left: don't send.
+        tracing::error!(call_id = %request.call_id, error = %e, "could not record the dial; will retry");
+        return Err(ProviderError::RateLimited { retry_after: None });
+    }
+    let started = Instant::now();
+    let result = ctx.provider.create_call(request).await;
+    ctx.record_dial_answer(started.elapsed(), result.is_ok());
+    let stored = match &result {
+        Ok(call) => Some((call.id.clone(), call.control_url.clone(), call.created_at)),
+        Err(ProviderError::ConcurrencyLimited {
+            provider_call_id: Some(id),
+            ..
+        }) => Some((id.clone(), None, None)),
+        Err(_) => None,
+    };
+    if let Some((id, control_url, created_at)) = stored
+        && let Err(e) = store::calls::set_provider_call(
+            &ctx.db,
+            request.call_id,
+            &id,
+            control_url.as_deref(),
+            created_at,
+        )
+        .await
+    {
+        tracing::error!(call_id = %request.call_id, error = %e, "could not record the provider's call id");
+    }
+    result
 }
 
 async fn dialed(

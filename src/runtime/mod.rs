@@ -8,7 +8,7 @@ pub mod events;
 pub mod root;
 pub mod sweep;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -42,6 +42,9 @@ pub struct RuntimeContext {
     /// Every call and campaign status change, for live-progress streams.
     pub events: EventBus,
     calls: Mutex<HashMap<Uuid, ActorRef<CallMsg>>>,
+    /// Calls whose `POST /call` is on its way. A dial task outlives an actor that is stopped
+    /// (its supervisor crashed), so a new tracker must wait for it rather than dial again.
+    dials_in_flight: Mutex<HashSet<Uuid>>,
     /// Dials the provider accepted since start (the sweep reports the difference).
     dials_accepted: AtomicU64,
 }
@@ -62,6 +65,7 @@ impl RuntimeContext {
             budget,
             events: EventBus::default(),
             calls: Mutex::new(HashMap::new()),
+            dials_in_flight: Mutex::new(HashSet::new()),
             dials_accepted: AtomicU64::new(0),
         })
     }
@@ -82,6 +86,25 @@ impl RuntimeContext {
         {
             calls.remove(&call_id);
         }
+    }
+
+    fn dials(&self) -> std::sync::MutexGuard<'_, HashSet<Uuid>> {
+        self.dials_in_flight
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Marks a dial of `call_id` as on its way; `false` when one already is.
+    pub(crate) fn begin_dial(&self, call_id: Uuid) -> bool {
+        self.dials().insert(call_id)
+    }
+
+    pub(crate) fn end_dial(&self, call_id: Uuid) {
+        self.dials().remove(&call_id);
+    }
+
+    pub(crate) fn dial_in_flight(&self, call_id: Uuid) -> bool {
+        self.dials().contains(&call_id)
     }
 
     fn call_actor(&self, call_id: Uuid) -> Option<ActorRef<CallMsg>> {

@@ -610,14 +610,21 @@ async fn a_panicking_supervisor_is_restarted_and_the_campaign_completes() {
         call_ms: MsRange::new(150, 250),
         ..Timings::fast()
     };
-    let app = spawn_app_with_sim(config, &[]).await;
+    let app = spawn_app_with_sim(
+        config,
+        &[("AUTOLYNX__RUNTIME__SUPERVISOR_MAX_RESTARTS", "20")],
+    )
+    .await;
     let id = app.start_campaign(30, &[("cap", "4")]).await;
     while app.sim.stats().calls_created < 6 {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
-    app.runtime.inject_supervisor_panic(id.parse().unwrap());
-    tokio::time::sleep(Duration::from_millis(100)).await;
-    app.runtime.inject_supervisor_panic(id.parse().unwrap());
+    // Crash it repeatedly, mid-dial more often than not: dials already on their way must be
+    // followed, never placed twice.
+    for _ in 0..6 {
+        app.runtime.inject_supervisor_panic(id.parse().unwrap());
+        tokio::time::sleep(Duration::from_millis(60)).await;
+    }
     app.wait_for_status(&id, "COMPLETED", Duration::from_secs(30))
         .await;
     let stats = app.sim.stats();
