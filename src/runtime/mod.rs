@@ -276,13 +276,6 @@ impl Runtime {
         .map_err(|e| ControlError::Internal(e.to_string()))?
     }
 
-    /// Tells the call's actor, if one is alive, that the call's state changed in the database.
-    pub fn notify_call(&self, call_id: Uuid, status: CallStatus) {
-        if let Some(actor) = self.ctx.call_actor(call_id) {
-            let _ = actor.cast(CallMsg::Updated(status));
-        }
-    }
-
     /// Whether the root actor is alive, and how many supervisors it runs.
     pub async fn supervisors(&self) -> Option<usize> {
         ractor::call_t!(self.root, RootMsg::Count, 2_000).ok()

@@ -2,9 +2,7 @@
 //! once per dedupe key.
 
 use chrono::Utc;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, Set, TryInsertResult,
-};
+use sea_orm::{ConnectionTrait, DbErr, EntityTrait, Set, TryInsertResult};
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -34,17 +32,4 @@ pub async fn record(
         .exec(db)
         .await?;
     Ok(matches!(result, TryInsertResult::Inserted(_)))
-}
-
-/// A call's events in the order they were received.
-pub async fn for_call(
-    db: &impl ConnectionTrait,
-    call_id: Uuid,
-) -> Result<Vec<call_event::Model>, DbErr> {
-    call_event::Entity::find()
-        .filter(call_event::Column::CallId.eq(call_id))
-        .order_by_asc(call_event::Column::ReceivedAt)
-        .order_by_asc(call_event::Column::Id)
-        .all(db)
-        .await
 }

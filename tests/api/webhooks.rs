@@ -53,8 +53,8 @@ async fn post_signed(app: &TestApp, message: Value) -> Reply {
     post_raw(app, &body, &headers).await
 }
 
-/// A campaign with one claimed contact whose call the provider knows as `provider_id`.
-async fn placed_call(app: &TestApp, provider_id: &str) -> call::Model {
+/// A campaign with one claimed contact: a dial intent without provider id.
+async fn claimed_call(app: &TestApp) -> call::Model {
     let assistant = app.seed_assistant("A").await;
     app.create_campaign(
         &app.admin_token,
@@ -64,10 +64,15 @@ async fn placed_call(app: &TestApp, provider_id: &str) -> call::Model {
     )
     .await;
     let contact = contact::Entity::find().one(&app.db).await.unwrap().unwrap();
-    let call = store::calls::claim(&app.db, &contact)
+    store::calls::claim(&app.db, &contact)
         .await
         .unwrap()
-        .unwrap();
+        .unwrap()
+}
+
+/// A claimed call the provider knows as `provider_id`.
+async fn placed_call(app: &TestApp, provider_id: &str) -> call::Model {
+    let call = claimed_call(app).await;
     store::calls::set_provider_call(&app.db, call.id, provider_id, None, None)
         .await
         .unwrap();
@@ -208,19 +213,7 @@ async fn duplicates_are_recorded_once_and_change_nothing() {
 #[tokio::test]
 async fn our_id_finds_a_call_before_its_provider_id_is_stored() {
     let app = spawn_app().await;
-    let assistant = app.seed_assistant("A").await;
-    app.create_campaign(
-        &app.admin_token,
-        assistant,
-        &crate::helpers::contacts_csv(1),
-        &[],
-    )
-    .await;
-    let contact = contact::Entity::find().one(&app.db).await.unwrap().unwrap();
-    let call = store::calls::claim(&app.db, &contact)
-        .await
-        .unwrap()
-        .unwrap();
+    let call = claimed_call(&app).await;
     // Legacy shape: our id in call.metadata.
     let reply = post_signed(
         &app,
