@@ -167,7 +167,10 @@ async fn phone_line_health_is_authenticated_validated_and_cached() {
 #[tokio::test]
 async fn phone_line_health_reports_busy_lines_and_provider_errors() {
     let mut sim = SimulatorConfig::fast();
-    sim.timings.call_ms = MsRange::new(3_000, 3_000);
+    // Every call is answered and stays live long enough to be seen (a seeded no-answer or
+    // error outcome would end it before the line is asked).
+    sim.outcomes = autolynx::provider::simulator::OutcomeMix::all_answered();
+    sim.timings.call_ms = MsRange::new(10_000, 10_000);
     let app = spawn_app_with_sim(sim, &[]).await;
     let id = app.start_campaign(2, &[("cap", "2")]).await;
     app.wait_for_status(&id, "RUNNING", Duration::from_secs(10))
