@@ -47,6 +47,7 @@ fn bench_import(rows: usize) {
         default_region: "US".parse().unwrap(),
         max_contacts: rows,
         batch_cap: None,
+        require_valid_timezone: false,
     };
     let started = Instant::now();
     let report = parse_contacts(csv.as_slice(), &options, &|_| false).unwrap();

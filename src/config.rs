@@ -186,6 +186,23 @@ pub struct CampaignSettings {
     pub default_cap: u32,
     pub max_contacts: u32,
     pub default_region: String,
+    /// Default calling window (`"08:00-21:00"`, contacts' local time); empty = any time.
+    pub calling_hours: String,
+    /// Default weekdays of the calling window (`"mon-fri"`, `"all"`).
+    pub calling_days: String,
+    /// Time zone of contacts whose row has none (IANA name).
+    pub timezone: String,
+}
+
+impl CampaignSettings {
+    /// The default calling hours, `None` when calls may be placed at any time. Valid once the
+    /// settings are validated.
+    pub fn default_calling_hours(&self) -> Option<crate::domain::hours::CallingHours> {
+        let hours = self.calling_hours.trim();
+        (!hours.is_empty())
+            .then(|| crate::domain::hours::CallingHours::parse(hours, &self.calling_days).ok())
+            .flatten()
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -528,6 +545,18 @@ impl Settings {
                 "campaigns.default_region = {region:?} must be a two-letter upper-case ISO 3166 code such as \"US\""
             ));
         }
+        let hours = self.campaigns.calling_hours.trim();
+        if !hours.is_empty()
+            && let Err(e) = crate::domain::hours::CallingHours::parse(hours, "all")
+        {
+            problems.push(format!("campaigns.calling_hours: {e}"));
+        }
+        if let Err(e) = crate::domain::hours::Days::parse(&self.campaigns.calling_days) {
+            problems.push(format!("campaigns.calling_days: {e}"));
+        }
+        if let Err(e) = crate::domain::hours::parse_timezone(&self.campaigns.timezone) {
+            problems.push(format!("campaigns.timezone: {e}"));
+        }
         if tracing_subscriber::EnvFilter::try_new(&self.log.level).is_err() {
             problems.push(format!(
                 "log.level (LOG_LEVEL) = {:?} is not a valid level or filter (error, warn, info, debug, trace)",
@@ -718,5 +747,33 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("metrics.token"), "{err}");
+    }
+
+    #[test]
+    fn calling_hours_default_to_any_time_and_are_validated() {
+        let s = load(&[]).unwrap();
+        assert!(s.campaigns.default_calling_hours().is_none());
+        assert_eq!(s.campaigns.timezone, "UTC");
+        let s = load(&[
+            ("AUTOLYNX__CAMPAIGNS__CALLING_HOURS", "08:00-21:00"),
+            ("AUTOLYNX__CAMPAIGNS__CALLING_DAYS", "mon-sat"),
+        ])
+        .unwrap();
+        let hours = s.campaigns.default_calling_hours().unwrap();
+        assert_eq!(hours.days.names().len(), 6);
+        let err = load(&[
+            ("AUTOLYNX__CAMPAIGNS__CALLING_HOURS", "8am-9pm"),
+            ("AUTOLYNX__CAMPAIGNS__CALLING_DAYS", "weekdays"),
+            ("AUTOLYNX__CAMPAIGNS__TIMEZONE", "Mars/Olympus"),
+        ])
+        .unwrap_err()
+        .to_string();
+        for key in [
+            "campaigns.calling_hours",
+            "campaigns.calling_days",
+            "campaigns.timezone",
+        ] {
+            assert!(err.contains(key), "{key}: {err}");
+        }
     }
 }

@@ -32,12 +32,19 @@
 //! 3. [`SkipReason::EmptyPhone`] — `phone` is empty;
 //! 4. [`SkipReason::InvalidPhone`] — `phone` does not parse, or parses to an impossible /
 //!    invalid number;
-//! 5. [`SkipReason::DoNotCall`] — the normalised number is suppressed;
-//! 6. [`SkipReason::Duplicate`] — the normalised number equals that of an earlier *accepted*
+//! 5. [`SkipReason::InvalidTimezone`] — the `timezone` cell is not an IANA time zone, when
+//!    the campaign has calling hours ([`ImportOptions::require_valid_timezone`]);
+//! 6. [`SkipReason::DoNotCall`] — the normalised number is suppressed;
+//! 7. [`SkipReason::Duplicate`] — the normalised number equals that of an earlier *accepted*
 //!    row (the first accepted occurrence wins; a row skipped for another reason never blocks a
 //!    later row).
 //!
 //! An empty `business_name` is not a skip reason: it is kept as an empty string.
+//!
+//! # Time zones
+//!
+//! A `timezone` (or `time_zone`) column gives each contact's IANA time zone, used to keep calling
+//! hours in the contact's local time. Like every extra column it is also kept as a variable.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -62,6 +69,9 @@ pub struct ImportOptions {
     /// (`batch_index = position / cap`); when `None`, every contact is in batch 0.
     /// `Some(0)` is rejected with [`ImportError::InvalidOptions`].
     pub batch_cap: Option<u32>,
+    /// Skip rows whose `timezone` cell is not an IANA time zone (the campaign keeps calling
+    /// hours in local time); otherwise such a cell is only kept as a variable.
+    pub require_valid_timezone: bool,
 }
 
 /// A phone number in E.164 form (`+14155552671`), valid according to libphonenumber metadata.
@@ -204,6 +214,8 @@ pub enum SkipReason {
     EmptyPhone,
     /// The `phone` cell is not a valid phone number.
     InvalidPhone,
+    /// The `timezone` cell is not an IANA time zone (only when calling hours apply).
+    InvalidTimezone,
     /// The number is on the do-not-call (suppression) list.
     DoNotCall,
     /// The number (after normalisation) was already accepted on an earlier row.
@@ -218,6 +230,7 @@ impl SkipReason {
             Self::MissingName => "missing-name",
             Self::EmptyPhone => "empty-phone",
             Self::InvalidPhone => "invalid-phone",
+            Self::InvalidTimezone => "invalid-timezone",
             Self::DoNotCall => "do-not-call",
             Self::Duplicate => "duplicate",
         }
@@ -247,6 +260,8 @@ pub struct ImportedContact {
     pub variables: BTreeMap<String, String>,
     /// `position / batch_cap` (position = 0-based index among accepted contacts), or 0.
     pub batch_index: u32,
+    /// The contact's IANA time zone (canonical name), when its row gives a valid one.
+    pub timezone: Option<String>,
 }
 
 /// A data row that was not imported, with the reason.
@@ -351,12 +366,7 @@ pub fn parse_contacts<R: Read>(
         };
         report.total_rows += 1;
         let row = report.total_rows;
-        match columns.check_row(
-            &fields,
-            options.default_region,
-            is_suppressed,
-            &first_row_of,
-        ) {
+        match columns.check_row(&fields, options, is_suppressed, &first_row_of) {
             Ok(checked) => {
                 let position = report.accepted.len();
                 if position >= options.max_contacts {
@@ -378,6 +388,7 @@ pub fn parse_contacts<R: Read>(
                     phone_original: checked.phone_original,
                     variables: checked.variables,
                     batch_index,
+                    timezone: checked.timezone,
                 });
             }
             Err((reason, detail)) => report.skipped.push(SkippedRow {
@@ -440,6 +451,7 @@ struct Columns {
     name: usize,
     business_name: usize,
     phone: usize,
+    timezone: Option<usize>,
 }
 
 /// The parts of a row that passed every check.
@@ -449,6 +461,7 @@ struct CheckedRow {
     phone: PhoneE164,
     phone_original: String,
     variables: BTreeMap<String, String>,
+    timezone: Option<String>,
 }
 
 impl Columns {
@@ -478,11 +491,13 @@ impl Columns {
         if !duplicates.is_empty() {
             return Err(ImportError::DuplicateColumns(duplicates));
         }
+        let timezone = position("timezone").or_else(|| position("time_zone"));
         Ok(Self {
             names,
             name,
             business_name,
             phone,
+            timezone,
         })
     }
 
@@ -493,7 +508,7 @@ impl Columns {
     fn check_row(
         &self,
         fields: &[String],
-        region: country::Id,
+        options: &ImportOptions,
         is_suppressed: &dyn Fn(&str) -> bool,
         first_row_of: &HashMap<PhoneE164, u64>,
     ) -> Result<CheckedRow, (SkipReason, String)> {
@@ -515,8 +530,16 @@ impl Columns {
         if phone_original.is_empty() {
             return Err((SkipReason::EmptyPhone, "phone is empty".to_owned()));
         }
-        let phone = PhoneE164::parse(phone_original, region)
+        let phone = PhoneE164::parse(phone_original, options.default_region)
             .map_err(|e| (SkipReason::InvalidPhone, e.to_string()))?;
+        let zone = self.timezone.map(|i| self.cell(fields, i)).unwrap_or("");
+        let timezone = match crate::domain::hours::parse_timezone(zone) {
+            Ok(tz) => Some(tz.name().to_owned()),
+            Err(e) if !zone.is_empty() && options.require_valid_timezone => {
+                return Err((SkipReason::InvalidTimezone, e));
+            }
+            Err(_) => None,
+        };
         if is_suppressed(phone.as_str()) {
             return Err((
                 SkipReason::DoNotCall,
@@ -545,6 +568,7 @@ impl Columns {
             phone,
             phone_original: phone_original.to_owned(),
             variables,
+            timezone,
         })
     }
 
@@ -628,6 +652,7 @@ mod tests {
             default_region: us(),
             max_contacts,
             batch_cap,
+            require_valid_timezone: false,
         }
     }
 
@@ -748,6 +773,7 @@ mod tests {
             (SkipReason::MissingName, "missing-name"),
             (SkipReason::EmptyPhone, "empty-phone"),
             (SkipReason::InvalidPhone, "invalid-phone"),
+            (SkipReason::InvalidTimezone, "invalid-timezone"),
             (SkipReason::DoNotCall, "do-not-call"),
             (SkipReason::Duplicate, "duplicate"),
         ];
@@ -1265,6 +1291,8 @@ mod tests {
         let first = &r.accepted[0].variables;
         assert_eq!(first["city"], "New York");
         assert_eq!(first["timezone"], "America/New_York");
+        assert_eq!(r.accepted[0].timezone.as_deref(), Some("America/New_York"));
+        assert!(r.accepted.iter().all(|c| c.timezone.is_some()));
         assert_eq!(first["plan"], "enterprise");
     }
 
@@ -1349,5 +1377,28 @@ mod tests {
             input.extend_from_slice(&bytes);
             let _ = parse(&input);
         }
+    }
+
+    #[test]
+    fn time_zones_are_read_and_checked_only_when_calling_hours_apply() {
+        let input = "name,business_name,phone,Time Zone\n\
+                     A,,+14155552671,Europe/Paris\n\
+                     B,,+14155552672,Eastern\n\
+                     C,,+14155552673,\n";
+        let loose = parse_contacts(input.as_bytes(), &opts(100, None), &none).unwrap();
+        let zones: Vec<_> = loose.accepted.iter().map(|c| c.timezone.clone()).collect();
+        assert_eq!(zones, [Some("Europe/Paris".to_owned()), None, None]);
+        // The cell stays a variable either way.
+        assert_eq!(loose.accepted[1].variables["time_zone"], "Eastern");
+
+        let strict = ImportOptions {
+            require_valid_timezone: true,
+            ..opts(100, None)
+        };
+        let report = parse_contacts(input.as_bytes(), &strict, &none).unwrap();
+        assert_eq!(report.accepted.len(), 2);
+        let skip = only_skip(&report);
+        assert_eq!((skip.row, skip.reason), (2, SkipReason::InvalidTimezone));
+        assert!(skip.detail.contains("IANA"), "{}", skip.detail);
     }
 }

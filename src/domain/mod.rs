@@ -1,8 +1,9 @@
 //! Pure types and rules of the product, with no I/O: roles, tokens, statuses, the CSV import,
-//! ended-reason classes, stock assistant templates.
+//! ended-reason classes, calling hours, stock assistant templates.
 
 pub mod auth;
 pub mod campaign;
 pub mod ended_reason;
+pub mod hours;
 pub mod import;
 pub mod templates;

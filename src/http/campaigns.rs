@@ -14,7 +14,9 @@ use poem_openapi::{ApiResponse, Enum, Multipart, Object, OpenApi};
 use serde_json::json;
 use uuid::Uuid;
 
+use crate::config::CampaignSettings;
 use crate::domain::campaign::{CampaignMode, CampaignStatus, ContactStatus};
+use crate::domain::hours::{self, CallingHours, CallingHoursView, Schedule};
 use crate::domain::import::{ImportError, ImportOptions, ImportReport, parse_contacts};
 use crate::http::auth::{AuthUser, BearerAuth};
 use crate::http::common::{OptionalJson, PaginationDto, owner_scope, paging};
@@ -126,6 +128,37 @@ pub struct CreateCampaignForm {
     pub phone_number_id: Option<String>,
     /// Also wait until the phone line has no live calls before dialing.
     pub line_quiet_gating: Option<bool>,
+    /// Daily calling window in each contact's local time, `"HH:MM-HH:MM"` (an end before the
+    /// start runs overnight), or `"any"`. Default: `campaigns.calling_hours`.
+    pub calling_hours: Option<String>,
+    /// Weekdays of the window: `"all"`, `"mon-fri"`, `"mon,wed,fri"`. Default:
+    /// `campaigns.calling_days`.
+    pub calling_days: Option<String>,
+    /// IANA time zone of contacts whose row has no `timezone` cell. Default:
+    /// `campaigns.timezone`.
+    pub timezone: Option<String>,
+}
+
+/// When contacts may be called, in their local time.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct CallingHoursDto {
+    /// `"HH:MM-HH:MM"`, start inclusive, end exclusive.
+    pub window: String,
+    /// Weekdays (`mon` … `sun`) the window opens on.
+    pub days: Vec<String>,
+    /// Time zone of contacts without their own.
+    pub timezone: String,
+}
+
+impl From<CallingHoursView> for CallingHoursDto {
+    fn from(v: CallingHoursView) -> Self {
+        Self {
+            window: v.window,
+            days: v.days,
+            timezone: v.timezone,
+        }
+    }
 }
 
 #[derive(Debug, Object)]
@@ -173,6 +206,8 @@ pub struct CampaignDto {
     pub assistant_name: Option<String>,
     pub phone_number_id: String,
     pub line_quiet_gating: bool,
+    /// Calling hours; absent when contacts may be called at any time.
+    pub calling_hours: Option<CallingHoursDto>,
     pub owner_id: Uuid,
     /// Why the campaign FAILED, when it did.
     pub failure_reason: Option<String>,
@@ -224,8 +259,8 @@ pub struct CampaignDetailDto {
 pub struct SkippedRowDto {
     /// 1-based data row (the header is not counted).
     pub row: u64,
-    /// `empty-phone`, `invalid-phone`, `duplicate`, `missing-name`, `do-not-call` or
-    /// `wrong-column-count`.
+    /// `empty-phone`, `invalid-phone`, `duplicate`, `missing-name`, `do-not-call`,
+    /// `wrong-column-count` or (with calling hours) `invalid-timezone`.
     pub reason: String,
     pub detail: String,
     /// The row's fields by column.
@@ -327,6 +362,8 @@ pub struct ContactDto {
     pub status: String,
     pub attempts: u32,
     pub variables: BTreeMap<String, String>,
+    /// The contact's own IANA time zone (from the CSV), used for calling hours.
+    pub timezone: Option<String>,
     pub latest_call: Option<LatestCallDto>,
 }
 
@@ -498,6 +535,7 @@ impl CampaignsApi {
                 "the assistant is not active",
             ));
         }
+        let schedule = schedule_of(&form, &settings.campaigns)?;
         let phone_number_id = form
             .phone_number_id
             .map(|p| p.trim().to_owned())
@@ -529,6 +567,7 @@ impl CampaignsApi {
             default_region: region,
             max_contacts: settings.campaigns.max_contacts as usize,
             batch_cap: (mode == CampaignMode::Batch).then_some(cap),
+            require_valid_timezone: schedule.is_some(),
         };
         let suppressed = Arc::new(store::suppression::all_numbers(&state.db).await?);
         let source_file = form.contacts_csv.file_name().map(str::to_owned);
@@ -582,6 +621,7 @@ impl CampaignsApi {
                 phone_original: c.phone_original,
                 batch_index: c.batch_index,
                 variables: c.variables,
+                timezone: c.timezone,
             })
             .collect();
         let new = NewCampaign {
@@ -596,6 +636,7 @@ impl CampaignsApi {
                 "variableColumns": variable_columns,
                 "defaultRegion": settings.campaigns.default_region,
                 "sourceFile": source_file,
+                (hours::SETTINGS_KEY): schedule.map(|s| s.view()),
             }),
         };
         let created = store::campaigns::create_with_contacts(&state.db, new, contacts).await?;
@@ -831,6 +872,35 @@ fn parse_status(s: &str) -> Result<CampaignStatus, ApiError> {
     s.parse::<CampaignStatus>().map_err(ApiError::internal)
 }
 
+/// The calling hours a new campaign gets: the form's, else the configured defaults.
+fn schedule_of(
+    form: &CreateCampaignForm,
+    defaults: &CampaignSettings,
+) -> Result<Option<Schedule>, ApiError> {
+    fn given(v: &Option<String>) -> Option<&str> {
+        v.as_deref().map(str::trim).filter(|v| !v.is_empty())
+    }
+    let timezone = hours::parse_timezone(given(&form.timezone).unwrap_or(&defaults.timezone))
+        .map_err(|e| ApiError::validation("timezone", e))?;
+    let window = given(&form.calling_hours).unwrap_or(defaults.calling_hours.trim());
+    if window.is_empty() || window.eq_ignore_ascii_case("any") {
+        if let Some(days) = given(&form.calling_days) {
+            // Not silently ignored: days without a window would not restrict anything.
+            hours::Days::parse(days).map_err(|e| ApiError::validation("callingDays", e))?;
+            return Err(ApiError::validation(
+                "callingDays",
+                "needs callingHours (a window such as \"09:00-20:00\")",
+            ));
+        }
+        return Ok(None);
+    }
+    let days = given(&form.calling_days).unwrap_or(&defaults.calling_days);
+    hours::Days::parse(days).map_err(|e| ApiError::validation("callingDays", e))?;
+    let hours =
+        CallingHours::parse(window, days).map_err(|e| ApiError::validation("callingHours", e))?;
+    Ok(Some(Schedule { hours, timezone }))
+}
+
 pub fn campaign_dto(
     c: campaign::Model,
     assistant_name: Option<String>,
@@ -845,7 +915,9 @@ pub fn campaign_dto(
         total_contacts: u64::try_from(c.total_contacts).unwrap_or(0),
         ..Counters::default()
     };
+    let calling_hours = Schedule::from_settings(&c.settings_json).map(|s| s.view().into());
     Ok(CampaignDto {
+        calling_hours,
         id: c.id,
         name: c.name,
         status: status.into(),
@@ -878,6 +950,7 @@ fn contact_dto(c: contact::Model, call: Option<call::Model>) -> ContactDto {
         status: c.status,
         attempts: u32::try_from(c.attempts).unwrap_or(0),
         variables,
+        timezone: c.timezone,
         latest_call: call.map(Into::into),
     }
 }

@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 use crate::domain::campaign::CallStatus;
 use crate::domain::ended_reason::EndedReasonClass;
+use crate::domain::hours::Schedule;
 use crate::provider::{CreateCall, ProviderCall, ProviderError};
 use crate::runtime::campaign::CampaignMsg;
 use crate::runtime::{RuntimeContext, update_from_provider, variable_values};
@@ -33,11 +34,16 @@ pub enum ResolveReason {
 /// Reason recorded on a call whose dial could not be confirmed and was not retried.
 pub const DIAL_OUTCOME_UNKNOWN: &str = "dial-outcome-unknown";
 
+/// Error recorded on a call canceled because its contact's calling hours closed first.
+pub const OUTSIDE_HOURS: &str = "calling hours closed before the call was placed";
+
 pub enum CallMsg {
     Start,
     /// `POST /call` answered (the provider id, if any, is already stored).
     Dialed(Result<ProviderCall, ProviderError>),
     RetryDial,
+    /// The contact's calling hours closed before the dial was sent.
+    OutsideHours,
     Resolve(ResolveReason),
     /// The provider's list was searched for our call id.
     Resolved(ResolveReason, Result<Option<ProviderCall>, ProviderError>),
@@ -67,6 +73,8 @@ pub struct CallArgs {
     /// The provider's assistant id.
     pub assistant_id: String,
     pub phone_number_id: String,
+    /// The campaign's calling hours, checked again right before each dial.
+    pub schedule: Option<Schedule>,
     pub supervisor: ActorRef<CampaignMsg>,
 }
 
@@ -77,6 +85,7 @@ pub struct CallState {
     campaign_id: Uuid,
     assistant_id: String,
     phone_number_id: String,
+    schedule: Option<Schedule>,
     supervisor: ActorRef<CampaignMsg>,
     provider_call: Option<ProviderCall>,
     dial_in_flight: bool,
@@ -117,6 +126,7 @@ impl Actor for CallActor {
             campaign_id: args.campaign_id,
             assistant_id: args.assistant_id,
             phone_number_id: args.phone_number_id,
+            schedule: args.schedule,
             supervisor: args.supervisor,
             provider_call: None,
             dial_in_flight: false,
@@ -149,6 +159,18 @@ impl Actor for CallActor {
         match message {
             CallMsg::Start => start(&myself, state).await?,
             CallMsg::RetryDial => dial(&myself, state),
+            CallMsg::OutsideHours => {
+                // Nothing was sent: the contact waits for its hours, without using an attempt.
+                tracing::info!(call_id = %state.call.id, "calling hours closed before the dial; the contact waits");
+                let update = CallUpdate {
+                    status: Some(CallStatus::Canceled),
+                    error_message: Some(OUTSIDE_HOURS.to_owned()),
+                    outcome: Some(EndedReasonClass::Unknown),
+                    requeue_contact: true,
+                    ..CallUpdate::default()
+                };
+                finish_with(&myself, state, &update).await?;
+            }
             CallMsg::Dialed(result) => {
                 state.dial_in_flight = false;
                 dialed(&myself, state, result).await?;
@@ -295,6 +317,12 @@ fn dial(myself: &ActorRef<CallMsg>, state: &mut CallState) {
     let Some(contact) = state.contact.as_ref() else {
         return;
     };
+    if let Some(schedule) = &state.schedule
+        && !schedule.is_open_for(Utc::now(), contact.timezone.as_deref())
+    {
+        let _ = myself.cast(CallMsg::OutsideHours);
+        return;
+    }
     let request = CreateCall {
         call_id: state.call.id,
         campaign_id: state.campaign_id,

@@ -14,22 +14,29 @@ use uuid::Uuid;
 
 use crate::domain::campaign::{CallStatus, CampaignMode, CampaignStatus};
 use crate::domain::ended_reason::EndedReasonClass;
+use crate::domain::hours::Schedule;
 use crate::runtime::call::{CallActor, CallArgs, CallMode};
 use crate::runtime::events::RuntimeEvent;
 use crate::runtime::root::RootMsg;
 use crate::runtime::{Command, ControlError, RuntimeContext, StopMode};
 use crate::store;
-use crate::store::calls::CallUpdate;
+use crate::store::calls::{CallUpdate, Eligible};
 use crate::store::entities::{call, campaign};
 
 /// Restarts of one call's tracker before the call is given up on.
 const MAX_CALL_RESTARTS: u32 = 3;
+/// Longest wait for calling hours to open before looking again.
+const MAX_HOURS_WAIT: Duration = Duration::from_secs(300);
+/// Looks a little after the opening instant, so the window is surely open then.
+const HOURS_MARGIN: Duration = Duration::from_millis(50);
 
 pub enum CampaignMsg {
     /// Load the campaign, repair half-written contacts, adopt live calls.
     Init,
     /// Dial into free slots, if the campaign may dial.
     Fill,
+    /// Calling hours may have opened for waiting contacts.
+    HoursCheck,
     /// The account budget granted a permit.
     Permit(OwnedSemaphorePermit),
     /// The line-quiet check answered: `true` when the phone line has no live calls.
@@ -84,6 +91,10 @@ pub struct CampaignState {
     line_check_pending: bool,
     line_quiet: bool,
     fill_scheduled: bool,
+    /// Calling hours, when the campaign has them.
+    schedule: Option<Schedule>,
+    /// A `HoursCheck` is scheduled.
+    hours_timer: bool,
 }
 
 pub struct CampaignSupervisor;
@@ -136,6 +147,8 @@ impl Actor for CampaignSupervisor {
             line_check_pending: false,
             line_quiet: false,
             fill_scheduled: false,
+            schedule: None,
+            hours_timer: false,
         })
     }
 
@@ -150,6 +163,10 @@ impl Actor for CampaignSupervisor {
             CampaignMsg::Init => init(&myself, state).await?,
             CampaignMsg::Fill => {
                 state.fill_scheduled = false;
+                fill(&myself, state).await?;
+            }
+            CampaignMsg::HoursCheck => {
+                state.hours_timer = false;
                 fill(&myself, state).await?;
             }
             CampaignMsg::Permit(permit) => {
@@ -275,6 +292,7 @@ async fn init(
         .parse()
         .map_err(|e: String| ActorProcessingErr::from(e))?;
     let campaign_id = c.id;
+    state.schedule = Schedule::from_settings(&c.settings_json);
     state.campaign = Some(c);
     let repaired = store::calls::repair_contacts(db, campaign_id).await?;
     if repaired > 0 {
@@ -325,8 +343,37 @@ async fn fill(
     }
     let mode: CampaignMode = campaign.mode.parse().unwrap_or(CampaignMode::Continuous);
     let db = state.ctx.db.clone();
+    let mut eligible = Eligible::default();
+    if let Some(schedule) = state.schedule
+        && state.slots.len() < state.cap()
+    {
+        let now = chrono::Utc::now();
+        let zones = store::calls::pending_timezones(&db, campaign.id).await?;
+        let (open, next) = schedule.split_zones(now, &zones);
+        if let Some(next) = next
+            && !state.hours_timer
+        {
+            // Look again when the next zone opens (at least every few minutes, so a change
+            // of clock or of the contacts is noticed).
+            state.hours_timer = true;
+            let wait = (next - now).to_std().unwrap_or_default();
+            myself.send_after(wait.min(MAX_HOURS_WAIT) + HOURS_MARGIN, || {
+                CampaignMsg::HoursCheck
+            });
+        }
+        eligible.zones = Some(open);
+    }
     while state.slots.len() < state.cap() {
-        let Some(contact) = store::calls::next_pending(&db, campaign.id).await? else {
+        if eligible.zones.is_some() && mode == CampaignMode::Batch && eligible.batch.is_none() {
+            // Batch order holds whatever the hours: only the earliest waiting batch may go.
+            let Some(head) =
+                store::calls::next_pending(&db, campaign.id, &Eligible::default()).await?
+            else {
+                break;
+            };
+            eligible.batch = Some(head.batch_index);
+        }
+        let Some(contact) = store::calls::next_pending(&db, campaign.id, &eligible).await? else {
             break;
         };
         if mode == CampaignMode::Batch
@@ -447,6 +494,7 @@ async fn spawn_call(
         campaign_id: campaign.id,
         assistant_id: state.assistant_id.clone(),
         phone_number_id: campaign.phone_number_id.clone(),
+        schedule: state.schedule,
         supervisor: myself.clone(),
     };
     let call_id = args.call.id;

@@ -35,6 +35,9 @@ pub struct CallUpdate {
     pub transcript: Option<Value>,
     pub summary: Option<String>,
     pub success_evaluation: Option<String>,
+    /// When this update makes the call terminal, its contact goes back to PENDING and the
+    /// attempt is not counted (the dial never reached the provider).
+    pub requeue_contact: bool,
 }
 
 /// The effect of [`apply`].
@@ -46,8 +49,8 @@ pub struct Applied {
     pub status_changed: bool,
     /// This update made the call terminal.
     pub became_terminal: bool,
-    /// The contact went back to PENDING (the provider's concurrency limit blocked the call;
-    /// no attempt was used).
+    /// The contact went back to PENDING (the provider's concurrency limit blocked the call, or
+    /// it was never sent; no attempt was used).
     pub contact_requeued: bool,
 }
 
@@ -102,17 +105,56 @@ pub async fn all_live_calls(db: &impl ConnectionTrait) -> Result<Vec<call::Model
         .await
 }
 
-/// The next contact to dial: PENDING, in batch order then CSV order.
+/// Which PENDING contacts may be dialed now.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Eligible {
+    /// Only contacts in these time zones (`None` = no zone of its own); `None`: any.
+    pub zones: Option<Vec<Option<String>>>,
+    /// Only contacts of this batch.
+    pub batch: Option<i32>,
+}
+
+/// The next contact to dial among the eligible: PENDING, in batch order then CSV order.
 pub async fn next_pending(
     db: &impl ConnectionTrait,
     campaign_id: Uuid,
+    eligible: &Eligible,
 ) -> Result<Option<contact::Model>, DbErr> {
-    contact::Entity::find()
+    let mut query = contact::Entity::find()
         .filter(contact::Column::CampaignId.eq(campaign_id))
-        .filter(contact::Column::Status.eq(ContactStatus::Pending.as_str()))
+        .filter(contact::Column::Status.eq(ContactStatus::Pending.as_str()));
+    if let Some(zones) = &eligible.zones {
+        let named: Vec<&str> = zones.iter().filter_map(|z| z.as_deref()).collect();
+        let mut condition = sea_orm::Condition::any().add(contact::Column::Timezone.is_in(named));
+        if zones.contains(&None) {
+            condition = condition.add(contact::Column::Timezone.is_null());
+        }
+        query = query.filter(condition);
+    }
+    if let Some(batch) = eligible.batch {
+        query = query.filter(contact::Column::BatchIndex.eq(batch));
+    }
+    query
         .order_by_asc(contact::Column::BatchIndex)
         .order_by_asc(contact::Column::RowNumber)
         .one(db)
+        .await
+}
+
+/// The distinct time zones of a campaign's PENDING contacts (`None`: no zone of its own).
+pub async fn pending_timezones(
+    db: &impl ConnectionTrait,
+    campaign_id: Uuid,
+) -> Result<Vec<Option<String>>, DbErr> {
+    use sea_orm::QuerySelect;
+    contact::Entity::find()
+        .select_only()
+        .column(contact::Column::Timezone)
+        .distinct()
+        .filter(contact::Column::CampaignId.eq(campaign_id))
+        .filter(contact::Column::Status.eq(ContactStatus::Pending.as_str()))
+        .into_tuple::<Option<String>>()
+        .all(db)
         .await
 }
 
@@ -367,7 +409,8 @@ fn plan(current: &call::Model, update: &CallUpdate, now: DateTime<Utc>) -> Resul
         changes.success_evaluation = Set(Some(evaluation.clone()));
         changes.successful = Set(Some(is_success(evaluation)));
     }
-    let requeue_contact = blocked && new_status == Some(CallStatus::Failed);
+    let requeue_contact = (blocked && new_status == Some(CallStatus::Failed))
+        || (update.requeue_contact && new_status.is_some_and(CallStatus::is_terminal));
     Ok(Plan {
         new_status,
         requeue_contact,

@@ -39,6 +39,8 @@ pub struct NewContact {
     pub phone_original: String,
     pub batch_index: u32,
     pub variables: BTreeMap<String, String>,
+    /// IANA time zone from the row, if any.
+    pub timezone: Option<String>,
 }
 
 /// Creates the campaign and all its contacts in one transaction: either everything exists
@@ -87,6 +89,7 @@ pub async fn create_with_contacts(
         phone_original: Set(c.phone_original),
         batch_index: Set(c.batch_index as i32),
         variables_json: Set(serde_json::to_value(c.variables).unwrap_or_default()),
+        timezone: Set(c.timezone),
         status: Set(ContactStatus::Pending.as_str().to_owned()),
         attempts: Set(0),
         outcome: Set(None),

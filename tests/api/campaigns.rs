@@ -419,6 +419,7 @@ async fn a_failure_mid_insert_leaves_nothing() {
             phone_original: String::new(),
             batch_index: 0,
             variables: BTreeMap::new(),
+            timezone: None,
         })
         .collect();
     let result = create_with_contacts(

@@ -10,6 +10,7 @@ mod errors;
 mod healing;
 mod health;
 mod helpers;
+mod hours;
 mod migrations;
 mod observability;
 mod openapi;

@@ -17,6 +17,8 @@ pub struct Model {
     pub batch_index: i32,
     #[sea_orm(column_type = "JsonBinary")]
     pub variables_json: Json,
+    /// The contact's IANA time zone from the CSV; `None` = the campaign's.
+    pub timezone: Option<String>,
     /// `PENDING`, `DIALING`, `DONE` or `NOT_ATTEMPTED`.
     pub status: String,
     pub attempts: i32,
