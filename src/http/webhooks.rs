@@ -115,38 +115,36 @@ impl WebhooksApi {
             WebhookEvent::StatusUpdate { status, .. } => Some(status.as_str()),
             _ => None,
         };
-        let stored = store::events::record(
-            db,
-            call.id,
-            &message.kind,
-            status,
-            &message.raw,
-            &message.dedupe_key(),
-        )
-        .await?;
-        if !stored {
-            tracing::debug!(call_id = %call.id, kind = %message.kind, "duplicate webhook delivery");
-            crate::metrics::webhook_handled(started.elapsed(), "duplicate");
-            return Ok(WebhookResponse::Ok(Json(json!({}))));
-        }
-
-        // Found by our id before the dial's answer was recorded (or after it was lost): the
-        // message tells us the provider's id.
-        if call.provider_call_id.is_none()
-            && let Some(provider_id) = &message.provider_call_id
-        {
-            store::calls::set_provider_call(db, call.id, provider_id, None, None).await?;
-        }
         // A message about another provider call than the one we placed for this row (it
         // can only carry our id by mistake) is kept but not applied.
         let foreign = matches!(
             (&call.provider_call_id, &message.provider_call_id),
             (Some(ours), Some(theirs)) if ours != theirs
         );
-        if let Some(update) = update_from_message(&message)
-            && !foreign
+        let update = update_from_message(&message).filter(|_| !foreign);
+        let dedupe_key = message.dedupe_key();
+        let event = store::events::NewEvent {
+            call_id: call.id,
+            kind: &message.kind,
+            status,
+            payload: &message.raw,
+            dedupe_key: &dedupe_key,
+        };
+        // Durable (with its effect) before the 2xx.
+        let recorded =
+            crate::runtime::record_and_apply(state.runtime.context(), &event, update.as_ref())
+                .await?;
+        if let store::calls::Recorded::Duplicate = recorded {
+            tracing::debug!(call_id = %call.id, kind = %message.kind, "duplicate webhook delivery");
+            crate::metrics::webhook_handled(started.elapsed(), "duplicate");
+            return Ok(WebhookResponse::Ok(Json(json!({}))));
+        }
+        // Found by our id before the dial's answer was recorded (or after it was lost): the
+        // message tells us the provider's id.
+        if call.provider_call_id.is_none()
+            && let Some(provider_id) = &message.provider_call_id
         {
-            crate::runtime::apply_and_notify(state.runtime.context(), call.id, &update).await?;
+            store::calls::set_provider_call(db, call.id, provider_id, None, None).await?;
         }
         tracing::debug!(
             call_id = %call.id,

@@ -138,13 +138,18 @@ impl RuntimeContext {
         update: &CallUpdate,
     ) -> Result<Option<store::calls::Applied>, sea_orm::DbErr> {
         let applied = store::calls::apply(&self.db, call_id, update).await?;
-        if let Some(a) = &applied
-            && a.became_terminal
-        {
+        if let Some(a) = &applied {
+            self.announce(a, update);
+        }
+        Ok(applied)
+    }
+
+    /// Counts and publishes what an applied update changed.
+    fn announce(&self, a: &store::calls::Applied, update: &CallUpdate) {
+        if a.became_terminal {
             crate::metrics::call_terminal(&a.call.status, a.call.outcome.as_deref());
         }
-        if let Some(a) = &applied
-            && (a.status_changed || a.call.outcome.is_some() && update.cost.is_some())
+        if (a.status_changed || a.call.outcome.is_some() && update.cost.is_some())
             && let Ok(status) = a.call.status.parse::<CallStatus>()
         {
             self.events.publish(RuntimeEvent::Call {
@@ -157,7 +162,16 @@ impl RuntimeContext {
                 at: Utc::now(),
             });
         }
-        Ok(applied)
+    }
+
+    /// Tells a call's actor, if it has one, that its status changed in the database.
+    fn notify(&self, a: &store::calls::Applied) {
+        if a.status_changed
+            && let Some(actor) = self.call_actor(a.call.id)
+            && let Ok(status) = a.call.status.parse::<CallStatus>()
+        {
+            let _ = actor.cast(CallMsg::Updated(status));
+        }
     }
 
     /// Moves a campaign `from → to` (conditional on `from`), then publishes the change.
@@ -348,12 +362,23 @@ pub async fn apply_and_notify(
     update: &CallUpdate,
 ) -> Result<Option<store::calls::Applied>, sea_orm::DbErr> {
     let applied = ctx.apply(call_id, update).await?;
-    if let Some(a) = &applied
-        && a.status_changed
-        && let Some(actor) = ctx.call_actor(call_id)
-        && let Ok(status) = a.call.status.parse::<CallStatus>()
-    {
-        let _ = actor.cast(CallMsg::Updated(status));
+    if let Some(a) = &applied {
+        ctx.notify(a);
     }
     Ok(applied)
+}
+
+/// Stores a webhook event and applies its update in one transaction, then publishes the change
+/// and tells the call's actor. `Duplicate` when the event was already stored.
+pub async fn record_and_apply(
+    ctx: &RuntimeContext,
+    event: &store::events::NewEvent<'_>,
+    update: Option<&CallUpdate>,
+) -> Result<store::calls::Recorded, sea_orm::DbErr> {
+    let recorded = store::calls::record_and_apply(&ctx.db, event, update).await?;
+    if let (store::calls::Recorded::Stored(Some(a)), Some(update)) = (&recorded, update) {
+        ctx.announce(a, update);
+        ctx.notify(a);
+    }
+    Ok(recorded)
 }

@@ -17,6 +17,7 @@ use uuid::Uuid;
 use crate::domain::campaign::{CallStatus, ContactStatus, is_success};
 use crate::domain::ended_reason::{EndedReasonClass, classify, is_concurrency_blocked};
 use crate::store::entities::{call, contact};
+use crate::store::events::{self, NewEvent};
 
 /// What was learned about a call. Every field is optional: apply what is there.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -428,54 +429,131 @@ pub async fn apply(
 ) -> Result<Option<Applied>, DbErr> {
     // Optimistic concurrency: the status write is conditional on the status read; a lost race
     // re-reads and re-plans (bounded, since the status can only move forward).
-    for _ in 0..8 {
+    for _ in 0..MAX_APPLY_TRIES {
         let Some(current) = get(db, call_id).await? else {
             return Ok(None);
         };
-        let previous = status_of(&current)?;
         let now = Utc::now();
         let plan = plan(&current, update, now)?;
-        match plan.new_status {
-            None => {
-                call::Entity::update_many()
-                    .set(plan.changes)
-                    .filter(call::Column::Id.eq(call_id))
-                    .exec(db)
-                    .await?;
-            }
-            Some(new) => {
-                let txn = db.begin().await?;
-                let result = call::Entity::update_many()
-                    .set(plan.changes)
-                    .filter(call::Column::Id.eq(call_id))
-                    .filter(call::Column::Status.eq(previous.as_str()))
-                    .exec(&txn)
-                    .await?;
-                if result.rows_affected != 1 {
-                    txn.rollback().await?;
-                    continue;
-                }
-                if new.is_terminal() && !previous.is_terminal() {
-                    settle_contact(&txn, &current, plan.requeue_contact, update, now).await?;
-                }
+        let written = if plan.new_status.is_some() {
+            // The transaction starts with the (conditional) write, so SQLite takes its write
+            // lock up front.
+            let txn = db.begin().await?;
+            let written = write_plan(&txn, &current, &plan, update, now).await?;
+            if written {
                 txn.commit().await?;
+            } else {
+                txn.rollback().await?;
             }
+            written
+        } else {
+            write_plan(db, &current, &plan, update, now).await?
+        };
+        if written {
+            return applied(db, &current, &plan).await.map(Some);
         }
-        let call = get(db, call_id)
-            .await?
-            .ok_or_else(|| DbErr::RecordNotFound(format!("call {call_id}")))?;
-        let became_terminal = plan.new_status.is_some_and(|s| s.is_terminal());
-        return Ok(Some(Applied {
-            call,
-            previous,
-            status_changed: plan.new_status.is_some(),
-            became_terminal,
-            contact_requeued: became_terminal && plan.requeue_contact,
-        }));
     }
-    Err(DbErr::Custom(format!(
-        "call {call_id}: too many concurrent updates"
-    )))
+    Err(too_many_tries(call_id))
+}
+
+/// What [`record_and_apply`] did.
+#[derive(Debug, Clone)]
+pub enum Recorded {
+    /// An event with the same dedupe key was already stored: nothing changed.
+    Duplicate,
+    /// The event is stored, and the update applied (`None`: no update, or no such call).
+    Stored(Option<Box<Applied>>),
+}
+
+/// Stores a webhook event and applies what it says in one transaction, so a delivery costs
+/// one commit and the event is durable exactly when its effect is. A duplicate changes
+/// nothing.
+pub async fn record_and_apply(
+    db: &DatabaseConnection,
+    event: &NewEvent<'_>,
+    update: Option<&CallUpdate>,
+) -> Result<Recorded, DbErr> {
+    for _ in 0..MAX_APPLY_TRIES {
+        // Starts with the insert: SQLite's write lock is held before the call is read.
+        let txn = db.begin().await?;
+        if !events::record(&txn, event).await? {
+            txn.rollback().await?;
+            return Ok(Recorded::Duplicate);
+        }
+        let current = match update {
+            Some(_) => get(&txn, event.call_id).await?,
+            None => None,
+        };
+        let (Some(update), Some(current)) = (update, current) else {
+            txn.commit().await?;
+            return Ok(Recorded::Stored(None));
+        };
+        let now = Utc::now();
+        let plan = plan(&current, update, now)?;
+        if !write_plan(&txn, &current, &plan, update, now).await? {
+            txn.rollback().await?;
+            continue;
+        }
+        txn.commit().await?;
+        return Ok(Recorded::Stored(Some(Box::new(
+            applied(db, &current, &plan).await?,
+        ))));
+    }
+    Err(too_many_tries(event.call_id))
+}
+
+const MAX_APPLY_TRIES: usize = 8;
+
+fn too_many_tries(call_id: Uuid) -> DbErr {
+    DbErr::Custom(format!("call {call_id}: too many concurrent updates"))
+}
+
+/// Writes a plan made from `current`; `false` when the call's status changed since it was read
+/// (re-read and re-plan). A call that becomes terminal settles its contact with it.
+async fn write_plan(
+    conn: &impl ConnectionTrait,
+    current: &call::Model,
+    plan: &Plan,
+    update: &CallUpdate,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let previous = status_of(current)?;
+    let mut query = call::Entity::update_many()
+        .set(plan.changes.clone())
+        .filter(call::Column::Id.eq(current.id));
+    if plan.new_status.is_some() {
+        query = query.filter(call::Column::Status.eq(previous.as_str()));
+    }
+    let result = query.exec(conn).await?;
+    let Some(new) = plan.new_status else {
+        return Ok(true);
+    };
+    if result.rows_affected != 1 {
+        return Ok(false);
+    }
+    if new.is_terminal() && !previous.is_terminal() {
+        settle_contact(conn, current, plan.requeue_contact, update, now).await?;
+    }
+    Ok(true)
+}
+
+/// The effect of a written plan, with the call as it is now.
+async fn applied(
+    db: &impl ConnectionTrait,
+    current: &call::Model,
+    plan: &Plan,
+) -> Result<Applied, DbErr> {
+    let call = get(db, current.id)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound(format!("call {}", current.id)))?;
+    let became_terminal = plan.new_status.is_some_and(|s| s.is_terminal());
+    Ok(Applied {
+        call,
+        previous: status_of(current)?,
+        status_changed: plan.new_status.is_some(),
+        became_terminal,
+        contact_requeued: became_terminal && plan.requeue_contact,
+    })
 }
 
 async fn settle_contact(
