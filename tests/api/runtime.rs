@@ -198,7 +198,9 @@ async fn campaigns_share_the_account_budget_fairly() {
         ..Timings::fast()
     };
     config.outcomes = autolynx::provider::simulator::OutcomeMix::all_answered();
-    let app = spawn_app_with_sim(
+    // "The budget is used" needs the calls of both campaigns to overlap: run alone.
+    let app = spawn_app_on(
+        TestDb::exclusive().await,
         config,
         &[("AUTOLYNX__PROVIDER__MAX_CONCURRENT_CALLS", "10")],
     )
