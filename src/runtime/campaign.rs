@@ -65,8 +65,6 @@ pub struct CampaignArgs {
 struct Slot {
     call_id: Uuid,
     batch_index: i32,
-    /// The account-budget permit; released when the slot is dropped.
-    _permit: Option<OwnedSemaphorePermit>,
     restarts: u32,
 }
 
@@ -95,6 +93,9 @@ pub struct CampaignState {
     schedule: Option<Schedule>,
     /// A `HoursCheck` is scheduled.
     hours_timer: bool,
+    /// Time zones of the contacts not settled yet (a superset of those waiting: contacts only
+    /// leave that set); loaded when needed, refreshed at each `HoursCheck`.
+    zones: Option<Vec<Option<String>>>,
 }
 
 pub struct CampaignSupervisor;
@@ -149,6 +150,7 @@ impl Actor for CampaignSupervisor {
             fill_scheduled: false,
             schedule: None,
             hours_timer: false,
+            zones: None,
         })
     }
 
@@ -167,6 +169,7 @@ impl Actor for CampaignSupervisor {
             }
             CampaignMsg::HoursCheck => {
                 state.hours_timer = false;
+                state.zones = None;
                 fill(&myself, state).await?;
             }
             CampaignMsg::Permit(permit) => {
@@ -227,7 +230,9 @@ impl Actor for CampaignSupervisor {
         // Never the default (which would stop the campaign after its first call).
         match event {
             SupervisionEvent::ActorTerminated(cell, _, _) => {
-                state.slots.remove(&cell.get_id());
+                if let Some(slot) = state.slots.remove(&cell.get_id()) {
+                    state.ctx.release_permit(slot.call_id);
+                }
                 fill(&myself, state).await?;
             }
             SupervisionEvent::ActorFailed(cell, error) => {
@@ -241,19 +246,11 @@ impl Actor for CampaignSupervisor {
                     .and_then(|c| c.status.parse::<CallStatus>().ok())
                     .is_some_and(|s| !s.is_terminal());
                 match call {
-                    // The call may still be live at the provider: keep its slot and follow it
-                    // with a new tracker.
+                    // The call may still be live at the provider: keep its slot (and account
+                    // permit) and follow it with a new tracker.
                     Some(call) if live && slot.restarts < MAX_CALL_RESTARTS => {
                         let restarts = slot.restarts + 1;
-                        spawn_call(
-                            &myself,
-                            state,
-                            call,
-                            CallMode::Adopt,
-                            slot._permit,
-                            restarts,
-                        )
-                        .await?;
+                        spawn_call(&myself, state, call, CallMode::Adopt, None, restarts).await?;
                     }
                     Some(call) if live => {
                         let update = CallUpdate {
@@ -263,9 +260,13 @@ impl Actor for CampaignSupervisor {
                             ..CallUpdate::default()
                         };
                         state.ctx.apply(call.id, &update).await?;
+                        state.ctx.release_permit(slot.call_id);
                         fill(&myself, state).await?;
                     }
-                    _ => fill(&myself, state).await?,
+                    _ => {
+                        state.ctx.release_permit(slot.call_id);
+                        fill(&myself, state).await?;
+                    }
                 }
             }
             _ => {}
@@ -300,15 +301,23 @@ async fn init(
     }
     // Live calls first: they hold slots (and account permits) before anything new is dialed.
     let mut reserved = state.reserved.take();
+    let mut live = std::collections::HashSet::new();
     for call in store::calls::live_calls(db, campaign_id).await? {
-        let permit = match reserved.as_mut() {
-            Some(r) if r.num_permits() > 1 => r.split(1),
-            _ => reserved.take(),
-        }
-        .or_else(|| state.ctx.budget.clone().try_acquire_owned().ok());
+        live.insert(call.id);
+        // A call followed by a crashed supervisor still holds its permit.
+        let permit = if state.ctx.holds_permit(call.id) {
+            None
+        } else {
+            match reserved.as_mut() {
+                Some(r) if r.num_permits() > 1 => r.split(1),
+                _ => reserved.take(),
+            }
+            .or_else(|| state.ctx.budget.clone().try_acquire_owned().ok())
+        };
         spawn_call(myself, state, call, CallMode::Adopt, permit, 0).await?;
     }
-    // Calls that ended meanwhile leave their reservation to the others.
+    // Calls that ended meanwhile leave their permits and reservation to the others.
+    state.ctx.release_permits_except(campaign_id, &live);
     drop(reserved);
     tracing::info!(%campaign_id, status = %state.status, live = state.slots.len(), "campaign supervisor started");
     fill(myself, state).await
@@ -348,8 +357,12 @@ async fn fill(
         && state.slots.len() < state.cap()
     {
         let now = chrono::Utc::now();
-        let zones = store::calls::pending_timezones(&db, campaign.id).await?;
+        let zones = match state.zones.take() {
+            Some(zones) => zones,
+            None => store::calls::unsettled_timezones(&db, campaign.id).await?,
+        };
         let (open, next) = schedule.split_zones(now, &zones);
+        state.zones = Some(zones);
         if let Some(next) = next
             && !state.hours_timer
         {
@@ -501,12 +514,14 @@ async fn spawn_call(
     let (actor, _) = Actor::spawn_linked(None, CallActor, args, myself.get_cell())
         .await
         .map_err(|e| ActorProcessingErr::from(format!("could not start a call actor: {e}")))?;
+    if let Some(permit) = permit {
+        state.ctx.hold_permit(campaign.id, call_id, permit);
+    }
     state.slots.insert(
         actor.get_id(),
         Slot {
             call_id,
             batch_index,
-            _permit: permit,
             restarts,
         },
     );

@@ -17,7 +17,7 @@ use chrono::Utc;
 
 use ractor::{Actor, ActorRef};
 use sea_orm::DatabaseConnection;
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use uuid::Uuid;
 
 use crate::config::Settings;
@@ -47,6 +47,10 @@ pub struct RuntimeContext {
     dials_in_flight: Mutex<HashSet<Uuid>>,
     /// Dials the provider accepted since start (the sweep reports the difference).
     dials_accepted: AtomicU64,
+    /// The account permit each placed call holds, by call id (with its campaign). Held here
+    /// rather than by the supervisor so that a crashed supervisor's live calls keep their share
+    /// of the budget; released when the call is terminal.
+    call_permits: Mutex<HashMap<Uuid, (Uuid, OwnedSemaphorePermit)>>,
 }
 
 impl RuntimeContext {
@@ -67,7 +71,59 @@ impl RuntimeContext {
             calls: Mutex::new(HashMap::new()),
             dials_in_flight: Mutex::new(HashSet::new()),
             dials_accepted: AtomicU64::new(0),
+            call_permits: Mutex::new(HashMap::new()),
         })
+    }
+
+    fn permits(&self) -> std::sync::MutexGuard<'_, HashMap<Uuid, (Uuid, OwnedSemaphorePermit)>> {
+        self.call_permits.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Lets `call_id` hold `permit` until the call is terminal.
+    pub(crate) fn hold_permit(
+        &self,
+        campaign_id: Uuid,
+        call_id: Uuid,
+        permit: OwnedSemaphorePermit,
+    ) {
+        self.permits().insert(call_id, (campaign_id, permit));
+    }
+
+    /// Whether the call already holds an account permit.
+    pub(crate) fn holds_permit(&self, call_id: Uuid) -> bool {
+        self.permits().contains_key(&call_id)
+    }
+
+    /// Account permits the campaign's calls hold.
+    pub(crate) fn permits_held(&self, campaign_id: Uuid) -> usize {
+        self.permits()
+            .values()
+            .filter(|(c, _)| *c == campaign_id)
+            .count()
+    }
+
+    /// Gives the call's permit back to the budget.
+    pub(crate) fn release_permit(&self, call_id: Uuid) {
+        let released = self.permits().remove(&call_id);
+        drop(released);
+    }
+
+    /// Gives back the permits of the campaign's calls that are not in `live` (they ended while
+    /// no supervisor followed them).
+    pub(crate) fn release_permits_except(&self, campaign_id: Uuid, live: &HashSet<Uuid>) {
+        let released: Vec<_> = {
+            let mut permits = self.permits();
+            let ended: Vec<Uuid> = permits
+                .iter()
+                .filter(|(call, (c, _))| *c == campaign_id && !live.contains(call))
+                .map(|(call, _)| *call)
+                .collect();
+            ended
+                .iter()
+                .filter_map(|call| permits.remove(call))
+                .collect()
+        };
+        drop(released);
     }
 
     fn calls(&self) -> std::sync::MutexGuard<'_, HashMap<Uuid, ActorRef<CallMsg>>> {
@@ -147,6 +203,8 @@ impl RuntimeContext {
     /// Counts and publishes what an applied update changed.
     fn announce(&self, a: &store::calls::Applied, update: &CallUpdate) {
         if a.became_terminal {
+            // Vapi no longer counts it: its share of the account budget is free again.
+            self.release_permit(a.call.id);
             crate::metrics::call_terminal(&a.call.status, a.call.outcome.as_deref());
         }
         if (a.status_changed || a.call.outcome.is_some() && update.cost.is_some())

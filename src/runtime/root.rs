@@ -238,7 +238,8 @@ async fn reserve_for_live_calls(
     campaign_id: Uuid,
 ) -> Option<OwnedSemaphorePermit> {
     let live = match store::calls::live_calls(&ctx.db, campaign_id).await {
-        Ok(calls) => calls.len(),
+        // Calls a crashed supervisor followed still hold theirs.
+        Ok(calls) => calls.len().saturating_sub(ctx.permits_held(campaign_id)),
         Err(e) => {
             tracing::warn!(%campaign_id, error = %e, "could not count live calls");
             0

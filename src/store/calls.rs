@@ -142,8 +142,9 @@ pub async fn next_pending(
         .await
 }
 
-/// The distinct time zones of a campaign's PENDING contacts (`None`: no zone of its own).
-pub async fn pending_timezones(
+/// The distinct time zones of a campaign's contacts not settled yet, PENDING or DIALING
+/// (`None`: no zone of its own).
+pub async fn unsettled_timezones(
     db: &impl ConnectionTrait,
     campaign_id: Uuid,
 ) -> Result<Vec<Option<String>>, DbErr> {
@@ -153,7 +154,10 @@ pub async fn pending_timezones(
         .column(contact::Column::Timezone)
         .distinct()
         .filter(contact::Column::CampaignId.eq(campaign_id))
-        .filter(contact::Column::Status.eq(ContactStatus::Pending.as_str()))
+        .filter(contact::Column::Status.is_in([
+            ContactStatus::Pending.as_str(),
+            ContactStatus::Dialing.as_str(),
+        ]))
         .into_tuple::<Option<String>>()
         .all(db)
         .await

@@ -241,6 +241,61 @@ async fn campaigns_share_the_account_budget_fairly() {
 }
 
 #[tokio::test]
+async fn a_crashed_supervisors_live_calls_keep_their_share_of_the_account_budget() {
+    let mut config = sim(Faults::default());
+    config.timings = Timings {
+        call_ms: MsRange::new(1_500, 1_500),
+        ..Timings::fast()
+    };
+    config.outcomes = autolynx::provider::simulator::OutcomeMix::all_answered();
+    let app =
+        spawn_app_with_sim(config, &[("AUTOLYNX__PROVIDER__MAX_CONCURRENT_CALLS", "4")]).await;
+    // A holds the whole budget with live calls; B waits for permits.
+    let a = app
+        .start_campaign_csv(&contacts_csv_from(0, 4), &[("cap", "4"), ("name", "A")])
+        .await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while app.sim.stats().active_calls < 4 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "A's calls never went live"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let b = app
+        .start_campaign_csv(&contacts_csv_from(100, 8), &[("cap", "4"), ("name", "B")])
+        .await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    // A's supervisor dies while its calls are live at Vapi: their permits must not go to B.
+    assert!(
+        app.runtime
+            .kill_supervisor_for_test(a.parse().unwrap())
+            .await
+    );
+    app.wait_for_status(&b, "COMPLETED", Duration::from_secs(30))
+        .await;
+    let stats = app.sim.stats();
+    assert!(
+        stats.max_active_account <= 4,
+        "the account budget was exceeded after a supervisor crash: {stats:?}"
+    );
+    // A is adopted again (as the sweep would) and finishes.
+    app.runtime.adopt(Some(a.parse().unwrap())).await.unwrap();
+    app.wait_for_status(&a, "COMPLETED", Duration::from_secs(10))
+        .await;
+    assert_eq!(app.sim.stats().calls_created, 12);
+    assert_at_most_once(&app);
+    // Every permit comes back.
+    let budget = &app.runtime.context().budget;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(2);
+    while budget.available_permits() < 4 {
+        assert!(tokio::time::Instant::now() < deadline, "permits leaked");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(budget.available_permits(), 4);
+}
+
+#[tokio::test]
 async fn a_freed_slot_is_refilled_at_once() {
     let mut config = sim(Faults::default());
     config.timings = Timings {
