@@ -192,6 +192,12 @@ pub struct CampaignSettings {
     pub calling_days: String,
     /// Time zone of contacts whose row has none (IANA name).
     pub timezone: String,
+    /// Attempts per contact of a campaign created without a number (1 = no redial).
+    pub max_attempts: u32,
+    /// Seconds between an unanswered attempt and the next one.
+    pub redial_delay_secs: u64,
+    /// Outcomes that lead to a redial, comma-separated.
+    pub redial_on: String,
 }
 
 impl CampaignSettings {
@@ -557,6 +563,15 @@ impl Settings {
         if let Err(e) = crate::domain::hours::parse_timezone(&self.campaigns.timezone) {
             problems.push(format!("campaigns.timezone: {e}"));
         }
+        if let Err(e) = crate::domain::redial::RedialPolicy::new(
+            self.campaigns.max_attempts,
+            self.campaigns.redial_delay_secs,
+            &self.campaigns.redial_on,
+        ) {
+            problems.push(format!(
+                "campaigns.max_attempts / redial_delay_secs / redial_on: {e}"
+            ));
+        }
         if tracing_subscriber::EnvFilter::try_new(&self.log.level).is_err() {
             problems.push(format!(
                 "log.level (LOG_LEVEL) = {:?} is not a valid level or filter (error, warn, info, debug, trace)",
@@ -775,5 +790,19 @@ mod tests {
         ] {
             assert!(err.contains(key), "{key}: {err}");
         }
+    }
+
+    #[test]
+    fn redials_default_to_one_attempt_and_are_validated() {
+        let s = load(&[]).unwrap();
+        assert_eq!(s.campaigns.max_attempts, 1);
+        let err = load(&[
+            ("AUTOLYNX__CAMPAIGNS__MAX_ATTEMPTS", "3"),
+            ("AUTOLYNX__CAMPAIGNS__REDIAL_ON", "answered"),
+        ])
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("campaigns.max_attempts"), "{err}");
+        assert!(err.contains("answered"), "{err}");
     }
 }

@@ -11,7 +11,7 @@ mod m20261125_000001_users_tokens;
 mod m20261125_000002_assistants_campaigns;
 mod m20261125_000003_contacts_calls_events;
 mod m20261125_000004_suppression;
-mod m20261125_000005_contact_timezone;
+mod m20261125_000005_contact_scheduling;
 
 /// Names of every table the migrations create, in creation (foreign-key) order.
 pub const TABLES: [&str; 8] = [
@@ -36,7 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000002_assistants_campaigns::Migration),
             Box::new(m20261125_000003_contacts_calls_events::Migration),
             Box::new(m20261125_000004_suppression::Migration),
-            Box::new(m20261125_000005_contact_timezone::Migration),
+            Box::new(m20261125_000005_contact_scheduling::Migration),
         ]
     }
 }

@@ -1,9 +1,10 @@
 //! Pure types and rules of the product, with no I/O: roles, tokens, statuses, the CSV import,
-//! ended-reason classes, calling hours, stock assistant templates.
+//! ended-reason classes, calling hours, redials, stock assistant templates.
 
 pub mod auth;
 pub mod campaign;
 pub mod ended_reason;
 pub mod hours;
 pub mod import;
+pub mod redial;
 pub mod templates;

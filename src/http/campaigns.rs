@@ -18,6 +18,7 @@ use crate::config::CampaignSettings;
 use crate::domain::campaign::{CampaignMode, CampaignStatus, ContactStatus};
 use crate::domain::hours::{self, CallingHours, CallingHoursView, Schedule};
 use crate::domain::import::{ImportError, ImportOptions, ImportReport, parse_contacts};
+use crate::domain::redial::{self, RedialError, RedialPolicy};
 use crate::http::auth::{AuthUser, BearerAuth};
 use crate::http::common::{OptionalJson, PaginationDto, owner_scope, paging};
 use crate::http::error::{ApiError, ApiResult};
@@ -137,6 +138,37 @@ pub struct CreateCampaignForm {
     /// IANA time zone of contacts whose row has no `timezone` cell. Default:
     /// `campaigns.timezone`.
     pub timezone: Option<String>,
+    /// Attempts per contact, the first included (1–10; 1 = never redial). Default:
+    /// `campaigns.max_attempts`.
+    pub max_attempts: Option<u32>,
+    /// Seconds between an unanswered attempt and the next. Default:
+    /// `campaigns.redial_delay_secs`.
+    pub redial_delay_seconds: Option<u64>,
+    /// Outcomes that lead to a redial, comma-separated: `no-answer`, `busy`, `voicemail`,
+    /// `retryable-error`. Default: `campaigns.redial_on`.
+    pub redial_on: Option<String>,
+}
+
+/// How unanswered contacts are called again.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct RedialDto {
+    /// Attempts per contact, the first included.
+    pub max_attempts: u32,
+    /// Wait after an unanswered attempt.
+    pub delay_seconds: u64,
+    /// Outcomes that lead to a redial.
+    pub on: Vec<String>,
+}
+
+impl From<RedialPolicy> for RedialDto {
+    fn from(p: RedialPolicy) -> Self {
+        Self {
+            max_attempts: p.max_attempts,
+            delay_seconds: p.delay_seconds,
+            on: p.on,
+        }
+    }
 }
 
 /// When contacts may be called, in their local time.
@@ -208,6 +240,8 @@ pub struct CampaignDto {
     pub line_quiet_gating: bool,
     /// Calling hours; absent when contacts may be called at any time.
     pub calling_hours: Option<CallingHoursDto>,
+    /// Redials; absent when every contact gets one attempt.
+    pub redial: Option<RedialDto>,
     pub owner_id: Uuid,
     /// Why the campaign FAILED, when it did.
     pub failure_reason: Option<String>,
@@ -364,6 +398,8 @@ pub struct ContactDto {
     pub variables: BTreeMap<String, String>,
     /// The contact's own IANA time zone (from the CSV), used for calling hours.
     pub timezone: Option<String>,
+    /// A redial is due then (the contact is PENDING again after an unanswered attempt).
+    pub next_attempt_at: Option<DateTime<Utc>>,
     pub latest_call: Option<LatestCallDto>,
 }
 
@@ -536,6 +572,22 @@ impl CampaignsApi {
             ));
         }
         let schedule = schedule_of(&form, &settings.campaigns)?;
+        let redial = RedialPolicy::new(
+            form.max_attempts.unwrap_or(settings.campaigns.max_attempts),
+            form.redial_delay_seconds
+                .unwrap_or(settings.campaigns.redial_delay_secs),
+            form.redial_on
+                .as_deref()
+                .unwrap_or(&settings.campaigns.redial_on),
+        )
+        .map_err(|e| {
+            let field = match e {
+                RedialError::Attempts => "maxAttempts",
+                RedialError::Delay => "redialDelaySeconds",
+                RedialError::Outcomes(_) => "redialOn",
+            };
+            ApiError::validation(field, e.to_string())
+        })?;
         let phone_number_id = form
             .phone_number_id
             .map(|p| p.trim().to_owned())
@@ -637,6 +689,7 @@ impl CampaignsApi {
                 "defaultRegion": settings.campaigns.default_region,
                 "sourceFile": source_file,
                 (hours::SETTINGS_KEY): schedule.map(|s| s.view()),
+                (redial::SETTINGS_KEY): redial,
             }),
         };
         let created = store::campaigns::create_with_contacts(&state.db, new, contacts).await?;
@@ -916,8 +969,10 @@ pub fn campaign_dto(
         ..Counters::default()
     };
     let calling_hours = Schedule::from_settings(&c.settings_json).map(|s| s.view().into());
+    let redial = RedialPolicy::from_settings(&c.settings_json).map(Into::into);
     Ok(CampaignDto {
         calling_hours,
+        redial,
         id: c.id,
         name: c.name,
         status: status.into(),
@@ -951,6 +1006,7 @@ fn contact_dto(c: contact::Model, call: Option<call::Model>) -> ContactDto {
         attempts: u32::try_from(c.attempts).unwrap_or(0),
         variables,
         timezone: c.timezone,
+        next_attempt_at: c.next_attempt_at,
         latest_call: call.map(Into::into),
     }
 }

@@ -15,6 +15,7 @@ use uuid::Uuid;
 use crate::domain::campaign::{CallStatus, CampaignMode, CampaignStatus};
 use crate::domain::ended_reason::EndedReasonClass;
 use crate::domain::hours::Schedule;
+use crate::domain::redial::RedialPolicy;
 use crate::runtime::call::{CallActor, CallArgs, CallMode};
 use crate::runtime::events::RuntimeEvent;
 use crate::runtime::root::RootMsg;
@@ -27,16 +28,16 @@ use crate::store::entities::{call, campaign};
 const MAX_CALL_RESTARTS: u32 = 3;
 /// Longest wait for calling hours to open before looking again.
 const MAX_HOURS_WAIT: Duration = Duration::from_secs(300);
-/// Looks a little after the opening instant, so the window is surely open then.
-const HOURS_MARGIN: Duration = Duration::from_millis(50);
+/// Wakes a little after the instant a contact becomes callable, so it surely is then.
+const WAKE_MARGIN: Duration = Duration::from_millis(50);
 
 pub enum CampaignMsg {
     /// Load the campaign, repair half-written contacts, adopt live calls.
     Init,
     /// Dial into free slots, if the campaign may dial.
     Fill,
-    /// Calling hours may have opened for waiting contacts.
-    HoursCheck,
+    /// Contacts may have become callable: calling hours opened, or a redial came due.
+    Wake,
     /// The account budget granted a permit.
     Permit(OwnedSemaphorePermit),
     /// The line-quiet check answered: `true` when the phone line has no live calls.
@@ -91,10 +92,12 @@ pub struct CampaignState {
     fill_scheduled: bool,
     /// Calling hours, when the campaign has them.
     schedule: Option<Schedule>,
-    /// A `HoursCheck` is scheduled.
-    hours_timer: bool,
+    /// Redials, when the campaign has them.
+    redial: Option<RedialPolicy>,
+    /// The earliest `Wake` scheduled.
+    wake_at: Option<Instant>,
     /// Time zones of the contacts not settled yet (a superset of those waiting: contacts only
-    /// leave that set); loaded when needed, refreshed at each `HoursCheck`.
+    /// leave that set); loaded when needed, refreshed at each `Wake`.
     zones: Option<Vec<Option<String>>>,
 }
 
@@ -149,7 +152,8 @@ impl Actor for CampaignSupervisor {
             line_quiet: false,
             fill_scheduled: false,
             schedule: None,
-            hours_timer: false,
+            redial: None,
+            wake_at: None,
             zones: None,
         })
     }
@@ -167,8 +171,13 @@ impl Actor for CampaignSupervisor {
                 state.fill_scheduled = false;
                 fill(&myself, state).await?;
             }
-            CampaignMsg::HoursCheck => {
-                state.hours_timer = false;
+            CampaignMsg::Wake => {
+                if state
+                    .wake_at
+                    .is_some_and(|at| at <= Instant::now() + WAKE_MARGIN)
+                {
+                    state.wake_at = None;
+                }
                 state.zones = None;
                 fill(&myself, state).await?;
             }
@@ -294,6 +303,7 @@ async fn init(
         .map_err(|e: String| ActorProcessingErr::from(e))?;
     let campaign_id = c.id;
     state.schedule = Schedule::from_settings(&c.settings_json);
+    state.redial = RedialPolicy::from_settings(&c.settings_json);
     state.campaign = Some(c);
     let repaired = store::calls::repair_contacts(db, campaign_id).await?;
     if repaired > 0 {
@@ -363,16 +373,11 @@ async fn fill(
         };
         let (open, next) = schedule.split_zones(now, &zones);
         state.zones = Some(zones);
-        if let Some(next) = next
-            && !state.hours_timer
-        {
+        if let Some(next) = next {
             // Look again when the next zone opens (at least every few minutes, so a change
             // of clock or of the contacts is noticed).
-            state.hours_timer = true;
             let wait = (next - now).to_std().unwrap_or_default();
-            myself.send_after(wait.min(MAX_HOURS_WAIT) + HOURS_MARGIN, || {
-                CampaignMsg::HoursCheck
-            });
+            wake_after(myself, state, wait.min(MAX_HOURS_WAIT));
         }
         eligible.zones = Some(open);
     }
@@ -442,9 +447,28 @@ async fn fill(
         )
         .await?;
     }
+    if state.redial.is_some()
+        && state.slots.len() < state.cap()
+        && let Some(due) = store::calls::next_redial_at(&db, campaign.id).await?
+    {
+        let wait = (due - chrono::Utc::now()).to_std().unwrap_or_default();
+        wake_after(myself, state, wait);
+    }
     // An unused permit goes back to the other campaigns.
     state.spare = None;
     maybe_finish(myself, state).await
+}
+
+/// Fills again after `wait` (calling hours opening, a redial coming due), unless a wake-up is
+/// already due by then.
+fn wake_after(myself: &ActorRef<CampaignMsg>, state: &mut CampaignState, wait: Duration) {
+    let wait = wait + WAKE_MARGIN;
+    let at = Instant::now() + wait;
+    if state.wake_at.is_some_and(|w| w <= at) {
+        return;
+    }
+    state.wake_at = Some(at);
+    myself.send_after(wait, || CampaignMsg::Wake);
 }
 
 fn request_permit(myself: &ActorRef<CampaignMsg>, state: &mut CampaignState) {

@@ -16,7 +16,8 @@ use uuid::Uuid;
 
 use crate::domain::campaign::{CallStatus, ContactStatus, is_success};
 use crate::domain::ended_reason::{EndedReasonClass, classify, is_concurrency_blocked};
-use crate::store::entities::{call, contact};
+use crate::domain::redial::RedialPolicy;
+use crate::store::entities::{call, campaign, contact};
 use crate::store::events::{self, NewEvent};
 
 /// What was learned about a call. Every field is optional: apply what is there.
@@ -123,7 +124,13 @@ pub async fn next_pending(
 ) -> Result<Option<contact::Model>, DbErr> {
     let mut query = contact::Entity::find()
         .filter(contact::Column::CampaignId.eq(campaign_id))
-        .filter(contact::Column::Status.eq(ContactStatus::Pending.as_str()));
+        .filter(contact::Column::Status.eq(ContactStatus::Pending.as_str()))
+        // A redial waits for its delay.
+        .filter(
+            sea_orm::Condition::any()
+                .add(contact::Column::NextAttemptAt.is_null())
+                .add(contact::Column::NextAttemptAt.lte(Utc::now())),
+        );
     if let Some(zones) = &eligible.zones {
         let named: Vec<&str> = zones.iter().filter_map(|z| z.as_deref()).collect();
         let mut condition = sea_orm::Condition::any().add(contact::Column::Timezone.is_in(named));
@@ -590,15 +597,40 @@ async fn settle_contact(
             .outcome
             .or_else(|| reason.map(classify))
             .unwrap_or(EndedReasonClass::Unknown);
+        let attempt = u32::try_from(call.attempt).unwrap_or(u32::MAX);
+        let redial_at = campaign::Entity::find_by_id(call.campaign_id)
+            .one(db)
+            .await?
+            .and_then(|c| RedialPolicy::from_settings(&c.settings_json))
+            .and_then(|policy| policy.next_attempt(attempt, outcome, now));
+        let status = match redial_at {
+            // Called again once the delay is over (its latest outcome stays visible).
+            Some(_) => ContactStatus::Pending,
+            None => ContactStatus::Done,
+        };
         query = query
-            .col_expr(
-                contact::Column::Status,
-                Expr::value(ContactStatus::Done.as_str()),
-            )
-            .col_expr(contact::Column::Outcome, Expr::value(outcome.as_str()));
+            .col_expr(contact::Column::Status, Expr::value(status.as_str()))
+            .col_expr(contact::Column::Outcome, Expr::value(outcome.as_str()))
+            .col_expr(contact::Column::NextAttemptAt, Expr::value(redial_at));
     }
     query.exec(db).await?;
     Ok(())
+}
+
+/// The earliest time a PENDING contact of the campaign waits for (a redial's delay), if any
+/// is still in the future.
+pub async fn next_redial_at(
+    db: &impl ConnectionTrait,
+    campaign_id: Uuid,
+) -> Result<Option<DateTime<Utc>>, DbErr> {
+    let next = contact::Entity::find()
+        .filter(contact::Column::CampaignId.eq(campaign_id))
+        .filter(contact::Column::Status.eq(ContactStatus::Pending.as_str()))
+        .filter(contact::Column::NextAttemptAt.gt(Utc::now()))
+        .order_by_asc(contact::Column::NextAttemptAt)
+        .one(db)
+        .await?;
+    Ok(next.and_then(|c| c.next_attempt_at))
 }
 
 /// Settles contacts left DIALING without a live call (a crash between two writes): back to
@@ -654,6 +686,18 @@ pub async fn mark_not_attempted(
     db: &impl ConnectionTrait,
     campaign_id: Uuid,
 ) -> Result<u64, DbErr> {
+    // A contact waiting for a redial was attempted: it keeps its latest outcome.
+    contact::Entity::update_many()
+        .col_expr(
+            contact::Column::Status,
+            Expr::value(ContactStatus::Done.as_str()),
+        )
+        .col_expr(contact::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(contact::Column::CampaignId.eq(campaign_id))
+        .filter(contact::Column::Status.eq(ContactStatus::Pending.as_str()))
+        .filter(contact::Column::Attempts.gt(0))
+        .exec(db)
+        .await?;
     let result = contact::Entity::update_many()
         .col_expr(
             contact::Column::Status,

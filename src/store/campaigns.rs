@@ -90,6 +90,7 @@ pub async fn create_with_contacts(
         batch_index: Set(c.batch_index as i32),
         variables_json: Set(serde_json::to_value(c.variables).unwrap_or_default()),
         timezone: Set(c.timezone),
+        next_attempt_at: Set(None),
         status: Set(ContactStatus::Pending.as_str().to_owned()),
         attempts: Set(0),
         outcome: Set(None),

@@ -18,6 +18,7 @@ mod ops;
 mod provider;
 mod ratelimit;
 mod readme;
+mod redial;
 mod runtime;
 mod sse;
 mod suppression;

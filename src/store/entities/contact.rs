@@ -19,6 +19,8 @@ pub struct Model {
     pub variables_json: Json,
     /// The contact's IANA time zone from the CSV; `None` = the campaign's.
     pub timezone: Option<String>,
+    /// Not to be dialed before this (a redial waiting for its delay).
+    pub next_attempt_at: Option<DateTimeUtc>,
     /// `PENDING`, `DIALING`, `DONE` or `NOT_ATTEMPTED`.
     pub status: String,
     pub attempts: i32,
