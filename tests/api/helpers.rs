@@ -247,6 +247,15 @@ pub async fn spawn_app_on(
     let (_, token) = store::users::create_token(&db, admin.id, "test")
         .await
         .expect("create admin token");
+    // The root's mailbox is ordered: once it answers, its boot-time adoption is over, so a
+    // test that prepares rows by hand cannot race with it.
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
+    while runtime.supervisors().await.is_none() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the runtime never booted"
+        );
+    }
     TestApp {
         address: format!("http://127.0.0.1:{port}"),
         db,
