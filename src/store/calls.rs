@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use crate::domain::campaign::{CallStatus, ContactStatus, is_success};
 use crate::domain::ended_reason::{EndedReasonClass, classify, is_concurrency_blocked};
-use crate::domain::redial::RedialPolicy;
+use crate::domain::redial::{REDIALABLE, RedialPolicy};
 use crate::store::entities::{call, campaign, contact};
 use crate::store::events::{self, NewEvent};
 
@@ -598,11 +598,17 @@ async fn settle_contact(
             .or_else(|| reason.map(classify))
             .unwrap_or(EndedReasonClass::Unknown);
         let attempt = u32::try_from(call.attempt).unwrap_or(u32::MAX);
-        let redial_at = campaign::Entity::find_by_id(call.campaign_id)
-            .one(db)
-            .await?
-            .and_then(|c| RedialPolicy::from_settings(&c.settings_json))
-            .and_then(|policy| policy.next_attempt(attempt, outcome, now));
+        // Only an outcome that could be redialed needs the campaign's policy (an answered call,
+        // the common case, costs no extra read).
+        let redial_at = if REDIALABLE.contains(&outcome) {
+            campaign::Entity::find_by_id(call.campaign_id)
+                .one(db)
+                .await?
+                .and_then(|c| RedialPolicy::from_settings(&c.settings_json))
+                .and_then(|policy| policy.next_attempt(attempt, outcome, now))
+        } else {
+            None
+        };
         let status = match redial_at {
             // Called again once the delay is over (its latest outcome stays visible).
             Some(_) => ContactStatus::Pending,
