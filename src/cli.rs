@@ -145,8 +145,8 @@ pub struct SimulatorArgs {
     #[arg(long, value_enum, default_value = "reject-400")]
     pub concurrency_behavior: ConcurrencyBehavior,
     /// Fault mix: none; flaky (latency, some 429/5xx/timeouts, dropped, duplicated, delayed
-    /// and reordered webhooks — all recoverable); hostile (high rates, lost responses, calls
-    /// that never end).
+    /// and reordered webhooks — all recoverable); hostile (high rates, lost responses,
+    /// late-created calls, gateway 504s with the call created anyway, calls that never end).
     #[arg(long, value_enum, default_value = "none")]
     pub fault_profile: FaultProfile,
     /// Override: share (0-1) of API requests answered 429 (Retry-After: 1).
@@ -155,12 +155,26 @@ pub struct SimulatorArgs {
     /// Override: share of API requests answered 500/503.
     #[arg(long)]
     pub server_error_rate: Option<f64>,
-    /// Override: share of API requests held 30 s before any handling.
+    /// Override: share of API requests held (30 s, see --hold-ms) before any handling.
     #[arg(long)]
     pub timeout_rate: Option<f64>,
-    /// Override: share of API requests handled whose answer is then held 30 s.
+    /// Override: share of API requests handled whose answer is then held (see --hold-ms).
     #[arg(long)]
     pub lost_response_rate: Option<f64>,
+    /// Override: share of POST /call requests held past the client's timeout whose call is
+    /// created only when the hold ends (late-create).
+    #[arg(long)]
+    pub late_create_rate: Option<f64>,
+    /// Override: share of POST /call requests answered 504 at once while the call is created
+    /// a moment later (gateway-timeout).
+    #[arg(long)]
+    pub gateway_timeout_rate: Option<f64>,
+    /// How long after a gateway-timeout 504 the call is created, in ms (MIN..MAX).
+    #[arg(long, value_parser = parse_range)]
+    pub gateway_create_delay_ms: Option<MsRange>,
+    /// How long timeouts, lost responses and late-creates hold a request, in ms.
+    #[arg(long)]
+    pub hold_ms: Option<u64>,
     /// Override: share of webhooks dropped.
     #[arg(long)]
     pub webhook_drop_rate: Option<f64>,
@@ -256,6 +270,22 @@ impl SimulatorArgs {
             self.lost_response_rate,
             faults.lost_response_rate,
         )?;
+        faults.late_create_rate = rate(
+            "late-create-rate",
+            self.late_create_rate,
+            faults.late_create_rate,
+        )?;
+        faults.gateway_timeout_rate = rate(
+            "gateway-timeout-rate",
+            self.gateway_timeout_rate,
+            faults.gateway_timeout_rate,
+        )?;
+        if let Some(delay) = self.gateway_create_delay_ms {
+            faults.gateway_create_delay_ms = delay;
+        }
+        if let Some(hold) = self.hold_ms {
+            faults.timeout_ms = hold;
+        }
         faults.webhook_drop_rate = rate(
             "webhook-drop-rate",
             self.webhook_drop_rate,

@@ -26,6 +26,9 @@ pub(crate) struct State {
     pub(crate) rng: Rng64,
     /// Creation order, for listing.
     next_seq: u64,
+    /// Every webhook message answered 2xx (a message delivered twice appears twice): what the
+    /// receiver promised to have stored.
+    pub(crate) delivered: Vec<Value>,
 }
 
 pub(crate) struct SimCall {
@@ -48,6 +51,7 @@ impl State {
             stats: SimStats::default(),
             rng: Rng64::new(seed ^ 0x5EED_FA17),
             next_seq: 0,
+            delivered: Vec::new(),
         }
     }
 
@@ -130,6 +134,12 @@ pub(crate) fn create(shared: &Arc<Shared>, new: NewCall) -> Created {
             *dials - 1
         };
         stats.calls_created += 1;
+        if let Some(ours) = str_at(
+            &new.assistant_overrides,
+            &["metadata", crate::provider::METADATA_CALL_ID],
+        ) {
+            *stats.calls_by_call_id.entry(ours.to_owned()).or_insert(0) += 1;
+        }
         if blocked {
             stats.calls_blocked += 1;
         }
@@ -559,4 +569,5 @@ pub(crate) fn reset(shared: &Shared) {
     state.stats = SimStats::default();
     state.rng = Rng64::new(shared.seed ^ 0x5EED_FA17);
     state.next_seq = 0;
+    state.delivered.clear();
 }

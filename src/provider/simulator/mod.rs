@@ -235,6 +235,14 @@ pub struct Faults {
     /// the client times out without knowing — the case reconciliation must resolve.
     pub lost_response_rate: f64,
     pub timeout_ms: u64,
+    /// Share of `POST /call` requests held `timeout_ms` (past the client's timeout) whose call is
+    /// created only when the hold ends: until then `GET /call` does not show it. A client that
+    /// looks it up at once finds nothing — and must not dial again.
+    pub late_create_rate: f64,
+    /// Share of `POST /call` requests answered 504 at once while the call is still created
+    /// `gateway_create_delay_ms` later (a gateway that gave up on a busy upstream).
+    pub gateway_timeout_rate: f64,
+    pub gateway_create_delay_ms: MsRange,
     /// Share of webhook messages never sent.
     pub webhook_drop_rate: f64,
     /// Share of webhook messages delivered twice.
@@ -263,7 +271,8 @@ pub enum FaultProfile {
     None,
     /// Moderate rates of faults a correct client recovers from.
     Flaky,
-    /// High rates of every fault, including lost responses and calls that never end.
+    /// High rates of every fault, including lost responses, calls created after the client
+    /// gave up (late-create, gateway-timeout) and calls that never end.
     Hostile,
 }
 
@@ -278,6 +287,9 @@ impl FaultProfile {
             timeout_rate: 0.0,
             lost_response_rate: 0.0,
             timeout_ms: 30_000,
+            late_create_rate: 0.0,
+            gateway_timeout_rate: 0.0,
+            gateway_create_delay_ms: MsRange::new(500, 3_000),
             webhook_drop_rate: 0.0,
             webhook_duplicate_rate: 0.0,
             webhook_delay_rate: 0.0,
@@ -307,6 +319,8 @@ impl FaultProfile {
                 server_error_rate: 0.15,
                 timeout_rate: 0.05,
                 lost_response_rate: 0.05,
+                late_create_rate: 0.05,
+                gateway_timeout_rate: 0.05,
                 webhook_drop_rate: 0.1,
                 webhook_duplicate_rate: 0.2,
                 webhook_delay_rate: 0.3,
@@ -698,6 +712,11 @@ impl Simulator {
     /// The oracle's counters now.
     pub fn stats(&self) -> SimStats {
         self.shared.state().stats_snapshot()
+    }
+
+    /// Every webhook message the receiver answered 2xx, in delivery order.
+    pub fn delivered_messages(&self) -> Vec<serde_json::Value> {
+        self.shared.state().delivered.clone()
     }
 
     /// Changes faults, timings, outcomes or the concurrency limit while running.

@@ -92,7 +92,7 @@ fn not_found(what: &str) -> Response {
 }
 
 /// Authentication and REST faults, for Vapi's endpoints only; `/_sim/*` is always served.
-async fn guard<E: Endpoint>(
+async fn guard<E: Endpoint + 'static>(
     shared: Arc<Shared>,
     ep: Arc<E>,
     req: Request,
@@ -116,7 +116,8 @@ async fn guard<E: Endpoint>(
     }
 
     let faults = shared.config().faults;
-    let (latency, timeout, lost, limited, server_error) = {
+    let is_create = req.method() == poem::http::Method::POST && req.uri().path() == "/call";
+    let (latency, timeout, lost, limited, server_error, late_create, gateway) = {
         let mut state = shared.state();
         let rng = &mut state.rng;
         let latency = rng
@@ -127,12 +128,32 @@ async fn guard<E: Endpoint>(
         let limited = !timeout && !lost && rng.chance(faults.rate_limit_rate);
         let server_error = (!timeout && !lost && !limited && rng.chance(faults.server_error_rate))
             .then(|| rng.next_u64().is_multiple_of(2));
+        let clean = !timeout && !lost && !limited && server_error.is_none();
+        // The two faults of a call created after its client gave up: only for `POST /call`.
+        let late_create = is_create && clean && rng.chance(faults.late_create_rate);
+        let gateway =
+            (is_create && clean && !late_create && rng.chance(faults.gateway_timeout_rate))
+                .then(|| rng.range(faults.gateway_create_delay_ms));
         let stats = &mut state.stats;
+        if is_create {
+            stats.create_requests += 1;
+            stats.last_create_request_ms = chrono::Utc::now().timestamp_millis();
+        }
         stats.timeouts += u64::from(timeout);
         stats.lost_responses += u64::from(lost);
         stats.rate_limited += u64::from(limited);
         stats.server_errors += u64::from(server_error.is_some());
-        (latency, timeout, lost, limited, server_error)
+        stats.late_creates += u64::from(late_create);
+        stats.gateway_timeouts += u64::from(gateway.is_some());
+        (
+            latency,
+            timeout,
+            lost,
+            limited,
+            server_error,
+            late_create,
+            gateway,
+        )
     };
     if let Some(ms) = latency {
         tokio::time::sleep(Duration::from_millis(ms)).await;
@@ -161,6 +182,19 @@ async fn guard<E: Endpoint>(
                 json!("Service Unavailable"),
             )
         });
+    }
+    if late_create {
+        // Held past the client's timeout; the call exists only once the hold ends.
+        tokio::time::sleep(hold).await;
+        return Ok(ep.call(req).await?.into_response());
+    }
+    if let Some(delay) = gateway {
+        // The gateway gives up at once; the upstream still creates the call a moment later.
+        shared.spawn(async move {
+            tokio::time::sleep(Duration::from_millis(delay)).await;
+            let _ = ep.call(req).await;
+        });
+        return Ok(error(StatusCode::GATEWAY_TIMEOUT, json!("Gateway Timeout")));
     }
     let resp = ep.call(req).await?.into_response();
     if lost {
@@ -500,10 +534,16 @@ async fn control(Data(shared): Data<&Arc<Shared>>, Path(id): Path<String>, body:
         Err(bad) => return bad.response(),
     };
     match kind.as_deref() {
-        Some("end-call") => match shared.state().request_end(&id, None) {
-            Some(_) => reply(StatusCode::OK, &json!({})),
-            None => not_found("Call"),
-        },
+        Some("end-call") => {
+            let mut state = shared.state();
+            match state.request_end(&id, None) {
+                Some(ended) => {
+                    state.stats.calls_ended_by_control += u64::from(ended);
+                    reply(StatusCode::OK, &json!({}))
+                }
+                None => not_found("Call"),
+            }
+        }
         Some("say" | "add-message" | "control" | "transfer") => reply(StatusCode::OK, &json!({})),
         _ => error(
             StatusCode::BAD_REQUEST,

@@ -36,6 +36,19 @@ pub struct SimStats {
     pub timeouts: u64,
     /// Requests handled whose answer was then held past the client's timeout.
     pub lost_responses: u64,
+    /// `POST /call` requests received (every outcome, faults included).
+    pub create_requests: u64,
+    /// When the latest `POST /call` request was received (epoch ms; 0: never).
+    pub last_create_request_ms: i64,
+    /// `POST /call` requests held past the client's timeout, their call created afterwards.
+    pub late_creates: u64,
+    /// `POST /call` requests answered 504 while their call was created later.
+    pub gateway_timeouts: u64,
+    /// Calls created per autolynx call id (`assistantOverrides.metadata.autolynxCallId`): more
+    /// than one is a double dial of the same attempt.
+    pub calls_by_call_id: BTreeMap<String, u32>,
+    /// Calls ended through their control URL (`end-call`).
+    pub calls_ended_by_control: u64,
     /// Calls that will not end on their own.
     pub never_ending_calls: u64,
     /// Webhook HTTP requests made (every attempt, retries and duplicates included).

@@ -102,6 +102,7 @@ async fn deliver(shared: &Shared, message: &Value) {
         let mut state = shared.state();
         if ok {
             state.stats.webhooks_delivered += 1;
+            state.delivered.push(message.clone());
             return;
         }
         state.stats.webhooks_failed += 1;
