@@ -603,7 +603,9 @@ fn provider_error(err: ProviderError, not_found: impl FnOnce() -> ApiError) -> A
             Some(d) => json!({ "provider": "vapi", "retryAfterSeconds": d.as_secs().max(1) }),
             None => json!({ "provider": "vapi" }),
         }),
-        ProviderError::Transient { .. } | ProviderError::ConcurrencyLimited { .. } => {
+        ProviderError::Transient { .. }
+        | ProviderError::Ambiguous { .. }
+        | ProviderError::ConcurrencyLimited { .. } => {
             ApiError::unavailable("the provider is unavailable; try again later")
                 .with_details(json!({ "provider": "vapi" }))
         }

@@ -66,6 +66,24 @@ impl ProviderCall {
         CallStatus::parse(&self.status)
     }
 
+    /// A call known only by its id (status `queued` until news says otherwise).
+    pub fn bare(id: &str) -> Self {
+        Self {
+            id: id.to_owned(),
+            status: "queued".to_owned(),
+            ended_reason: None,
+            created_at: None,
+            started_at: None,
+            ended_at: None,
+            cost: None,
+            control_url: None,
+            our_call_id: None,
+            phone_number_id: None,
+            customer_number: None,
+            raw: Value::Null,
+        }
+    }
+
     /// Reads a Vapi `Call` object; `None` when it has no `id`. Unknown fields are ignored and
     /// kept in `raw`.
     pub fn from_json(raw: Value) -> Option<Self> {
@@ -194,9 +212,16 @@ pub enum ProviderError {
         provider_call_id: Option<String>,
         message: String,
     },
-    /// 5xx, timeouts, connection failures: worth retrying.
+    /// The request never reached the provider (the connection could not be made): worth
+    /// retrying, and a retried `POST /call` cannot double-dial.
     #[error("transient provider failure: {message}")]
     Transient { message: String },
+    /// The request may have reached the provider and no answer can be trusted: a timeout
+    /// after sending, a connection reset, any 5xx (a gateway's 502/503/504 included). For
+    /// `POST /call` the call may exist — or appear later — so it must not be sent again until
+    /// its absence is proven.
+    #[error("no trustworthy answer from the provider: {message}")]
+    Ambiguous { message: String },
     /// The customer's number was refused.
     #[error("the provider refused the phone number: {message}")]
     InvalidNumber { message: String },
@@ -218,6 +243,7 @@ impl ProviderError {
             ProviderError::RateLimited { .. }
                 | ProviderError::ConcurrencyLimited { .. }
                 | ProviderError::Transient { .. }
+                | ProviderError::Ambiguous { .. }
         )
     }
 
@@ -227,6 +253,7 @@ impl ProviderError {
             ProviderError::RateLimited { .. } => "rate-limited",
             ProviderError::ConcurrencyLimited { .. } => "concurrency-limited",
             ProviderError::Transient { .. } => "transient",
+            ProviderError::Ambiguous { .. } => "ambiguous",
             ProviderError::InvalidNumber { .. } => "invalid-number",
             ProviderError::NotFound => "not-found",
             ProviderError::Unauthorized => "unauthorized",
@@ -245,11 +272,12 @@ pub trait Provider: Send + Sync + 'static {
     async fn create_call(&self, request: &CreateCall) -> ProviderResult<ProviderCall>;
     /// `GET /call/{id}`.
     async fn get_call(&self, provider_call_id: &str) -> ProviderResult<ProviderCall>;
-    /// `GET /call?phoneNumberId=..&createdAtGe=..`: calls on a line created at or after a time.
+    /// `GET /call?phoneNumberId=..&createdAtGt=..`: every call on a line created after a time
+    /// (all pages).
     async fn list_calls(
         &self,
         phone_number_id: &str,
-        created_at_or_after: DateTime<Utc>,
+        created_after: DateTime<Utc>,
     ) -> ProviderResult<Vec<ProviderCall>>;
     /// Hangs up a live call: `POST {monitor.controlUrl}` with `{"type":"end-call"}`.
     async fn end_call(&self, call: &ProviderCall) -> ProviderResult<()>;

@@ -16,6 +16,11 @@ use super::{
 };
 use crate::config::VapiSettings;
 
+/// Calls asked for per `GET /call` page (Vapi's maximum).
+const LIST_PAGE: usize = 1000;
+/// Pages read at most by one listing.
+const LIST_MAX_PAGES: usize = 20;
+
 /// Connect and whole-request timeouts of the client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Timeouts {
@@ -145,17 +150,21 @@ impl VapiClient {
     }
 }
 
-/// A reqwest failure before or while reading a response: always worth retrying.
+/// A reqwest failure before or while reading a response: always worth retrying, but only a
+/// failure to connect proves the request never reached the provider.
 fn transport_error(err: reqwest::Error) -> ProviderError {
+    // reqwest's message may contain the URL, which holds no secret (the key is a header).
+    if err.is_connect() {
+        return ProviderError::Transient {
+            message: format!("could not connect: {err}"),
+        };
+    }
     let kind = if err.is_timeout() {
         "timed out"
-    } else if err.is_connect() {
-        "could not connect"
     } else {
         "request failed"
     };
-    // reqwest's message may contain the URL, which holds no secret (the key is a header).
-    ProviderError::Transient {
+    ProviderError::Ambiguous {
         message: format!("{kind}: {err}"),
     }
 }
@@ -182,7 +191,7 @@ pub fn classify_failure(
             message,
         },
         400 if is_invalid_number_message(&message) => ProviderError::InvalidNumber { message },
-        500..=599 => ProviderError::Transient {
+        500..=599 => ProviderError::Ambiguous {
             message: format!("{status}: {message}"),
         },
         _ => ProviderError::Fatal {
@@ -342,25 +351,51 @@ impl Provider for VapiClient {
     async fn list_calls(
         &self,
         phone_number_id: &str,
-        created_at_or_after: DateTime<Utc>,
+        created_after: DateTime<Utc>,
     ) -> ProviderResult<Vec<ProviderCall>> {
-        let since = created_at_or_after.to_rfc3339_opts(SecondsFormat::Millis, true);
-        let body = self
-            .send_json(self.request(Method::GET, "/call").query(&[
-                ("phoneNumberId", phone_number_id),
-                ("createdAtGe", since.as_str()),
-                ("limit", "1000"),
-            ]))
-            .await?;
-        let items = match body {
-            Value::Array(items) => items,
-            Value::Object(mut o) => match o.remove("results") {
-                Some(Value::Array(items)) => items,
+        let since = created_after.to_rfc3339_opts(SecondsFormat::Millis, true);
+        let mut calls: Vec<ProviderCall> = Vec::new();
+        let mut before: Option<String> = None;
+        // `GET /call` answers at most `limit` calls: page backwards (createdAtLe the oldest
+        // seen, duplicates dropped) until a page is short or brings nothing new.
+        for _ in 0..LIST_MAX_PAGES {
+            let mut query = vec![
+                ("phoneNumberId", phone_number_id.to_owned()),
+                ("createdAtGt", since.clone()),
+                ("limit", LIST_PAGE.to_string()),
+            ];
+            if let Some(before) = &before {
+                query.push(("createdAtLe", before.clone()));
+            }
+            let body = self
+                .send_json(self.request(Method::GET, "/call").query(&query))
+                .await?;
+            let items = match body {
+                Value::Array(items) => items,
+                Value::Object(mut o) => match o.remove("results") {
+                    Some(Value::Array(items)) => items,
+                    _ => Vec::new(),
+                },
                 _ => Vec::new(),
-            },
-            _ => Vec::new(),
-        };
-        items.into_iter().map(call_from).collect()
+            };
+            let full = items.len() >= LIST_PAGE;
+            let mut fresh = 0;
+            for item in items {
+                let call = call_from(item)?;
+                if !calls.iter().any(|c| c.id == call.id) {
+                    calls.push(call);
+                    fresh += 1;
+                }
+            }
+            let oldest = calls.iter().filter_map(|c| c.created_at).min();
+            match oldest {
+                Some(oldest) if full && fresh > 0 => {
+                    before = Some(oldest.to_rfc3339_opts(SecondsFormat::Millis, true));
+                }
+                _ => break,
+            }
+        }
+        Ok(calls)
     }
 
     #[tracing::instrument(skip_all, fields(provider_call_id = %call.id), err(level = "warn", Display))]
@@ -469,8 +504,15 @@ mod tests {
         assert_eq!(classify(401, json!({})), ProviderError::Unauthorized);
         assert_eq!(classify(403, json!({})), ProviderError::Unauthorized);
         assert_eq!(classify(404, json!({})), ProviderError::NotFound);
-        assert_eq!(classify(500, json!({})).class(), "transient");
-        assert_eq!(classify(503, Value::Null).class(), "transient");
+        // Any 5xx may come from a gateway in front of a provider that carries on: ambiguous.
+        for status in [500, 502, 503, 504] {
+            assert_eq!(classify(status, json!({})).class(), "ambiguous");
+        }
+        assert_eq!(classify(503, Value::Null).class(), "ambiguous");
+        // Clean refusals are not.
+        for status in [400, 402, 422] {
+            assert_eq!(classify(status, json!({})).class(), "fatal");
+        }
         assert_eq!(classify(409, json!({"message": "pinned"})).class(), "fatal");
         assert_eq!(
             classify(400, json!({"message": ["name too long"]})).class(),
