@@ -230,6 +230,17 @@ pub struct RuntimeSettings {
     pub concurrency_retry_ms: u64,
     /// Poll period while waiting for a quiet phone line.
     pub line_quiet_poll_ms: u64,
+    /// How long after the last `POST /call` of an ambiguous dial (timeout, reset, 5xx) the
+    /// provider is given to show the call before its absence may be concluded. Longer than the
+    /// request timeout and the gateway timeouts in front of Vapi, so a call created late is
+    /// found instead of dialed twice.
+    pub dial_settle_ms: u64,
+    /// Failed look-ups of an ambiguous dial tolerated before it is FAILED
+    /// `dial-outcome-unknown` (never redialed).
+    pub dial_lookup_max_failures: u32,
+    /// Added to the assistant's `maxDurationSeconds` to bound how long a call may go without
+    /// news before it is checked with `GET /call/{id}` (its final webhooks may be lost).
+    pub end_check_margin_ms: u64,
     /// OTP-style restart intensity of campaign supervisors.
     pub supervisor_max_restarts: u32,
     pub supervisor_restart_window_secs: u64,
@@ -250,6 +261,14 @@ impl RuntimeSettings {
 
     pub fn line_quiet_poll(&self) -> Duration {
         Duration::from_millis(self.line_quiet_poll_ms)
+    }
+
+    pub fn dial_settle(&self) -> Duration {
+        Duration::from_millis(self.dial_settle_ms)
+    }
+
+    pub fn end_check_margin(&self) -> Duration {
+        Duration::from_millis(self.end_check_margin_ms)
     }
 }
 
@@ -480,6 +499,27 @@ impl Settings {
             600_000,
         );
         range(
+            "runtime.dial_settle_ms",
+            None,
+            r.dial_settle_ms,
+            100,
+            3_600_000,
+        );
+        range(
+            "runtime.dial_lookup_max_failures",
+            None,
+            r.dial_lookup_max_failures.into(),
+            1,
+            10_000,
+        );
+        range(
+            "runtime.end_check_margin_ms",
+            None,
+            r.end_check_margin_ms,
+            0,
+            3_600_000,
+        );
+        range(
             "runtime.supervisor_max_restarts",
             None,
             r.supervisor_max_restarts.into(),
@@ -570,6 +610,13 @@ impl Settings {
         ) {
             problems.push(format!(
                 "campaigns.max_attempts / redial_delay_secs / redial_on: {e}"
+            ));
+        }
+        if self.runtime.dial_settle_ms < self.vapi.request_timeout_ms {
+            problems.push(format!(
+                "runtime.dial_settle_ms ({}) must be at least vapi.request_timeout_ms ({}): a \
+                 dial still waiting for its answer cannot be looked up yet",
+                self.runtime.dial_settle_ms, self.vapi.request_timeout_ms
             ));
         }
         if tracing_subscriber::EnvFilter::try_new(&self.log.level).is_err() {

@@ -47,7 +47,7 @@ pub struct DemoArgs {
     pub cap: u32,
     /// Faults injected by the simulator: none; flaky (429/5xx, timeouts, dropped, duplicated,
     /// delayed and reordered webhooks — the runtime heals); hostile (high rates, lost
-    /// responses, calls that never end).
+    /// responses, calls created after the dial timed out or got a 504, calls that never end).
     #[arg(long, value_enum, default_value = "none")]
     pub fault_profile: FaultProfile,
     /// Seed of the simulated outcomes: the same seed replays the same outcome per contact.
@@ -220,6 +220,9 @@ fn demo_settings(
             "5000".to_owned(),
         ),
         ("AUTOLYNX__RUNTIME__CONCURRENCY_RETRY_MS", "500".to_owned()),
+        // The simulator holds requests 3 s and creates gateway-timed-out calls within 3 s: a
+        // dial without a trustworthy answer is looked up 5 s after its send, not a minute.
+        ("AUTOLYNX__RUNTIME__DIAL_SETTLE_MS", "5000".to_owned()),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))

@@ -20,6 +20,8 @@ pub const SUPERVISOR_RESTARTS: &str = "autolynx_supervisor_restarts_total";
 pub const HTTP_REQUESTS: &str = "autolynx_http_requests_total";
 pub const HTTP_LATENCY: &str = "autolynx_http_request_duration_seconds";
 pub const SWEEPS_TOTAL: &str = "autolynx_sweeps_total";
+pub const DUPLICATE_CALLS: &str = "autolynx_duplicate_calls_total";
+pub const AMBIGUOUS_DIALS: &str = "autolynx_ambiguous_dials_total";
 pub const CAMPAIGNS: &str = "autolynx_campaigns";
 pub const LIVE_CALLS: &str = "autolynx_live_calls";
 pub const QUEUED_CONTACTS: &str = "autolynx_queued_contacts";
@@ -113,6 +115,15 @@ fn describe() {
         "HTTP request duration, by route pattern"
     );
     describe_counter!(SWEEPS_TOTAL, "Sweeps run, by trigger (tick or timer)");
+    describe_counter!(
+        DUPLICATE_CALLS,
+        "Provider calls carrying the id of a dial already resolved to another call (ended at once)"
+    );
+    describe_counter!(
+        AMBIGUOUS_DIALS,
+        "Dials without a trustworthy answer (timeout, reset, 5xx), by how they were resolved \
+         (found, absent, unknown)"
+    );
     describe_gauge!(
         CAMPAIGNS,
         "Campaigns by status (from the database at scrape time)"
@@ -185,6 +196,16 @@ pub fn http_request(route: &str, method: &str, status: u16, latency: Duration) {
     counter!(HTTP_REQUESTS, "route" => route.to_owned(), "method" => method.to_owned(), "status" => status.to_string())
         .increment(1);
     histogram!(HTTP_LATENCY, "route" => route.to_owned()).record(latency.as_secs_f64());
+}
+
+/// The provider created a second call for one of our dials.
+pub fn duplicate_call() {
+    counter!(DUPLICATE_CALLS).increment(1);
+}
+
+/// An ambiguous dial was resolved: `found` at the provider, proven `absent`, or `unknown`.
+pub fn ambiguous_dial(resolution: &'static str) {
+    counter!(AMBIGUOUS_DIALS, "resolution" => resolution).increment(1);
 }
 
 /// A sweep ran.

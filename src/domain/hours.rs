@@ -191,12 +191,25 @@ pub const SETTINGS_KEY: &str = "callingHours";
 
 impl Schedule {
     /// The schedule stored in a campaign's settings; `None` when it may call at any time (or
-    /// the stored value is unreadable, which creation never writes).
+    /// the stored value is unreadable, which creation never writes — the runtime reads it
+    /// with [`Schedule::read_settings`] and refuses to dial then).
     pub fn from_settings(settings: &serde_json::Value) -> Option<Self> {
-        let view: CallingHoursView =
-            serde_json::from_value(settings.get(SETTINGS_KEY)?.clone()).ok()?;
-        let (hours, timezone) = view.rules().ok()?;
-        Some(Self { hours, timezone })
+        Self::read_settings(settings).ok().flatten()
+    }
+
+    /// The schedule stored in a campaign's settings: `Ok(None)` when none is stored (any
+    /// time), an error naming the problem when one is stored but does not parse — which must
+    /// never be read as "any time".
+    pub fn read_settings(settings: &serde_json::Value) -> Result<Option<Self>, String> {
+        let Some(stored) = settings.get(SETTINGS_KEY).filter(|v| !v.is_null()) else {
+            return Ok(None);
+        };
+        let view: CallingHoursView = serde_json::from_value(stored.clone())
+            .map_err(|e| format!("the stored calling hours are unreadable: {e}"))?;
+        let (hours, timezone) = view
+            .rules()
+            .map_err(|e| format!("the stored calling hours are invalid: {e}"))?;
+        Ok(Some(Self { hours, timezone }))
     }
 
     pub fn view(&self) -> CallingHoursView {

@@ -87,7 +87,24 @@ impl RedialPolicy {
 
     /// The policy stored in a campaign's settings, if any.
     pub fn from_settings(settings: &serde_json::Value) -> Option<Self> {
-        serde_json::from_value(settings.get(SETTINGS_KEY)?.clone()).ok()
+        Self::read_settings(settings).ok().flatten()
+    }
+
+    /// The policy stored in a campaign's settings: `Ok(None)` when none is stored (one
+    /// attempt), an error naming the problem when one is stored but does not parse or breaks
+    /// the rules — which must never be read as "no limit".
+    pub fn read_settings(settings: &serde_json::Value) -> Result<Option<Self>, String> {
+        let Some(stored) = settings.get(SETTINGS_KEY).filter(|v| !v.is_null()) else {
+            return Ok(None);
+        };
+        let policy: Self = serde_json::from_value(stored.clone())
+            .map_err(|e| format!("the stored redial policy is unreadable: {e}"))?;
+        Self::new(
+            policy.max_attempts,
+            policy.delay_seconds,
+            &policy.on.join(","),
+        )
+        .map_err(|e| format!("the stored redial policy is invalid: {e}"))
     }
 
     /// When attempt number `attempt` (1-based) ended with `outcome` at `ended`: the time of

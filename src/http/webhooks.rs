@@ -16,6 +16,7 @@ use serde_json::{Value, json};
 use crate::domain::campaign::CallStatus;
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::{ApiTags, AppState};
+use crate::provider::ProviderCall;
 use crate::provider::webhook::{WebhookEvent, WebhookMessage};
 use crate::store;
 use crate::store::calls::CallUpdate;
@@ -115,13 +116,38 @@ impl WebhooksApi {
             WebhookEvent::StatusUpdate { status, .. } => Some(status.as_str()),
             _ => None,
         };
-        // A message about another provider call than the one we placed for this row (it
-        // can only carry our id by mistake) is kept but not applied.
-        let foreign = matches!(
-            (&call.provider_call_id, &message.provider_call_id),
-            (Some(ours), Some(theirs)) if ours != theirs
-        );
-        let update = update_from_message(&message).filter(|_| !foreign);
+        let ctx = state.runtime.context();
+        // The provider's call as the message shows it (its control URL included).
+        let shown = message.provider_call_id.as_ref().map(|id| {
+            message
+                .raw
+                .get("call")
+                .cloned()
+                .and_then(ProviderCall::from_json)
+                .filter(|c| &c.id == id)
+                .unwrap_or_else(|| ProviderCall::bare(id))
+        });
+        // Found by our id while its dial is unresolved (its answer lost, or not in yet): the
+        // message resolves it, and the call's actor follows the provider's call from now on.
+        let mut recorded = call.provider_call_id.clone();
+        if recorded.is_none()
+            && let Some(shown) = &shown
+        {
+            match crate::runtime::call::record_provider_call(ctx, call.id, shown).await? {
+                None => {
+                    ctx.found(call.id, shown.clone());
+                    recorded = Some(shown.id.clone());
+                }
+                Some(other) => recorded = Some(other.id),
+            }
+        }
+        // Another provider call carrying our id: a duplicate the provider created. Kept on
+        // the trail, never applied to our call.
+        let duplicate = match (&recorded, &shown) {
+            (Some(ours), Some(theirs)) if *ours != theirs.id => Some(theirs),
+            _ => None,
+        };
+        let update = update_from_message(&message).filter(|_| duplicate.is_none());
         let dedupe_key = message.dedupe_key();
         let event = store::events::NewEvent {
             call_id: call.id,
@@ -131,20 +157,16 @@ impl WebhooksApi {
             dedupe_key: &dedupe_key,
         };
         // Durable (with its effect) before the 2xx.
-        let recorded =
-            crate::runtime::record_and_apply(state.runtime.context(), &event, update.as_ref())
-                .await?;
-        if let store::calls::Recorded::Duplicate = recorded {
+        let recorded_event = crate::runtime::record_and_apply(ctx, &event, update.as_ref()).await?;
+        if let (Some(duplicate), Some(ours)) = (duplicate, &recorded) {
+            let ended = update_from_message(&message)
+                .is_some_and(|u| u.status.is_some_and(CallStatus::is_terminal));
+            crate::runtime::duplicate::found(ctx, call.id, ours, duplicate, ended).await?;
+        }
+        if let store::calls::Recorded::Duplicate = recorded_event {
             tracing::debug!(call_id = %call.id, kind = %message.kind, "duplicate webhook delivery");
             crate::metrics::webhook_handled(started.elapsed(), "duplicate");
             return Ok(WebhookResponse::Ok(Json(json!({}))));
-        }
-        // Found by our id before the dial's answer was recorded (or after it was lost): the
-        // message tells us the provider's id.
-        if call.provider_call_id.is_none()
-            && let Some(provider_id) = &message.provider_call_id
-        {
-            store::calls::set_provider_call(db, call.id, provider_id, None, None).await?;
         }
         tracing::debug!(
             call_id = %call.id,

@@ -4,11 +4,18 @@
 //! Provider I/O runs in spawned tasks that record their result in the database themselves and
 //! then report back, so the mailbox never waits on the network and a stopped actor loses
 //! nothing.
+//!
+//! A dial is *ambiguous* when the request may have reached Vapi and no answer can be trusted
+//! (a timeout after sending, a reset, any 5xx): Vapi may still create the call, later. Such a
+//! dial keeps its slot and account permit and is never sent again until its absence is
+//! proven: `runtime.dial_settle_ms` after the last send, a look-up of the line's calls finds
+//! none carrying our id. A webhook or a listed call carrying our id resolves it at once.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use ractor::{Actor, ActorProcessingErr, ActorRef};
 use uuid::Uuid;
 
@@ -17,19 +24,10 @@ use crate::domain::ended_reason::EndedReasonClass;
 use crate::domain::hours::Schedule;
 use crate::provider::{CreateCall, ProviderCall, ProviderError};
 use crate::runtime::campaign::CampaignMsg;
-use crate::runtime::{RuntimeContext, update_from_provider, variable_values};
+use crate::runtime::{RuntimeContext, duplicate, update_from_provider, variable_values};
 use crate::store;
 use crate::store::calls::{CallUpdate, END_CANCEL, END_TIMEOUT};
 use crate::store::entities::{call, contact};
-
-/// Why a call was looked up in the provider's list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ResolveReason {
-    /// Recovery: a dial intent without provider id (crash between the write and the answer).
-    Recovery,
-    /// The dial request failed in a way that may have reached the provider.
-    AfterTransient,
-}
 
 /// Reason recorded on a call whose dial could not be confirmed and was not retried.
 pub const DIAL_OUTCOME_UNKNOWN: &str = "dial-outcome-unknown";
@@ -37,16 +35,26 @@ pub const DIAL_OUTCOME_UNKNOWN: &str = "dial-outcome-unknown";
 /// Error recorded on a call canceled because its contact's calling hours closed first.
 pub const OUTSIDE_HOURS: &str = "calling hours closed before the call was placed";
 
+/// How far before the dial intent the provider's list is searched (clock differences).
+const LOOKUP_SKEW: chrono::Duration = chrono::Duration::minutes(2);
+/// Failures to record a send (a database hiccup) tolerated before the tracker gives up and is
+/// restarted by its supervisor; nothing is sent meanwhile.
+const MAX_RECORD_FAILURES: u32 = 30;
+
 pub enum CallMsg {
     Start,
-    /// `POST /call` answered (the provider id, if any, is already stored).
-    Dialed(Result<ProviderCall, ProviderError>),
+    /// `POST /call` answered, or was not sent.
+    Dialed(DialResult),
     RetryDial,
     /// The contact's calling hours closed before the dial was sent.
     OutsideHours,
-    Resolve(ResolveReason),
-    /// The provider's list was searched for our call id.
-    Resolved(ResolveReason, Result<Option<ProviderCall>, ProviderError>),
+    /// Look the unresolved dial up in the line's list of calls.
+    Resolve,
+    /// The look-up answered: the line's calls carrying our call id.
+    Resolved(Result<Vec<ProviderCall>, ProviderError>),
+    /// The provider's call for this dial became known outside the actor (a webhook carried
+    /// our id).
+    Found(ProviderCall),
     /// The call's status changed in the database (a webhook, usually).
     Updated(CallStatus),
     SilenceCheck,
@@ -55,6 +63,31 @@ pub enum CallMsg {
     /// An operator stopped the campaign with `hangup`.
     Hangup,
     EndSent(Result<(), ProviderError>),
+}
+
+/// What a dial task reports.
+pub struct DialResult {
+    /// When the send was recorded (`None`: nothing was sent).
+    pub sent_at: Option<DateTime<Utc>>,
+    pub result: Result<ProviderCall, DialError>,
+}
+
+/// Why a dial has no call to follow. Failures to record are never reported as the
+/// provider's.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum DialError {
+    #[error(transparent)]
+    Provider(#[from] ProviderError),
+    /// Nothing was sent: the send could not be recorded first.
+    #[error("could not record the dial before sending it: {0}")]
+    Record(String),
+    /// Nothing was sent: the campaign stopped dialing (pause or stop) first.
+    #[error("the campaign stopped dialing before the call was placed")]
+    Gated,
+    /// The provider created a call, but another provider call was already recorded for this
+    /// dial (found through a webhook): that one is followed, this one ended as a duplicate.
+    #[error("another provider call was already recorded for this dial")]
+    Superseded(ProviderCall),
 }
 
 /// What the actor starts with.
@@ -67,6 +100,9 @@ pub enum CallMode {
 
 pub struct CallArgs {
     pub ctx: Arc<RuntimeContext>,
+    /// How long a call may go without news before the provider is asked about it: the
+    /// assistant's `maxDurationSeconds` plus a margin, when known.
+    pub end_check: Option<Duration>,
     pub call: call::Model,
     pub mode: CallMode,
     pub campaign_id: Uuid,
@@ -87,11 +123,20 @@ pub struct CallState {
     phone_number_id: String,
     schedule: Option<Schedule>,
     supervisor: ActorRef<CampaignMsg>,
+    /// The campaign's dial gate, checked right before every send.
+    gate: Arc<AtomicBool>,
+    end_check: Option<Duration>,
     provider_call: Option<ProviderCall>,
     dial_in_flight: bool,
-    /// Dial failures that used up a retry (429, transient).
+    /// The last send had no trustworthy answer: waiting for the provider to show the call, or
+    /// for its absence to be proven.
+    unresolved: bool,
+    /// When the last `POST /call` was sent (every wait of an unresolved dial counts from it).
+    last_send: Option<DateTime<Utc>>,
+    /// Dial failures that used up a retry (429, refused connections, proven absences).
     dial_failures: usize,
     resolve_failures: u32,
+    record_failures: u32,
     /// The provider blocked this call for concurrency (201 + concurrencyBlocked).
     blocked: bool,
     last_event: Instant,
@@ -119,7 +164,13 @@ impl Actor for CallActor {
             CallMode::Dial(contact) => Some(contact),
             CallMode::Adopt => None,
         };
+        let gate = args.ctx.gate(args.campaign_id);
         Ok(CallState {
+            gate,
+            end_check: args.end_check,
+            unresolved: false,
+            last_send: args.call.dial_sent_at,
+            record_failures: 0,
             ctx: args.ctx,
             call: args.call,
             contact,
@@ -158,25 +209,28 @@ impl Actor for CallActor {
     ) -> Result<(), ActorProcessingErr> {
         match message {
             CallMsg::Start => start(&myself, state).await?,
-            CallMsg::RetryDial => dial(&myself, state),
+            CallMsg::RetryDial => dial(&myself, state).await?,
             CallMsg::OutsideHours => {
                 // Nothing was sent: the contact waits for its hours, without using an attempt.
                 tracing::info!(call_id = %state.call.id, "calling hours closed before the dial; the contact waits");
-                let update = CallUpdate {
-                    status: Some(CallStatus::Canceled),
-                    error_message: Some(OUTSIDE_HOURS.to_owned()),
-                    outcome: Some(EndedReasonClass::Unknown),
-                    requeue_contact: true,
-                    ..CallUpdate::default()
-                };
-                finish_with(&myself, state, &update).await?;
+                not_sent(&myself, state, OUTSIDE_HOURS).await?;
             }
             CallMsg::Dialed(result) => {
                 state.dial_in_flight = false;
                 dialed(&myself, state, result).await?;
             }
-            CallMsg::Resolve(reason) => resolve(&myself, state, reason),
-            CallMsg::Resolved(reason, result) => resolved(&myself, state, reason, result).await?,
+            CallMsg::Resolve => resolve(&myself, state),
+            CallMsg::Resolved(result) => resolved(&myself, state, result).await?,
+            CallMsg::Found(call) => {
+                if state.provider_call.is_none() {
+                    tracing::info!(call_id = %state.call.id, provider_call_id = %call.id, "the provider's call for this dial is known; following it");
+                    if state.unresolved {
+                        crate::metrics::ambiguous_dial("found");
+                    }
+                    state.unresolved = false;
+                    accepted(&myself, state, call).await?;
+                }
+            }
             CallMsg::Updated(status) => {
                 state.last_event = Instant::now();
                 on_status(&myself, state, status);
@@ -199,21 +253,19 @@ impl Actor for CallActor {
             CallMsg::Hangup => {
                 if state.provider_call.is_some() {
                     end(&myself, state, END_CANCEL).await?;
-                } else if state.dial_in_flight {
-                    // Ended as soon as the dial answers.
+                } else if state.dial_in_flight || state.unresolved {
+                    // The call may exist: ended as soon as it is found, canceled once its
+                    // absence is proven. The slot is held until then.
                     store::calls::request_end(&state.ctx.db, state.call.id, END_CANCEL).await?;
                     state.ending = Some(END_CANCEL);
                 } else {
-                    // Nothing reached the provider (a retry was pending): cancel outright.
-                    let update = CallUpdate {
-                        status: Some(CallStatus::Canceled),
-                        error_message: Some(
-                            "the campaign was stopped before the call was placed".into(),
-                        ),
-                        outcome: Some(EndedReasonClass::Unknown),
-                        ..CallUpdate::default()
-                    };
-                    finish_with(&myself, state, &update).await?;
+                    // Nothing reached the provider (a retry was pending): give the contact back.
+                    not_sent(
+                        &myself,
+                        state,
+                        "the campaign was stopped before the call was placed",
+                    )
+                    .await?;
                 }
             }
             CallMsg::EndSent(result) => match result {
@@ -245,8 +297,7 @@ async fn start(
     state: &mut CallState,
 ) -> Result<(), ActorProcessingErr> {
     if state.contact.is_some() {
-        dial(myself, state);
-        return Ok(());
+        return dial(myself, state).await;
     }
     // A dial started by an actor that was stopped (its supervisor crashed) is still on its
     // way: wait for it to record its outcome instead of guessing.
@@ -266,31 +317,40 @@ async fn start(
         myself.stop(Some("call already ended".into()));
         return Ok(());
     }
+    // A hang-up requested before (by a stop with `hangup`, maybe before a restart) is finished.
+    state.ending = match state.call.end_requested.as_deref() {
+        Some(END_CANCEL) => Some(END_CANCEL),
+        Some(END_TIMEOUT) => Some(END_TIMEOUT),
+        _ => None,
+    };
+    state.last_send = state.call.dial_sent_at;
     match state.call.provider_call_id.clone() {
-        // We may have missed news while no actor followed the call: ask at once.
         Some(id) => {
             state.provider_call = Some(known_call(&id, state.call.control_url.clone()));
-            poll(myself, state);
-        }
-        None if state.call.dial_sent_at.is_none() => {
-            // The dial never left (the marker is written before sending): place it now.
-            match store::calls::contact_of(&state.ctx.db, &state.call).await? {
-                Some(contact) => {
-                    state.contact = Some(Box::new(contact));
-                    dial(myself, state);
-                }
-                None => myself.stop(Some("contact deleted".into())),
+            match state.ending {
+                Some(reason) => end(myself, state, reason).await?,
+                // We may have missed news while no actor followed the call: ask at once.
+                None => poll(myself, state),
             }
         }
         None => {
-            // A dial from before the restart may still be in flight: give it the request
-            // timeout before searching for it.
-            let settle = Duration::from_millis(state.ctx.settings.vapi.request_timeout_ms + 1_000);
-            let age = (Utc::now() - state.call.dial_intent_at)
-                .to_std()
-                .unwrap_or_default();
-            let wait = settle.saturating_sub(age);
-            myself.send_after(wait, || CallMsg::Resolve(ResolveReason::Recovery));
+            // Needed to send (again): the dial never left, or its absence may be proven.
+            match store::calls::contact_of(&state.ctx.db, &state.call).await? {
+                Some(contact) => state.contact = Some(Box::new(contact)),
+                None => {
+                    myself.stop(Some("contact deleted".into()));
+                    return Ok(());
+                }
+            }
+            if state.last_send.is_none() {
+                // The dial never left (the marker is written before sending): place it now.
+                dial(myself, state).await?;
+            } else {
+                // A dial from before the restart may have reached the provider, and its call
+                // may still appear: it is resolved like any ambiguous dial, from its last send.
+                let why = "the process stopped before the provider answered".to_owned();
+                unresolved(myself, state, why);
+            }
         }
     }
     Ok(())
@@ -298,30 +358,31 @@ async fn start(
 
 fn known_call(id: &str, control_url: Option<String>) -> ProviderCall {
     ProviderCall {
-        id: id.to_owned(),
-        status: "queued".to_owned(),
-        ended_reason: None,
-        created_at: None,
-        started_at: None,
-        ended_at: None,
-        cost: None,
         control_url,
-        our_call_id: None,
-        phone_number_id: None,
-        customer_number: None,
-        raw: serde_json::Value::Null,
+        ..ProviderCall::bare(id)
     }
 }
 
-fn dial(myself: &ActorRef<CallMsg>, state: &mut CallState) {
+async fn dial(myself: &ActorRef<CallMsg>, state: &mut CallState) -> Result<(), ActorProcessingErr> {
+    if state.provider_call.is_some() || state.dial_in_flight || state.unresolved {
+        return Ok(());
+    }
     let Some(contact) = state.contact.as_ref() else {
-        return;
+        return Ok(());
     };
+    if !state.gate.load(Ordering::SeqCst) {
+        return not_sent(
+            myself,
+            state,
+            "the campaign stopped dialing before the call was placed",
+        )
+        .await;
+    }
     if let Some(schedule) = &state.schedule
         && !schedule.is_open_for(Utc::now(), contact.timezone.as_deref())
     {
         let _ = myself.cast(CallMsg::OutsideHours);
-        return;
+        return Ok(());
     }
     let request = CreateCall {
         call_id: state.call.id,
@@ -336,65 +397,144 @@ fn dial(myself: &ActorRef<CallMsg>, state: &mut CallState) {
         // Another dial of this call is on its way (a stopped actor's): follow it instead.
         state.contact = None;
         myself.send_after(Duration::from_millis(100), || CallMsg::Start);
-        return;
+        return Ok(());
     }
     state.dial_in_flight = true;
     let ctx = state.ctx.clone();
+    let gate = state.gate.clone();
     let me = myself.clone();
     tokio::spawn(async move {
-        let result = place(&ctx, &request).await;
+        let result = place(&ctx, &gate, &request).await;
         ctx.end_dial(request.call_id);
         let _ = me.cast(CallMsg::Dialed(result));
     });
+    Ok(())
 }
 
 /// Marks the dial as sent, sends `POST /call` and records the provider's id, so that
 /// everything a restart needs is in the database before anyone is told. Runs in its own task:
 /// it finishes even if the actor that started it is stopped.
-async fn place(ctx: &RuntimeContext, request: &CreateCall) -> Result<ProviderCall, ProviderError> {
-    if let Err(e) = store::calls::mark_dial_sent(&ctx.db, request.call_id).await {
-        // Without the marker a restart could not tell whether the dial left: don't send.
-        tracing::error!(call_id = %request.call_id, error = %e, "could not record the dial; will retry");
-        return Err(ProviderError::RateLimited { retry_after: None });
+async fn place(ctx: &Arc<RuntimeContext>, gate: &AtomicBool, request: &CreateCall) -> DialResult {
+    let not_sent = |error| DialResult {
+        sent_at: None,
+        result: Err(error),
+    };
+    if !gate.load(Ordering::SeqCst) {
+        return not_sent(DialError::Gated);
+    }
+    let sent_at = match store::calls::mark_dial_sent(&ctx.db, request.call_id).await {
+        Ok(at) => at,
+        Err(e) => {
+            // Without the marker a restart could not tell whether the dial left: don't send.
+            tracing::error!(call_id = %request.call_id, error = %e, "could not record the dial; not sent");
+            return not_sent(DialError::Record(e.to_string()));
+        }
+    };
+    // Pause and stop close the gate before they answer: checked again right before sending.
+    if !gate.load(Ordering::SeqCst) {
+        return not_sent(DialError::Gated);
     }
     let started = Instant::now();
     let result = ctx.provider.create_call(request).await;
     ctx.record_dial_answer(started.elapsed(), result.is_ok());
-    let stored = match &result {
-        Ok(call) => Some((call.id.clone(), call.control_url.clone(), call.created_at)),
+    let created = match &result {
+        Ok(call) => Some(call.clone()),
         Err(ProviderError::ConcurrencyLimited {
             provider_call_id: Some(id),
             ..
-        }) => Some((id.clone(), None, None)),
+        }) => Some(known_call(id, None)),
         Err(_) => None,
     };
-    if let Some((id, control_url, created_at)) = stored
-        && let Err(e) = store::calls::set_provider_call(
-            &ctx.db,
-            request.call_id,
-            &id,
-            control_url.as_deref(),
-            created_at,
-        )
-        .await
-    {
-        tracing::error!(call_id = %request.call_id, error = %e, "could not record the provider's call id");
+    let result = match created {
+        Some(created) => match record_provider_call(ctx, request.call_id, &created).await {
+            Ok(None) => result.map_err(DialError::from),
+            Ok(Some(recorded)) => Err(DialError::Superseded(recorded)),
+            Err(e) => {
+                // The call exists; the webhooks or a later look-up will record it.
+                tracing::error!(call_id = %request.call_id, error = %e, "could not record the provider's call id");
+                result.map_err(DialError::from)
+            }
+        },
+        None => result.map_err(DialError::from),
+    };
+    DialResult {
+        sent_at: Some(sent_at),
+        result,
     }
-    result
+}
+
+/// Records `found` as the provider's call for our call `call_id`. `None` when it is recorded
+/// (now or before); `Some(recorded)` when another provider call was recorded first — then
+/// `found` is a duplicate, ended and counted here.
+pub(crate) async fn record_provider_call(
+    ctx: &Arc<RuntimeContext>,
+    call_id: Uuid,
+    found: &ProviderCall,
+) -> Result<Option<ProviderCall>, sea_orm::DbErr> {
+    let recorded = store::calls::set_provider_call(
+        &ctx.db,
+        call_id,
+        &found.id,
+        found.control_url.as_deref(),
+        found.created_at,
+    )
+    .await?;
+    if recorded {
+        return Ok(None);
+    }
+    let Some(row) = store::calls::get(&ctx.db, call_id).await? else {
+        return Ok(None);
+    };
+    match row.provider_call_id {
+        Some(id) if id != found.id => {
+            duplicate::found(ctx, call_id, &id, found, found.is_ended()).await?;
+            Ok(Some(known_call(&id, row.control_url)))
+        }
+        _ => Ok(None),
+    }
 }
 
 async fn dialed(
     myself: &ActorRef<CallMsg>,
     state: &mut CallState,
-    result: Result<ProviderCall, ProviderError>,
+    dial: DialResult,
 ) -> Result<(), ActorProcessingErr> {
+    if let Some(at) = dial.sent_at {
+        state.last_send = Some(at);
+    }
+    if state.provider_call.is_some() {
+        // Already following the call (a webhook found it while the answer was on its way).
+        return Ok(());
+    }
     let call_id = state.call.id;
-    match result {
-        Ok(call) => accepted(myself, state, call).await,
-        Err(ProviderError::ConcurrencyLimited {
+    let error = match dial.result {
+        Ok(call) => return accepted(myself, state, call).await,
+        Err(DialError::Superseded(recorded)) => return accepted(myself, state, recorded).await,
+        Err(DialError::Gated) => {
+            return not_sent(
+                myself,
+                state,
+                "the campaign stopped dialing before the call was placed",
+            )
+            .await;
+        }
+        Err(DialError::Record(message)) => {
+            // A database hiccup: nothing was sent; try again shortly, without using a retry.
+            state.record_failures += 1;
+            if state.record_failures > MAX_RECORD_FAILURES {
+                return Err(format!("could not record the dial: {message}").into());
+            }
+            let wait = Duration::from_millis(200 * u64::from(state.record_failures.min(10)));
+            myself.send_after(wait, || CallMsg::RetryDial);
+            return Ok(());
+        }
+        Err(DialError::Provider(e)) => e,
+    };
+    match error {
+        ProviderError::ConcurrencyLimited {
             provider_call_id: Some(id),
             message,
-        }) => {
+        } => {
             // Created but blocked: it counts as live until it ends (quickly, with the
             // concurrency reason), so the slot is held until then.
             tracing::info!(%call_id, %message, "call blocked by the provider's concurrency limit");
@@ -407,27 +547,29 @@ async fn dialed(
             );
             Ok(())
         }
-        Err(ProviderError::ConcurrencyLimited {
+        ProviderError::ConcurrencyLimited {
             provider_call_id: None,
             ..
-        }) => {
+        } => {
             // Nothing was created: hold the slot, wait, dial again; no attempt is used.
             let _ = state.supervisor.cast(CampaignMsg::ConcurrencyBlocked);
             let wait = state.ctx.settings.runtime.concurrency_retry();
             myself.send_after(wait, || CallMsg::RetryDial);
             Ok(())
         }
-        Err(ProviderError::RateLimited { retry_after }) => {
+        ProviderError::RateLimited { retry_after } => {
             retry_or_fail(myself, state, retry_after, "rate limited by the provider").await
         }
-        Err(ProviderError::Transient { message }) => {
-            // The request may have reached the provider: look before dialing again.
-            tracing::warn!(%call_id, %message, "dial failed transiently; checking whether the call exists");
-            state.call.error_message = Some(message);
-            resolve(myself, state, ResolveReason::AfterTransient);
+        ProviderError::Transient { message } => {
+            // The request never reached the provider: nothing can have been created.
+            retry_or_fail(myself, state, None, &message).await
+        }
+        ProviderError::Ambiguous { message } => {
+            tracing::warn!(%call_id, %message, "no trustworthy answer to the dial; holding its slot until the call is found or its absence proven");
+            unresolved(myself, state, message);
             Ok(())
         }
-        Err(e @ ProviderError::InvalidNumber { .. }) => {
+        e @ ProviderError::InvalidNumber { .. } => {
             fail(
                 myself,
                 state,
@@ -436,7 +578,7 @@ async fn dialed(
             )
             .await
         }
-        Err(e @ ProviderError::Unauthorized) => {
+        e @ ProviderError::Unauthorized => {
             let _ = state
                 .supervisor
                 .cast(CampaignMsg::ProviderUnauthorized(e.to_string()));
@@ -448,7 +590,7 @@ async fn dialed(
             )
             .await
         }
-        Err(e) => {
+        e => {
             fail(
                 myself,
                 state,
@@ -495,6 +637,19 @@ async fn accepted(
     Ok(())
 }
 
+/// The last send has no trustworthy answer: wait until the settle window after it has passed,
+/// then look the call up. The slot and the account permit stay held meanwhile.
+fn unresolved(myself: &ActorRef<CallMsg>, state: &mut CallState, why: String) {
+    state.unresolved = true;
+    state.call.error_message = Some(why);
+    let settle = state.ctx.settings.runtime.dial_settle();
+    let since_send = state
+        .last_send
+        .map(|at| (Utc::now() - at).to_std().unwrap_or_default())
+        .unwrap_or_default();
+    myself.send_after(settle.saturating_sub(since_send), || CallMsg::Resolve);
+}
+
 async fn retry_or_fail(
     myself: &ActorRef<CallMsg>,
     state: &mut CallState,
@@ -502,13 +657,8 @@ async fn retry_or_fail(
     why: &str,
 ) -> Result<(), ActorProcessingErr> {
     if state.ending.is_some() {
-        let update = CallUpdate {
-            status: Some(CallStatus::Canceled),
-            error_message: Some(format!("{why}; the campaign was stopped")),
-            outcome: Some(EndedReasonClass::Unknown),
-            ..CallUpdate::default()
-        };
-        return finish_with(myself, state, &update).await;
+        // Stopped with `hangup`, and nothing is live at the provider: nothing to end.
+        return not_sent(myself, state, &format!("{why}; the campaign was stopped")).await;
     }
     let delays = &state.ctx.settings.runtime.dial_retry_delays_ms;
     let Some(delay) = delays.get(state.dial_failures) else {
@@ -522,87 +672,89 @@ async fn retry_or_fail(
     Ok(())
 }
 
-fn resolve(myself: &ActorRef<CallMsg>, state: &mut CallState, reason: ResolveReason) {
+/// Looks the unresolved dial up among the line's calls created since its intent.
+fn resolve(myself: &ActorRef<CallMsg>, state: &mut CallState) {
+    if !state.unresolved {
+        return;
+    }
     let ctx = state.ctx.clone();
     let me = myself.clone();
     let call_id = state.call.id;
     let line = state.phone_number_id.clone();
-    let since = state.call.dial_intent_at - chrono::Duration::minutes(2);
+    let since = state.call.dial_intent_at - LOOKUP_SKEW;
     tokio::spawn(async move {
-        let result = ctx
-            .provider
-            .list_calls(&line, since)
-            .await
-            .map(|calls| calls.into_iter().find(|c| c.our_call_id == Some(call_id)));
-        if let Ok(Some(found)) = &result
-            && let Err(e) = store::calls::set_provider_call(
-                &ctx.db,
-                call_id,
-                &found.id,
-                found.control_url.as_deref(),
-                found.created_at,
-            )
-            .await
-        {
-            tracing::error!(%call_id, error = %e, "could not record the provider's call id");
-        }
-        let _ = me.cast(CallMsg::Resolved(reason, result));
+        let result = ctx.provider.list_calls(&line, since).await.map(|calls| {
+            calls
+                .into_iter()
+                .filter(|c| c.our_call_id == Some(call_id))
+                .collect()
+        });
+        let _ = me.cast(CallMsg::Resolved(result));
     });
 }
 
 async fn resolved(
     myself: &ActorRef<CallMsg>,
     state: &mut CallState,
-    reason: ResolveReason,
-    result: Result<Option<ProviderCall>, ProviderError>,
+    result: Result<Vec<ProviderCall>, ProviderError>,
 ) -> Result<(), ActorProcessingErr> {
+    if !state.unresolved || state.provider_call.is_some() {
+        // Resolved meanwhile (a webhook carried our id).
+        return Ok(());
+    }
     match result {
-        Ok(Some(call)) => {
-            tracing::info!(call_id = %state.call.id, provider_call_id = %call.id, "dial found at the provider; adopted");
-            accepted(myself, state, call).await
+        Ok(mut found) if !found.is_empty() => {
+            // The earliest is followed; any other carrying our id is a duplicate.
+            found.sort_by_key(|c| c.created_at);
+            let first = found.remove(0);
+            let ctx = state.ctx.clone();
+            let followed = match record_provider_call(&ctx, state.call.id, &first).await? {
+                None => first,
+                Some(recorded) => recorded,
+            };
+            for other in found.iter().filter(|c| c.id != followed.id) {
+                duplicate::found(&ctx, state.call.id, &followed.id, other, other.is_ended())
+                    .await?;
+            }
+            tracing::info!(call_id = %state.call.id, provider_call_id = %followed.id, "dial found at the provider; following it");
+            crate::metrics::ambiguous_dial("found");
+            state.unresolved = false;
+            accepted(myself, state, followed).await
         }
-        Ok(None) => match reason {
-            ResolveReason::AfterTransient => {
-                let why = state
-                    .call
-                    .error_message
-                    .clone()
-                    .unwrap_or_else(|| "transient provider failure".into());
-                retry_or_fail(myself, state, None, &why).await
-            }
-            ResolveReason::Recovery => {
-                tracing::warn!(call_id = %state.call.id, "dial outcome unknown and not found at the provider");
-                let update = CallUpdate {
-                    status: Some(CallStatus::Failed),
-                    ended_reason: Some(DIAL_OUTCOME_UNKNOWN.into()),
-                    error_message: Some(
-                        "the process stopped before the provider answered, and the provider \
-                         has no such call; not redialed"
-                            .into(),
-                    ),
-                    outcome: Some(EndedReasonClass::Unknown),
-                    ..CallUpdate::default()
-                };
-                finish_with(myself, state, &update).await
-            }
-        },
+        Ok(_) => {
+            // Absence proven: the settle window after the last send is over and the provider
+            // shows no call carrying our id.
+            tracing::info!(call_id = %state.call.id, "the unresolved dial created no call");
+            crate::metrics::ambiguous_dial("absent");
+            state.unresolved = false;
+            let why = state
+                .call
+                .error_message
+                .clone()
+                .unwrap_or_else(|| "no trustworthy answer from the provider".into());
+            retry_or_fail(myself, state, None, &why).await
+        }
         Err(e) => {
             state.resolve_failures += 1;
-            if state.resolve_failures > 10 {
+            if state.resolve_failures > state.ctx.settings.runtime.dial_lookup_max_failures {
+                tracing::warn!(call_id = %state.call.id, error = %e, "the dial could not be confirmed with the provider; given up, never redialed");
+                crate::metrics::ambiguous_dial("unknown");
+                state.unresolved = false;
                 let update = CallUpdate {
                     status: Some(CallStatus::Failed),
                     ended_reason: Some(DIAL_OUTCOME_UNKNOWN.into()),
                     error_message: Some(format!(
-                        "could not confirm the dial with the provider: {e}"
+                        "could not confirm the dial with the provider: {e}; not redialed"
                     )),
                     outcome: Some(EndedReasonClass::Unknown),
                     ..CallUpdate::default()
                 };
                 return finish_with(myself, state, &update).await;
             }
-            let wait =
-                state.ctx.settings.runtime.concurrency_retry() * state.resolve_failures.min(5);
-            myself.send_after(wait, move || CallMsg::Resolve(reason));
+            let step = state.ctx.settings.runtime.concurrency_retry();
+            let wait = (step * state.resolve_failures.min(5))
+                .min(state.ctx.settings.runtime.dial_settle());
+            myself.send_after(wait, || CallMsg::Resolve);
             Ok(())
         }
     }
@@ -619,11 +771,17 @@ fn on_status(myself: &ActorRef<CallMsg>, state: &mut CallState, status: CallStat
     }
 }
 
+/// How long a call may go without news before the provider is asked about it.
 fn silence_window(state: &CallState) -> Duration {
     if state.blocked {
-        state.ctx.settings.runtime.concurrency_retry()
-    } else {
-        state.ctx.settings.runtime.silence_timeout()
+        return state.ctx.settings.runtime.concurrency_retry();
+    }
+    let silence = state.ctx.settings.runtime.silence_timeout();
+    match state.end_check {
+        // Vapi ends the call by its assistant's maxDurationSeconds: past that (and a margin),
+        // news is overdue and its final webhooks may be lost.
+        Some(bound) => silence.min(bound),
+        None => silence,
     }
 }
 
@@ -749,6 +907,23 @@ async fn fail(
         status: Some(CallStatus::Failed),
         error_message: Some(message),
         outcome: Some(outcome),
+        ..CallUpdate::default()
+    };
+    finish_with(myself, state, &update).await
+}
+
+/// Nothing reached the provider for this attempt: the call is CANCELED and its contact given
+/// back without using an attempt (PENDING, or NOT_ATTEMPTED once the campaign is stopped).
+async fn not_sent(
+    myself: &ActorRef<CallMsg>,
+    state: &mut CallState,
+    why: &str,
+) -> Result<(), ActorProcessingErr> {
+    let update = CallUpdate {
+        status: Some(CallStatus::Canceled),
+        error_message: Some(why.to_owned()),
+        outcome: Some(EndedReasonClass::Unknown),
+        requeue_contact: true,
         ..CallUpdate::default()
     };
     finish_with(myself, state, &update).await

@@ -99,6 +99,9 @@ pub struct CampaignState {
     /// Time zones of the contacts not settled yet (a superset of those waiting: contacts only
     /// leave that set); loaded when needed, refreshed at each `Wake`.
     zones: Option<Vec<Option<String>>>,
+    /// How long a call may go without news: the assistant's `maxDurationSeconds` plus
+    /// `runtime.end_check_margin_ms`, when the assistant states it.
+    end_check: Option<Duration>,
 }
 
 pub struct CampaignSupervisor;
@@ -119,7 +122,10 @@ impl CampaignState {
         matches!(
             self.status,
             CampaignStatus::Queued | CampaignStatus::Dialing | CampaignStatus::Running
-        )
+        ) && self
+            .ctx
+            .gate(self.campaign_id)
+            .load(std::sync::atomic::Ordering::SeqCst)
     }
 }
 
@@ -155,6 +161,7 @@ impl Actor for CampaignSupervisor {
             redial: None,
             wake_at: None,
             zones: None,
+            end_check: None,
         })
     }
 
@@ -204,6 +211,10 @@ impl Actor for CampaignSupervisor {
                 }
             }
             CampaignMsg::CallLive => {
+                // News may overtake the dial's own answer: a live call is proof of both.
+                if state.status == CampaignStatus::Queued {
+                    move_to(state, CampaignStatus::Dialing, None).await?;
+                }
                 if state.status == CampaignStatus::Dialing {
                     move_to(state, CampaignStatus::Running, None).await?;
                 }
@@ -288,12 +299,20 @@ async fn init(
     myself: &ActorRef<CampaignMsg>,
     state: &mut CampaignState,
 ) -> Result<(), ActorProcessingErr> {
-    let db = &state.ctx.db;
+    let ctx = state.ctx.clone();
+    let db = &ctx.db;
     let Some(c) = store::campaigns::get(db, state.campaign_id).await? else {
         myself.stop(Some("campaign deleted".into()));
         return Ok(());
     };
     let assistant = store::assistants::get_any(db, c.assistant_id).await?;
+    let margin = state.ctx.settings.runtime.end_check_margin();
+    state.end_check = assistant
+        .as_ref()
+        .and_then(|a| a.config_json.get("maxDurationSeconds"))
+        .and_then(serde_json::Value::as_f64)
+        .filter(|s| s.is_finite() && *s > 0.0)
+        .map(|s| Duration::from_secs_f64(s.min(86_400.0)) + margin);
     state.assistant_id = assistant
         .and_then(|a| a.provider_assistant_id)
         .unwrap_or_default();
@@ -302,9 +321,37 @@ async fn init(
         .parse()
         .map_err(|e: String| ActorProcessingErr::from(e))?;
     let campaign_id = c.id;
-    state.schedule = Schedule::from_settings(&c.settings_json);
-    state.redial = RedialPolicy::from_settings(&c.settings_json);
+    // Settings that no longer parse never mean "any time" or "no limit": nothing is dialed.
+    let settings = Schedule::read_settings(&c.settings_json).and_then(|schedule| {
+        RedialPolicy::read_settings(&c.settings_json).map(|redial| (schedule, redial))
+    });
+    let unreadable = match settings {
+        Ok((schedule, redial)) => {
+            state.schedule = schedule;
+            state.redial = redial;
+            None
+        }
+        Err(reason) => Some(reason),
+    };
     state.campaign = Some(c);
+    state
+        .ctx
+        .set_gate(campaign_id, dials(state.status) && unreadable.is_none());
+    if let Some(reason) = unreadable {
+        tracing::error!(%campaign_id, %reason, "campaign settings unreadable; refusing to dial");
+        if !state.status.is_finished() {
+            let reason = format!("{reason}; nothing is dialed with settings that do not parse");
+            move_to(state, CampaignStatus::Failed, Some(&reason)).await?;
+        }
+    }
+    if state.status == CampaignStatus::Stopped
+        && state.campaign.as_ref().and_then(|c| c.stop_mode.as_deref())
+            == Some(StopMode::Hangup.as_str())
+    {
+        // A stop with `hangup` that a crash interrupted: every call that may be live is ended
+        // by its new tracker, unresolved dials included.
+        store::calls::request_end_of_live_calls(db, campaign_id).await?;
+    }
     let repaired = store::calls::repair_contacts(db, campaign_id).await?;
     if repaired > 0 {
         tracing::warn!(%campaign_id, repaired, "settled contacts left half-written by a crash");
@@ -526,6 +573,7 @@ async fn spawn_call(
     };
     let args = CallArgs {
         ctx: state.ctx.clone(),
+        end_check: state.end_check,
         call,
         mode,
         campaign_id: campaign.id,
@@ -569,7 +617,7 @@ async fn maybe_finish(
         move_to(state, CampaignStatus::Completed, None).await?;
         tracing::info!(campaign_id = %id, "campaign completed");
     }
-    let _ = state.root.cast(RootMsg::Finished(id));
+    let _ = state.root.cast(RootMsg::Finished(id, myself.get_id()));
     myself.stop(Some("campaign finished".into()));
     Ok(())
 }
@@ -581,10 +629,21 @@ async fn move_to(
     detail: Option<&str>,
 ) -> Result<bool, ActorProcessingErr> {
     let id = state.id();
+    if !dials(to) {
+        // Closed before the change is written and answered: no dial leaves after it.
+        state.ctx.set_gate(id, false);
+    }
     let moved = state
         .ctx
         .transition_campaign(id, state.status, to, detail)
-        .await?;
+        .await;
+    let moved = match moved {
+        Ok(moved) => moved,
+        Err(e) => {
+            state.ctx.set_gate(id, dials(state.status));
+            return Err(e.into());
+        }
+    };
     if moved {
         tracing::info!(campaign_id = %id, from = %state.status, to = %to, "campaign status");
         state.status = to;
@@ -592,7 +651,16 @@ async fn move_to(
         // Someone else moved it (another process, an operator): follow the database.
         state.status = current.status.parse().unwrap_or(state.status);
     }
+    state.ctx.set_gate(id, dials(state.status));
     Ok(moved)
+}
+
+/// Whether a campaign in `status` may send dials.
+fn dials(status: CampaignStatus) -> bool {
+    matches!(
+        status,
+        CampaignStatus::Queued | CampaignStatus::Dialing | CampaignStatus::Running
+    )
 }
 
 async fn control(
@@ -601,58 +669,44 @@ async fn control(
     command: Command,
 ) -> Result<CampaignStatus, ControlError> {
     let internal = |e: ActorProcessingErr| ControlError::Internal(e.to_string());
-    let illegal = |current| ControlError::Illegal {
-        current,
-        command: command.name(),
-    };
+    let db_error = |e: sea_orm::DbErr| ControlError::Internal(e.to_string());
     if state.campaign.is_none() {
         return Err(ControlError::Internal(
             "the campaign is still loading".into(),
         ));
     }
-    let current = state.status;
+    let id = state.id();
+    let target = command.target(state.status)?;
     match command {
-        Command::Start => Err(illegal(current)),
+        Command::Start => Err(ControlError::Illegal {
+            current: state.status,
+            command: command.name(),
+        }),
         Command::Pause => {
-            if !matches!(
-                current,
-                CampaignStatus::Queued | CampaignStatus::Dialing | CampaignStatus::Running
-            ) {
-                return Err(illegal(current));
-            }
-            move_to(state, CampaignStatus::Paused, None)
-                .await
-                .map_err(internal)?;
+            move_to(state, target, None).await.map_err(internal)?;
             state.spare = None;
             Ok(state.status)
         }
         Command::Resume => {
-            if current != CampaignStatus::Paused {
-                return Err(illegal(current));
-            }
-            let dialed = store::campaigns::get(&state.ctx.db, state.id())
-                .await
-                .map_err(|e| ControlError::Internal(e.to_string()))?
-                .and_then(|c| c.first_dial_at)
-                .is_some();
-            let to = if dialed {
-                CampaignStatus::Running
-            } else {
-                CampaignStatus::Queued
-            };
+            let to = resume_target(state).await.map_err(db_error)?;
             move_to(state, to, None).await.map_err(internal)?;
             let _ = myself.cast(CampaignMsg::Fill);
             Ok(state.status)
         }
         Command::Stop(mode) => {
-            if current.is_finished() {
-                return Err(illegal(current));
+            // The gate first: no dial leaves from here on, retries and claims included.
+            state.ctx.set_gate(id, false);
+            if mode == StopMode::Hangup {
+                // Stored, so a restart or a crashed supervisor finishes the hang-up.
+                store::calls::request_end_of_live_calls(&state.ctx.db, id)
+                    .await
+                    .map_err(db_error)?;
             }
             // Contacts first, so whoever sees STOPPED also sees them NOT_ATTEMPTED.
-            store::calls::mark_not_attempted(&state.ctx.db, state.id())
+            store::calls::mark_not_attempted(&state.ctx.db, id)
                 .await
-                .map_err(|e| ControlError::Internal(e.to_string()))?;
-            move_to(state, CampaignStatus::Stopped, Some(mode.as_str()))
+                .map_err(db_error)?;
+            move_to(state, target, Some(mode.as_str()))
                 .await
                 .map_err(internal)?;
             state.spare = None;
@@ -664,4 +718,27 @@ async fn control(
             Ok(state.status)
         }
     }
+}
+
+/// What a resumed campaign truthfully is: RUNNING only with a call ringing or in progress,
+/// DIALING when it has placed calls before, else QUEUED.
+async fn resume_target(state: &CampaignState) -> Result<CampaignStatus, sea_orm::DbErr> {
+    let id = state.id();
+    let live = store::calls::live_calls(&state.ctx.db, id).await?;
+    if live.iter().any(|c| {
+        c.status
+            .parse::<CallStatus>()
+            .is_ok_and(|s| s >= CallStatus::Ringing)
+    }) {
+        return Ok(CampaignStatus::Running);
+    }
+    let dialed = store::campaigns::get(&state.ctx.db, id)
+        .await?
+        .and_then(|c| c.first_dial_at)
+        .is_some();
+    Ok(if dialed {
+        CampaignStatus::Dialing
+    } else {
+        CampaignStatus::Queued
+    })
 }

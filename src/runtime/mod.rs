@@ -4,12 +4,13 @@
 
 pub mod call;
 pub mod campaign;
+pub mod duplicate;
 pub mod events;
 pub mod root;
 pub mod sweep;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -51,6 +52,13 @@ pub struct RuntimeContext {
     /// rather than by the supervisor so that a crashed supervisor's live calls keep their share
     /// of the budget; released when the call is terminal.
     call_permits: Mutex<HashMap<Uuid, (Uuid, OwnedSemaphorePermit)>>,
+    /// Per campaign: whether a `POST /call` may leave now. Closed by pause and stop *before*
+    /// they answer, and checked by every dial right before it is sent, so nothing leaves after
+    /// the operator was told it would not (a retry, a concurrency wait, a claim just before).
+    gates: Mutex<HashMap<Uuid, Arc<AtomicBool>>>,
+    /// Account permits held by duplicate provider calls until they are known to have ended,
+    /// by provider call id.
+    duplicate_permits: Mutex<HashMap<String, OwnedSemaphorePermit>>,
 }
 
 impl RuntimeContext {
@@ -72,7 +80,40 @@ impl RuntimeContext {
             dials_in_flight: Mutex::new(HashSet::new()),
             dials_accepted: AtomicU64::new(0),
             call_permits: Mutex::new(HashMap::new()),
+            gates: Mutex::new(HashMap::new()),
+            duplicate_permits: Mutex::new(HashMap::new()),
         })
+    }
+
+    /// The campaign's dial gate (closed until its supervisor opens it).
+    pub(crate) fn gate(&self, campaign_id: Uuid) -> Arc<AtomicBool> {
+        self.gates
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .entry(campaign_id)
+            .or_default()
+            .clone()
+    }
+
+    /// Opens or closes the campaign's dial gate.
+    pub(crate) fn set_gate(&self, campaign_id: Uuid, open: bool) {
+        self.gate(campaign_id).store(open, Ordering::SeqCst);
+    }
+
+    pub(crate) fn duplicate_permits(
+        &self,
+    ) -> std::sync::MutexGuard<'_, HashMap<String, OwnedSemaphorePermit>> {
+        self.duplicate_permits
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Tells a call's actor that the provider's call for its dial is known (a webhook carried
+    /// our id before the dial's answer, or instead of it).
+    pub(crate) fn found(&self, call_id: Uuid, call: ProviderCall) {
+        if let Some(actor) = self.call_actor(call_id) {
+            let _ = actor.cast(CallMsg::Found(call));
+        }
     }
 
     fn permits(&self) -> std::sync::MutexGuard<'_, HashMap<Uuid, (Uuid, OwnedSemaphorePermit)>> {
@@ -294,6 +335,26 @@ pub enum ControlError {
 }
 
 impl Command {
+    /// The one rule for operators' commands: the status a campaign in `current` moves to, or
+    /// why it cannot. Resume answers QUEUED; the supervisor refines it to what is true (DIALING
+    /// or RUNNING when calls were placed or are live).
+    pub fn target(self, current: CampaignStatus) -> Result<CampaignStatus, ControlError> {
+        use CampaignStatus::*;
+        let to = match (self, current) {
+            (Command::Start, Created) => Queued,
+            (Command::Pause, Queued | Dialing | Running) => Paused,
+            (Command::Resume, Paused) => Queued,
+            (Command::Stop(_), s) if !s.is_finished() => Stopped,
+            _ => {
+                return Err(ControlError::Illegal {
+                    current,
+                    command: self.name(),
+                });
+            }
+        };
+        Ok(to)
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Command::Start => "start",

@@ -29,8 +29,8 @@ pub enum RootMsg {
     /// Test hook: forget a supervisor, then kill it (it is not restarted).
     KillForTest(Uuid, RpcReplyPort<bool>),
     Count(RpcReplyPort<usize>),
-    /// A supervisor finished its campaign and stopped on purpose.
-    Finished(Uuid),
+    /// A supervisor (this one) finished its campaign and stopped on purpose.
+    Finished(Uuid, ActorId),
     /// Retry spawning a supervisor whose start failed.
     Respawn(Uuid),
     InjectPanic(Uuid),
@@ -95,14 +95,38 @@ impl Actor for RootActor {
                 let _ = reply.send(state.supervisors.len());
             }
             RootMsg::Control(campaign_id, command, reply) => {
-                let result = control(&myself, state, campaign_id, command).await;
-                let _ = reply.send(result);
-            }
-            RootMsg::Finished(campaign_id) => {
-                if let Some(sup) = state.supervisors.remove(&campaign_id) {
-                    state.by_actor.remove(&sup.get_id());
+                match control(&myself, state, campaign_id, command).await {
+                    Routed::Done(result) => {
+                        let _ = reply.send(result);
+                    }
+                    Routed::Supervisor(sup) => {
+                        // Never wait on a supervisor here: the root keeps serving health and
+                        // the other campaigns while this one is busy.
+                        tokio::spawn(async move {
+                            let result = ractor::call_t!(
+                                sup,
+                                CampaignMsg::Control,
+                                CALL_TIMEOUT_MS,
+                                command
+                            )
+                            .map_err(|e| ControlError::Internal(e.to_string()))
+                            .and_then(|r| r);
+                            let _ = reply.send(result);
+                        });
+                    }
                 }
-                state.restarts.remove(&campaign_id);
+            }
+            RootMsg::Finished(campaign_id, actor) => {
+                // Only that supervisor: a new one may already run the campaign.
+                if state
+                    .supervisors
+                    .get(&campaign_id)
+                    .is_some_and(|sup| sup.get_id() == actor)
+                {
+                    state.supervisors.remove(&campaign_id);
+                    state.restarts.remove(&campaign_id);
+                }
+                state.by_actor.remove(&actor);
             }
             RootMsg::Respawn(campaign_id) => {
                 if !state.supervisors.contains_key(&campaign_id) && !state.shutting_down {
@@ -294,82 +318,107 @@ async fn fail_campaign(ctx: &RuntimeContext, campaign_id: Uuid, reason: &str) {
     }
 }
 
+/// Where a command was carried out.
+enum Routed {
+    /// By the root itself.
+    Done(Result<CampaignStatus, ControlError>),
+    /// To be asked of the campaign's supervisor.
+    Supervisor(ActorRef<CampaignMsg>),
+}
+
 async fn control(
     myself: &ActorRef<RootMsg>,
     state: &mut RootState,
     campaign_id: Uuid,
     command: Command,
-) -> Result<CampaignStatus, ControlError> {
-    let db = &state.ctx.db;
-    let internal = |e: sea_orm::DbErr| ControlError::Internal(e.to_string());
-    let campaign = store::campaigns::get(db, campaign_id)
-        .await
-        .map_err(internal)?
-        .ok_or(ControlError::NotFound)?;
-    let current: CampaignStatus = campaign.status.parse().map_err(ControlError::Internal)?;
-    let illegal = ControlError::Illegal {
-        current,
-        command: command.name(),
+) -> Routed {
+    let ctx = state.ctx.clone();
+    let campaign = match store::campaigns::get(&ctx.db, campaign_id).await {
+        Ok(Some(c)) => c,
+        Ok(None) => return Routed::Done(Err(ControlError::NotFound)),
+        Err(e) => return Routed::Done(Err(ControlError::Internal(e.to_string()))),
     };
+    let current: CampaignStatus = match campaign.status.parse() {
+        Ok(s) => s,
+        Err(e) => return Routed::Done(Err(ControlError::Internal(e))),
+    };
+    let target = match command.target(current) {
+        Ok(t) => t,
+        Err(e) => return Routed::Done(Err(e)),
+    };
+    if command != Command::Start
+        && let Some(sup) = state.supervisors.get(&campaign_id)
+    {
+        return Routed::Supervisor(sup.clone());
+    }
+    // Without Vapi nothing may be dialed, and a supervisor would fail the campaign on its
+    // first dial: commands are carried out on the stored status alone.
+    let vapi = ctx.settings.vapi.api_key.is_some();
     match command {
         Command::Start => {
-            if current != CampaignStatus::Created {
-                return Err(illegal);
-            }
-            let moved = state
-                .ctx
-                .transition_campaign(
-                    campaign_id,
-                    CampaignStatus::Created,
-                    CampaignStatus::Queued,
-                    None,
-                )
-                .await
-                .map_err(internal)?;
-            if !moved {
-                return Err(illegal);
-            }
-            if !state.supervisors.contains_key(&campaign_id) {
+            let result = move_stored(&ctx, campaign_id, command, current, target, None).await;
+            if result.is_ok() && vapi && !state.supervisors.contains_key(&campaign_id) {
                 spawn_supervisor(myself, state, campaign_id, None).await;
             }
-            Ok(CampaignStatus::Queued)
+            Routed::Done(result)
         }
-        Command::Stop(mode) if current == CampaignStatus::Created => {
-            let moved = state
-                .ctx
-                .transition_campaign(
+        Command::Stop(mode) if current == CampaignStatus::Created || !vapi => {
+            ctx.set_gate(campaign_id, false);
+            if let Err(e) = store::calls::mark_not_attempted(&ctx.db, campaign_id).await {
+                return Routed::Done(Err(ControlError::Internal(e.to_string())));
+            }
+            Routed::Done(
+                move_stored(
+                    &ctx,
                     campaign_id,
-                    CampaignStatus::Created,
-                    CampaignStatus::Stopped,
+                    command,
+                    current,
+                    target,
                     Some(mode.as_str()),
                 )
-                .await
-                .map_err(internal)?;
-            if !moved {
-                return Err(illegal);
-            }
-            store::calls::mark_not_attempted(db, campaign_id)
-                .await
-                .map_err(internal)?;
-            Ok(CampaignStatus::Stopped)
+                .await,
+            )
+        }
+        Command::Pause | Command::Resume if !vapi => {
+            Routed::Done(move_stored(&ctx, campaign_id, command, current, target, None).await)
         }
         _ => {
-            if current.is_finished() || current == CampaignStatus::Created {
-                return Err(illegal);
+            // A runnable campaign without a supervisor (lost to a bug, or not adopted yet):
+            // start one and hand it the command.
+            spawn_supervisor(myself, state, campaign_id, None).await;
+            match state.supervisors.get(&campaign_id) {
+                Some(sup) => Routed::Supervisor(sup.clone()),
+                None => Routed::Done(Err(ControlError::Internal("no supervisor".into()))),
             }
-            let sup = match state.supervisors.get(&campaign_id) {
-                Some(sup) => sup.clone(),
-                None => {
-                    spawn_supervisor(myself, state, campaign_id, None).await;
-                    state
-                        .supervisors
-                        .get(&campaign_id)
-                        .cloned()
-                        .ok_or_else(|| ControlError::Internal("no supervisor".into()))?
-                }
-            };
-            ractor::call_t!(sup, CampaignMsg::Control, CALL_TIMEOUT_MS, command)
-                .map_err(|e| ControlError::Internal(e.to_string()))?
         }
     }
+}
+
+/// Moves a campaign that no supervisor runs `current → target` in the database; when it
+/// moved meanwhile, the refusal names its status now.
+async fn move_stored(
+    ctx: &RuntimeContext,
+    campaign_id: Uuid,
+    command: Command,
+    current: CampaignStatus,
+    target: CampaignStatus,
+    detail: Option<&str>,
+) -> Result<CampaignStatus, ControlError> {
+    let internal = |e: sea_orm::DbErr| ControlError::Internal(e.to_string());
+    if ctx
+        .transition_campaign(campaign_id, current, target, detail)
+        .await
+        .map_err(internal)?
+    {
+        return Ok(target);
+    }
+    let now = store::campaigns::get(&ctx.db, campaign_id)
+        .await
+        .map_err(internal)?
+        .and_then(|c| c.status.parse().ok())
+        .unwrap_or(current);
+    Err(ControlError::Illegal {
+        current: now,
+        command: command.name(),
+    })
 }

@@ -14,7 +14,7 @@ use sea_orm::{
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::domain::campaign::{CallStatus, ContactStatus, is_success};
+use crate::domain::campaign::{CallStatus, CampaignStatus, ContactStatus, is_success};
 use crate::domain::ended_reason::{EndedReasonClass, classify, is_concurrency_blocked};
 use crate::domain::redial::{REDIALABLE, RedialPolicy};
 use crate::store::entities::{call, campaign, contact};
@@ -267,19 +267,42 @@ pub async fn claim(
     Ok(Some(model))
 }
 
-/// Records that `POST /call` is about to be sent for this call. Until then, a restart knows the
-/// dial never left and may place it; after it, only the provider can tell.
-pub async fn mark_dial_sent(db: &impl ConnectionTrait, call_id: Uuid) -> Result<(), DbErr> {
+/// Records that `POST /call` is about to be sent for this call, and when: every send moves the
+/// marker, so every wait of an unresolved dial is measured from the last send. Until the first
+/// marker, a restart knows the dial never left and may place it; after it, only the provider
+/// can tell.
+pub async fn mark_dial_sent(
+    db: &impl ConnectionTrait,
+    call_id: Uuid,
+) -> Result<DateTime<Utc>, DbErr> {
+    let now = Utc::now();
     call::Entity::update_many()
-        .col_expr(call::Column::DialSentAt, Expr::value(Utc::now()))
+        .col_expr(call::Column::DialSentAt, Expr::value(now))
         .filter(call::Column::Id.eq(call_id))
-        .filter(call::Column::DialSentAt.is_null())
+        .filter(call::Column::ProviderCallId.is_null())
         .exec(db)
         .await?;
-    Ok(())
+    Ok(now)
+}
+
+/// Marks every live call of a campaign as being hung up (a stop with `hangup`), so whoever
+/// follows them — now or after a restart — ends them, including dials not resolved yet.
+pub async fn request_end_of_live_calls(
+    db: &impl ConnectionTrait,
+    campaign_id: Uuid,
+) -> Result<u64, DbErr> {
+    let result = call::Entity::update_many()
+        .col_expr(call::Column::EndRequested, Expr::value(END_CANCEL))
+        .filter(call::Column::CampaignId.eq(campaign_id))
+        .filter(call::Column::Status.is_in(CallStatus::LIVE.map(CallStatus::as_str)))
+        .filter(call::Column::EndRequested.is_null())
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
 }
 
 /// Records the provider's id for a dial intent (once; a second answer changes nothing).
+/// `true` when this write recorded it.
 pub async fn set_provider_call(
     db: &impl ConnectionTrait,
     call_id: Uuid,
@@ -578,7 +601,47 @@ async fn settle_contact(
         .col_expr(contact::Column::UpdatedAt, Expr::value(now))
         .filter(contact::Column::Id.eq(call.contact_id))
         .filter(contact::Column::Status.eq(ContactStatus::Dialing.as_str()));
-    if requeue {
+    let reason = update
+        .ended_reason
+        .as_deref()
+        .or(call.ended_reason.as_deref());
+    let outcome = update
+        .outcome
+        .or_else(|| reason.map(classify))
+        .unwrap_or(EndedReasonClass::Unknown);
+    // Whether the contact could go back to PENDING (its dial never reached the provider, or
+    // its outcome may be redialed) — never once the campaign is over.
+    let campaign = if requeue || REDIALABLE.contains(&outcome) {
+        campaign::Entity::find_by_id(call.campaign_id)
+            .one(db)
+            .await?
+    } else {
+        None
+    };
+    let finished = campaign.as_ref().is_some_and(|c| {
+        c.status
+            .parse::<CampaignStatus>()
+            .is_ok_and(CampaignStatus::is_finished)
+    });
+    if requeue && finished {
+        // Nothing was placed for this attempt: it is given back, as a stop leaves every
+        // contact not dialed (NOT_ATTEMPTED), or DONE with its earlier outcome.
+        let status = if call.attempt <= 1 {
+            ContactStatus::NotAttempted
+        } else {
+            ContactStatus::Done
+        };
+        query = query
+            .col_expr(contact::Column::Status, Expr::value(status.as_str()))
+            .col_expr(
+                contact::Column::Attempts,
+                Expr::col(contact::Column::Attempts).sub(1),
+            )
+            .col_expr(
+                contact::Column::NextAttemptAt,
+                Expr::value(Option::<DateTime<Utc>>::None),
+            );
+    } else if requeue {
         query = query
             .col_expr(
                 contact::Column::Status,
@@ -589,26 +652,13 @@ async fn settle_contact(
                 Expr::col(contact::Column::Attempts).sub(1),
             );
     } else {
-        let reason = update
-            .ended_reason
-            .as_deref()
-            .or(call.ended_reason.as_deref());
-        let outcome = update
-            .outcome
-            .or_else(|| reason.map(classify))
-            .unwrap_or(EndedReasonClass::Unknown);
         let attempt = u32::try_from(call.attempt).unwrap_or(u32::MAX);
         // Only an outcome that could be redialed needs the campaign's policy (an answered call,
         // the common case, costs no extra read).
-        let redial_at = if REDIALABLE.contains(&outcome) {
-            campaign::Entity::find_by_id(call.campaign_id)
-                .one(db)
-                .await?
-                .and_then(|c| RedialPolicy::from_settings(&c.settings_json))
-                .and_then(|policy| policy.next_attempt(attempt, outcome, now))
-        } else {
-            None
-        };
+        let redial_at = campaign
+            .filter(|_| !finished)
+            .and_then(|c| RedialPolicy::from_settings(&c.settings_json))
+            .and_then(|policy| policy.next_attempt(attempt, outcome, now));
         let status = match redial_at {
             // Called again once the delay is over (its latest outcome stays visible).
             Some(_) => ContactStatus::Pending,
@@ -643,6 +693,18 @@ pub async fn next_redial_at(
 /// PENDING when no call was written for the attempt, else DONE with the call's outcome.
 /// Returns how many were repaired.
 pub async fn repair_contacts(db: &DatabaseConnection, campaign_id: Uuid) -> Result<u64, DbErr> {
+    // After a stop nothing goes back to PENDING: a contact whose attempt never left is given
+    // back as NOT_ATTEMPTED instead.
+    let finished = campaign::Entity::find_by_id(campaign_id)
+        .one(db)
+        .await?
+        .and_then(|c| c.status.parse::<CampaignStatus>().ok())
+        .is_some_and(CampaignStatus::is_finished);
+    let requeued = if finished {
+        ContactStatus::NotAttempted
+    } else {
+        ContactStatus::Pending
+    };
     let dialing = contact::Entity::find()
         .filter(contact::Column::CampaignId.eq(campaign_id))
         .filter(contact::Column::Status.eq(ContactStatus::Dialing.as_str()))
@@ -668,7 +730,7 @@ pub async fn repair_contacts(db: &DatabaseConnection, campaign_id: Uuid) -> Resu
                     .as_deref()
                     .is_some_and(is_concurrency_blocked);
                 if blocked && status == CallStatus::Failed {
-                    active.status = Set(ContactStatus::Pending.as_str().to_owned());
+                    active.status = Set(requeued.as_str().to_owned());
                     active.attempts = Set(c.attempts - 1);
                 } else {
                     active.status = Set(ContactStatus::Done.as_str().to_owned());
@@ -676,7 +738,7 @@ pub async fn repair_contacts(db: &DatabaseConnection, campaign_id: Uuid) -> Resu
                 }
             }
             _ => {
-                active.status = Set(ContactStatus::Pending.as_str().to_owned());
+                active.status = Set(requeued.as_str().to_owned());
                 active.attempts = Set(Ord::max(c.attempts - 1, 0));
             }
         }

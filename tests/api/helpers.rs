@@ -203,6 +203,8 @@ pub const FAST_RUNTIME: &[(&str, &str)] = &[
     ("AUTOLYNX__RUNTIME__CONCURRENCY_RETRY_MS", "200"),
     ("AUTOLYNX__RUNTIME__LINE_QUIET_POLL_MS", "200"),
     ("AUTOLYNX__VAPI__REQUEST_TIMEOUT_MS", "500"),
+    // Longer than the request timeout and the simulator holds the tests use (≤ 1 s).
+    ("AUTOLYNX__RUNTIME__DIAL_SETTLE_MS", "1500"),
 ];
 
 /// and receiver are filled in here).

@@ -7,6 +7,7 @@ mod campaigns;
 mod cli;
 mod demo;
 mod errors;
+mod exactly_once;
 mod healing;
 mod health;
 mod helpers;

@@ -270,6 +270,7 @@ async fn the_tick_adopts_a_campaign_whose_supervisor_was_killed() {
             ("CRON_SHARED_SECRET", CRON_SECRET),
             // Dials cut off by the kill are searched for after this much.
             ("AUTOLYNX__VAPI__REQUEST_TIMEOUT_MS", "3000"),
+            ("AUTOLYNX__RUNTIME__DIAL_SETTLE_MS", "3500"),
         ],
     )
     .await;

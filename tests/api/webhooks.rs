@@ -222,7 +222,39 @@ async fn our_id_finds_a_call_before_its_provider_id_is_stored() {
     )
     .await;
     assert_eq!(reply.status, StatusCode::OK);
-    assert_eq!(reload(&app, call.id).await.status, "IN_PROGRESS");
+    let found = reload(&app, call.id).await;
+    assert_eq!(found.status, "IN_PROGRESS");
+    // The message resolved the dial: the provider's id is stored with it.
+    assert_eq!(found.provider_call_id.as_deref(), Some("prov-4"));
+}
+
+#[tokio::test]
+async fn a_second_provider_call_carrying_our_id_is_a_duplicate_never_applied() {
+    let app = spawn_app().await;
+    let call = placed_call(&app, "prov-5").await;
+    // The provider created another call for the same dial; it ends before ours does.
+    for status in ["in-progress", "ended"] {
+        let reply = post_signed(
+            &app,
+            json!({ "type": "status-update", "status": status,
+                    "endedReason": "customer-ended-call",
+                    "call": call_json("prov-dup", call.id) }),
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::OK);
+    }
+    let ours = reload(&app, call.id).await;
+    assert_eq!(ours.status, "QUEUED", "the duplicate's news is not ours");
+    assert_eq!(ours.provider_call_id.as_deref(), Some("prov-5"));
+    let trail = call_event::Entity::find().all(&app.db).await.unwrap();
+    let duplicates: Vec<_> = trail
+        .iter()
+        .filter(|e| e.event_type == "duplicate-call")
+        .collect();
+    assert_eq!(duplicates.len(), 1, "recorded once: {trail:?}");
+    assert_eq!(duplicates[0].payload["providerCallId"], "prov-dup");
+    // Both deliveries are on the trail too.
+    assert_eq!(trail.len(), 3);
 }
 
 #[tokio::test]
