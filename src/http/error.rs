@@ -164,9 +164,11 @@ impl poem::error::ResponseError for ApiError {
         let mut response = poem::web::Json(self.body())
             .with_status(self.status)
             .into_response();
-        // A 429 that knows when to come back says so the standard way too.
-        if self.status == StatusCode::TOO_MANY_REQUESTS
-            && let Some(secs) = self.details["retryAfterSeconds"].as_u64()
+        // A 429 or 503 that knows when to come back says so the standard way too.
+        if matches!(
+            self.status,
+            StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE
+        ) && let Some(secs) = self.details["retryAfterSeconds"].as_u64()
         {
             response
                 .headers_mut()
@@ -178,6 +180,13 @@ impl poem::error::ResponseError for ApiError {
 
 impl From<sea_orm::DbErr> for ApiError {
     fn from(err: sea_orm::DbErr) -> Self {
+        if crate::store::is_transient(&err) {
+            // Briefly unreachable (restarting, connections cut, locked): say so, and when to
+            // try again; nothing was stored.
+            tracing::warn!(error = %err, "database unavailable");
+            return Self::unavailable("the database is briefly unavailable; try again shortly")
+                .with_details(json!({ "retryAfterSeconds": 2 }));
+        }
         Self::internal(err)
     }
 }

@@ -103,6 +103,8 @@ pub struct CallArgs {
     /// How long a call may go without news before the provider is asked about it: the
     /// assistant's `maxDurationSeconds` plus a margin, when known.
     pub end_check: Option<Duration>,
+    /// Wait before starting (a tracker replaced after the database failed backs off).
+    pub start_delay: Duration,
     pub call: call::Model,
     pub mode: CallMode,
     pub campaign_id: Uuid,
@@ -159,7 +161,11 @@ impl Actor for CallActor {
         args: Self::Arguments,
     ) -> Result<Self::State, ActorProcessingErr> {
         args.ctx.register_call(args.call.id, myself.clone());
-        myself.cast(CallMsg::Start)?;
+        if args.start_delay.is_zero() {
+            myself.cast(CallMsg::Start)?;
+        } else {
+            myself.send_after(args.start_delay, || CallMsg::Start);
+        }
         let contact = match args.mode {
             CallMode::Dial(contact) => Some(contact),
             CallMode::Adopt => None,

@@ -64,9 +64,13 @@ pub struct CampaignArgs {
 }
 
 struct Slot {
-    call_id: Uuid,
+    /// The call as last read: a tracker lost while the database is unreachable is followed
+    /// again from it.
+    call: call::Model,
     batch_index: i32,
     restarts: u32,
+    /// Failures caused by the database in a row (they back off, and are not counted).
+    db_failures: u32,
 }
 
 pub struct CampaignState {
@@ -251,7 +255,7 @@ impl Actor for CampaignSupervisor {
         match event {
             SupervisionEvent::ActorTerminated(cell, _, _) => {
                 if let Some(slot) = state.slots.remove(&cell.get_id()) {
-                    state.ctx.release_permit(slot.call_id);
+                    state.ctx.release_permit(slot.call.id);
                 }
                 fill(&myself, state).await?;
             }
@@ -259,18 +263,42 @@ impl Actor for CampaignSupervisor {
                 let Some(slot) = state.slots.remove(&cell.get_id()) else {
                     return Ok(());
                 };
-                tracing::error!(call_id = %slot.call_id, error = %error, "call actor failed");
-                let call = store::calls::get(&state.ctx.db, slot.call_id).await?;
+                let call_id = slot.call.id;
+                tracing::error!(%call_id, error = %error, "call actor failed");
+                // A database briefly unreachable: follow the call again after a backoff,
+                // keeping its slot and permit; this never counts against the call.
+                let heals = store::failure_may_heal(error.as_ref());
+                let call = match store::calls::get(&state.ctx.db, call_id).await {
+                    Ok(call) => call,
+                    Err(e) if store::is_transient(&e) => Some(slot.call.clone()),
+                    Err(e) => return Err(e.into()),
+                };
                 let live = call
                     .as_ref()
                     .and_then(|c| c.status.parse::<CallStatus>().ok())
                     .is_some_and(|s| !s.is_terminal());
                 match call {
+                    Some(call) if live && heals => {
+                        let db_failures = slot.db_failures + 1;
+                        let delay = Duration::from_millis(200 << db_failures.min(5));
+                        let restarts = (slot.restarts, db_failures);
+                        spawn_call(&myself, state, call, CallMode::Adopt, None, restarts, delay)
+                            .await?;
+                    }
                     // The call may still be live at the provider: keep its slot (and account
                     // permit) and follow it with a new tracker.
                     Some(call) if live && slot.restarts < MAX_CALL_RESTARTS => {
-                        let restarts = slot.restarts + 1;
-                        spawn_call(&myself, state, call, CallMode::Adopt, None, restarts).await?;
+                        let restarts = (slot.restarts + 1, 0);
+                        spawn_call(
+                            &myself,
+                            state,
+                            call,
+                            CallMode::Adopt,
+                            None,
+                            restarts,
+                            Duration::ZERO,
+                        )
+                        .await?;
                     }
                     Some(call) if live => {
                         let update = CallUpdate {
@@ -280,11 +308,11 @@ impl Actor for CampaignSupervisor {
                             ..CallUpdate::default()
                         };
                         state.ctx.apply(call.id, &update).await?;
-                        state.ctx.release_permit(slot.call_id);
+                        state.ctx.release_permit(call_id);
                         fill(&myself, state).await?;
                     }
                     _ => {
-                        state.ctx.release_permit(slot.call_id);
+                        state.ctx.release_permit(call_id);
                         fill(&myself, state).await?;
                     }
                 }
@@ -371,7 +399,16 @@ async fn init(
             }
             .or_else(|| state.ctx.budget.clone().try_acquire_owned().ok())
         };
-        spawn_call(myself, state, call, CallMode::Adopt, permit, 0).await?;
+        spawn_call(
+            myself,
+            state,
+            call,
+            CallMode::Adopt,
+            permit,
+            (0, 0),
+            Duration::ZERO,
+        )
+        .await?;
     }
     // Calls that ended meanwhile leave their permits and reservation to the others.
     state.ctx.release_permits_except(campaign_id, &live);
@@ -490,7 +527,8 @@ async fn fill(
             call,
             CallMode::Dial(Box::new(contact)),
             Some(permit),
-            0,
+            (0, 0),
+            Duration::ZERO,
         )
         .await?;
     }
@@ -554,26 +592,36 @@ fn request_line_check(myself: &ActorRef<CampaignMsg>, state: &mut CampaignState,
     });
 }
 
+/// Spawns a call actor into a slot. `restarts`: (tracker failures, database failures in a
+/// row) so far; `delay`: before the actor starts its work.
 async fn spawn_call(
     myself: &ActorRef<CampaignMsg>,
     state: &mut CampaignState,
     call: call::Model,
     mode: CallMode,
     permit: Option<OwnedSemaphorePermit>,
-    restarts: u32,
+    restarts: (u32, u32),
+    delay: Duration,
 ) -> Result<(), ActorProcessingErr> {
     let Some(campaign) = state.campaign.as_ref() else {
         return Ok(());
     };
     let batch_index = match &mode {
         CallMode::Dial(contact) => contact.batch_index,
-        CallMode::Adopt => store::campaigns::contact_batch(&state.ctx.db, call.contact_id)
-            .await?
-            .unwrap_or(0),
+        CallMode::Adopt => {
+            match store::campaigns::contact_batch(&state.ctx.db, call.contact_id).await {
+                Ok(batch) => batch.unwrap_or(0),
+                // Only batch ordering needs it: the earliest batch keeps the next one waiting.
+                Err(e) if store::is_transient(&e) => 0,
+                Err(e) => return Err(e.into()),
+            }
+        }
     };
+    let slot_call = call.clone();
     let args = CallArgs {
         ctx: state.ctx.clone(),
         end_check: state.end_check,
+        start_delay: delay,
         call,
         mode,
         campaign_id: campaign.id,
@@ -592,9 +640,10 @@ async fn spawn_call(
     state.slots.insert(
         actor.get_id(),
         Slot {
-            call_id,
+            call: slot_call,
             batch_index,
-            restarts,
+            restarts: restarts.0,
+            db_failures: restarts.1,
         },
     );
     Ok(())

@@ -43,7 +43,8 @@ pub struct RootState {
     ctx: Arc<RuntimeContext>,
     supervisors: HashMap<Uuid, ActorRef<CampaignMsg>>,
     by_actor: HashMap<ActorId, Uuid>,
-    restarts: HashMap<Uuid, VecDeque<Instant>>,
+    /// Recent failures per campaign: when, and whether the database caused them.
+    restarts: HashMap<Uuid, VecDeque<(Instant, bool)>>,
     shutting_down: bool,
 }
 
@@ -176,43 +177,55 @@ impl Actor for RootActor {
                     return Ok(());
                 }
                 let reason = error.to_string();
-                tracing::error!(%campaign_id, error = %reason, "campaign supervisor failed");
+                // A database that is briefly unavailable heals by itself: such failures are
+                // retried (with the same backoff) but never fail the campaign.
+                let heals = store::failure_may_heal(error.as_ref());
+                tracing::error!(%campaign_id, error = %reason, heals, "campaign supervisor failed");
                 let settings = &state.ctx.settings.runtime;
                 let window = Duration::from_secs(settings.supervisor_restart_window_secs);
                 let now = Instant::now();
                 let history = state.restarts.entry(campaign_id).or_default();
                 while history
                     .front()
-                    .is_some_and(|t| now.duration_since(*t) > window)
+                    .is_some_and(|(t, _)| now.duration_since(*t) > window)
                 {
                     history.pop_front();
                 }
-                if history.len() >= settings.supervisor_max_restarts as usize {
+                let lasting = history.iter().filter(|(_, heals)| !heals).count();
+                if !heals && lasting >= settings.supervisor_max_restarts as usize {
                     tracing::error!(
                         %campaign_id,
-                        restarts = history.len(),
+                        restarts = lasting,
                         "supervisor restart intensity exceeded, campaign FAILED"
                     );
                     fail_campaign(&state.ctx, campaign_id, &format!(
                         "the campaign's supervisor failed {} times within {}s; last error: {reason}",
-                        history.len() + 1,
+                        lasting + 1,
                         window.as_secs()
                     ))
                     .await;
                     state.restarts.remove(&campaign_id);
                 } else {
-                    history.push_back(now);
+                    history.push_back((now, heals));
                     crate::metrics::supervisor_restart();
-                    {
-                        let reserved = reserve_for_live_calls(&state.ctx, campaign_id).await;
-                        spawn_supervisor(&myself, state, campaign_id, reserved).await;
-                    }
+                    // Exponential backoff (capped): a failure that repeats at once — a database
+                    // down, a bug on a code path — must not spin.
+                    let delay = restart_delay(history.len());
+                    myself.send_after(delay, move || RootMsg::Respawn(campaign_id));
                 }
             }
             _ => {}
         }
         Ok(())
     }
+}
+
+/// Wait before the `failures`-th restart in a row: 100 ms doubling, at most 10 s.
+fn restart_delay(failures: usize) -> Duration {
+    let exponent = u32::try_from(failures.saturating_sub(1))
+        .unwrap_or(u32::MAX)
+        .min(7);
+    Duration::from_millis(100 << exponent).min(Duration::from_secs(10))
 }
 
 /// Spawns supervisors for runnable campaigns without one (all of them, or `only`); answers

@@ -35,6 +35,43 @@ pub async fn connect(settings: &DatabaseSettings) -> Result<DatabaseConnection, 
     Database::connect(options).await
 }
 
+/// Whether a database error may heal by itself (the server restarting, connections cut or
+/// refused, the pool exhausted, a lock or a serialization conflict): worth retrying later, never
+/// a reason to fail a campaign or a call. Constraint violations, bad data and our own logical
+/// errors are not.
+pub fn is_transient(err: &DbErr) -> bool {
+    use sea_orm::sqlx::Error as Sqlx;
+    match err {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+        DbErr::Exec(sea_orm::RuntimeErr::SqlxError(e))
+        | DbErr::Query(sea_orm::RuntimeErr::SqlxError(e)) => match e.as_ref() {
+            Sqlx::Io(_)
+            | Sqlx::Tls(_)
+            | Sqlx::Protocol(_)
+            | Sqlx::PoolTimedOut
+            | Sqlx::PoolClosed
+            | Sqlx::WorkerCrashed
+            | Sqlx::BeginFailed => true,
+            Sqlx::Database(db) => db.code().is_some_and(|code| {
+                // PostgreSQL: connection exceptions (08…), the server shutting down or not
+                // accepting connections yet (57P…), too many connections, serialization
+                // failures and deadlocks. SQLite: BUSY and LOCKED (and their extended codes).
+                code.starts_with("08")
+                    || code.starts_with("57P")
+                    || matches!(code.as_ref(), "53300" | "40001" | "40P01")
+                    || code.parse::<i32>().is_ok_and(|c| matches!(c & 0xff, 5 | 6))
+            }),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// Whether an actor's failure came from a database error that may heal by itself.
+pub fn failure_may_heal(err: &(dyn std::error::Error + 'static)) -> bool {
+    err.downcast_ref::<DbErr>().is_some_and(is_transient)
+}
+
 /// Applies every pending migration.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     Migrator::up(db, None).await

@@ -597,3 +597,43 @@ async fn news_before_the_dial_answer_moves_the_campaign_to_running() {
     assert_eq!(stats.create_requests, 1);
     assert_never_twice(&stats);
 }
+
+/// A database unavailable for a few seconds mid-campaign fails neither the campaign nor any
+/// live call: restarts back off, trackers follow their calls again, and the cap holds.
+#[tokio::test]
+async fn a_database_outage_mid_campaign_fails_nothing() {
+    let mut config = sim(Faults::default());
+    config.outcomes = OutcomeMix::all_answered();
+    config.timings = Timings {
+        call_ms: MsRange::new(300, 800),
+        ..Timings::fast()
+    };
+    let test_db = TestDb::exclusive().await;
+    let outage_db = test_db.handle();
+    // Waiting for a connection gives up after 1 s, so the outage surfaces as errors (with
+    // the default 5 s the pool would mostly wait it out).
+    let app = spawn_app_on(
+        test_db,
+        config,
+        &[("AUTOLYNX__DATABASE__CONNECT_TIMEOUT_SECS", "1")],
+    )
+    .await;
+    let id = app.start_campaign(40, &[("cap", "4")]).await;
+    wait_until("calls live", Duration::from_secs(20), async || {
+        app.sim.stats().calls_created >= 8 && app.sim.stats().active_calls >= 3
+    })
+    .await;
+    outage_db.outage(Duration::from_secs(5)).await;
+    app.wait_for_status(&id, "COMPLETED", Duration::from_secs(120))
+        .await;
+    let stats = app.sim.stats();
+    assert_never_twice(&stats);
+    assert_eq!(stats.calls_created, 40, "{stats:?}");
+    assert!(
+        stats.max_active_by_phone_number["phone-test"] <= 4,
+        "cap exceeded: {stats:?}"
+    );
+    let calls = calls_of(&app, &id).await;
+    let failed: Vec<_> = calls.iter().filter(|c| c.status != "ENDED").collect();
+    assert!(failed.is_empty(), "{failed:?}");
+}

@@ -12,14 +12,14 @@ use sea_orm::{Database, DatabaseConnection, EntityTrait};
 use serde_json::Value;
 
 use crate::helpers::{
-    FAST_RUNTIME, TestDb, WEBHOOK_SECRET, cli_admin_token, contacts_csv, free_port,
+    FAST_RUNTIME, TestDb, WEBHOOK_SECRET, cli_admin_token, contacts_csv_from, free_port,
 };
 use autolynx::store::entities::{call, contact};
 
 /// A child `autolynx serve`, killed (SIGKILL) when dropped.
-struct Serve {
+pub(crate) struct Serve {
     child: Child,
-    port: u16,
+    pub(crate) port: u16,
 }
 
 impl Drop for Serve {
@@ -42,7 +42,7 @@ fn env(db_url: &str, sim: &Simulator) -> Vec<(String, String)> {
     vars
 }
 
-async fn serve(db_url: &str, sim: &Simulator) -> Serve {
+pub(crate) async fn serve(db_url: &str, sim: &Simulator) -> Serve {
     let port = free_port();
     let child = Command::new(env!("CARGO_BIN_EXE_autolynx"))
         .arg("serve")
@@ -74,13 +74,13 @@ async fn serve(db_url: &str, sim: &Simulator) -> Serve {
     }
 }
 
-struct Api {
-    client: reqwest::Client,
-    token: String,
+pub(crate) struct Api {
+    pub(crate) client: reqwest::Client,
+    pub(crate) token: String,
 }
 
 impl Api {
-    async fn post(&self, port: u16, path: &str, body: Option<Value>) -> Value {
+    pub(crate) async fn post(&self, port: u16, path: &str, body: Option<Value>) -> Value {
         let mut req = self
             .client
             .post(format!("http://127.0.0.1:{port}{path}"))
@@ -93,7 +93,7 @@ impl Api {
         resp.json().await.unwrap()
     }
 
-    async fn status(&self, port: u16, id: &str) -> Option<String> {
+    pub(crate) async fn status(&self, port: u16, id: &str) -> Option<String> {
         let resp = self
             .client
             .get(format!("http://127.0.0.1:{port}/api/campaigns/{id}"))
@@ -105,7 +105,23 @@ impl Api {
         body["status"].as_str().map(str::to_owned)
     }
 
-    async fn create_campaign(&self, port: u16, n: usize, fields: &[(&str, &str)]) -> String {
+    pub(crate) async fn create_campaign(
+        &self,
+        port: u16,
+        n: usize,
+        fields: &[(&str, &str)],
+    ) -> String {
+        self.create_campaign_from(port, 0, n, fields).await
+    }
+
+    /// A campaign of `n` contacts numbered from `first` (distinct numbers across campaigns).
+    pub(crate) async fn create_campaign_from(
+        &self,
+        port: u16,
+        first: usize,
+        n: usize,
+        fields: &[(&str, &str)],
+    ) -> String {
         let assistant = self
             .post(
                 port,
@@ -116,7 +132,7 @@ impl Api {
         let mut form = reqwest::multipart::Form::new()
             .part(
                 "contactsCsv",
-                reqwest::multipart::Part::bytes(contacts_csv(n)).file_name("c.csv"),
+                reqwest::multipart::Part::bytes(contacts_csv_from(first, n)).file_name("c.csv"),
             )
             .text("name", "healing")
             .text("assistantId", assistant["id"].as_str().unwrap().to_owned());

@@ -96,6 +96,70 @@ impl TestDb {
     pub fn is_postgres(&self) -> bool {
         self.pg.is_some()
     }
+
+    /// What a test needs to act on the database after handing it to the app.
+    pub fn handle(&self) -> DbHandle {
+        DbHandle {
+            url: self.url.clone(),
+            pg: self.pg.clone(),
+        }
+    }
+}
+
+/// The address of a test database (see [`TestDb::handle`]).
+pub struct DbHandle {
+    url: String,
+    pg: Option<(String, String)>,
+}
+
+impl DbHandle {
+    /// Makes the database unreachable for `outage`, as a restart or a network cut would:
+    /// PostgreSQL refuses connections and ends the existing ones; SQLite is locked by another
+    /// connection (writers wait, then fail).
+    pub async fn outage(&self, outage: std::time::Duration) {
+        match &self.pg {
+            Some((admin_url, name)) => {
+                let admin = Database::connect(admin_url.as_str())
+                    .await
+                    .expect("connect to the PostgreSQL admin database");
+                admin
+                    .execute_unprepared(&format!(
+                        "ALTER DATABASE {name} WITH ALLOW_CONNECTIONS false"
+                    ))
+                    .await
+                    .expect("refuse connections");
+                admin
+                    .execute_unprepared(&format!(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                         WHERE datname = '{name}' AND pid <> pg_backend_pid()"
+                    ))
+                    .await
+                    .expect("end the connections");
+                tokio::time::sleep(outage).await;
+                admin
+                    .execute_unprepared(&format!(
+                        "ALTER DATABASE {name} WITH ALLOW_CONNECTIONS true"
+                    ))
+                    .await
+                    .expect("accept connections again");
+                admin.close().await.ok();
+            }
+            None => {
+                use sea_orm::TransactionTrait;
+                let other = Database::connect(self.url.as_str())
+                    .await
+                    .expect("a second SQLite connection");
+                let txn = other.begin().await.expect("begin");
+                // The write takes the database's write lock, held until the rollback.
+                txn.execute_unprepared("CREATE TABLE outage_lock (x INTEGER)")
+                    .await
+                    .expect("take the write lock");
+                tokio::time::sleep(outage).await;
+                txn.rollback().await.ok();
+                other.close().await.ok();
+            }
+        }
+    }
 }
 
 impl Drop for TestDb {

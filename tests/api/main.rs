@@ -4,6 +4,7 @@
 mod assistants;
 mod auth;
 mod campaigns;
+mod chaos;
 mod cli;
 mod demo;
 mod errors;
