@@ -4,7 +4,8 @@ use std::fmt;
 use std::str::FromStr;
 
 /// Where a campaign is in its life.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, sea_orm::DeriveValueType)]
+#[sea_orm(value_type = "String", from_str = "CampaignStatus::from_stored")]
 pub enum CampaignStatus {
     Created,
     Queued,
@@ -144,7 +145,8 @@ impl FromStr for CampaignMode {
 }
 
 /// Where a contact is in its campaign.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, sea_orm::DeriveValueType)]
+#[sea_orm(value_type = "String", from_str = "ContactStatus::from_stored")]
 pub enum ContactStatus {
     /// Not dialed yet.
     Pending,
@@ -174,6 +176,12 @@ impl ContactStatus {
     }
 }
 
+impl fmt::Display for ContactStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl FromStr for ContactStatus {
     type Err = String;
 
@@ -186,7 +194,8 @@ impl FromStr for ContactStatus {
 }
 
 /// A call's state. Moves only forward: QUEUED → RINGING → IN_PROGRESS → one terminal state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, sea_orm::DeriveValueType)]
+#[sea_orm(value_type = "String", from_str = "CallStatus::from_stored")]
 pub enum CallStatus {
     Queued,
     Ringing,
@@ -339,3 +348,40 @@ mod tests {
         }
     }
 }
+
+/// A stored status this binary does not know.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct UnknownStatus(pub String);
+
+macro_rules! stored_as_names {
+    ($($status:ty),*) => {$(
+        impl $status {
+            /// Reads the stored name (the database column), once, at the store boundary.
+            pub fn from_stored(stored: &str) -> Result<Self, UnknownStatus> {
+                stored.parse().map_err(UnknownStatus)
+            }
+        }
+    )*};
+}
+
+stored_as_names!(CampaignStatus, ContactStatus, CallStatus);
+
+/// Statuses compare with their stored names (`status == "ENDED"`), as the database holds them.
+macro_rules! compares_with_names {
+    ($($status:ty),*) => {$(
+        impl PartialEq<str> for $status {
+            fn eq(&self, other: &str) -> bool {
+                self.as_str() == other
+            }
+        }
+
+        impl PartialEq<&str> for $status {
+            fn eq(&self, other: &&str) -> bool {
+                self.as_str() == *other
+            }
+        }
+    )*};
+}
+
+compares_with_names!(CampaignStatus, ContactStatus, CallStatus);

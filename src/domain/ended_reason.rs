@@ -32,6 +32,23 @@ pub enum EndedReasonClass {
 }
 
 impl EndedReasonClass {
+    /// Every class.
+    pub const ALL: [EndedReasonClass; 8] = [
+        EndedReasonClass::Answered,
+        EndedReasonClass::NoAnswer,
+        EndedReasonClass::Busy,
+        EndedReasonClass::Voicemail,
+        EndedReasonClass::InvalidNumber,
+        EndedReasonClass::RetryableError,
+        EndedReasonClass::PermanentError,
+        EndedReasonClass::Unknown,
+    ];
+
+    /// The class a stored value names; `None` for anything else.
+    pub fn parse(stored: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == stored)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             EndedReasonClass::Answered => "answered",

@@ -1,7 +1,9 @@
-//! Pure types and rules of the product, with no I/O: roles, tokens, statuses, the CSV import,
-//! ended-reason classes, calling hours, redials, stock assistant templates.
+//! Pure types and rules of the product, with no I/O: roles, tokens, statuses, a call's
+//! transitions, the CSV import, ended-reason classes, calling hours, redials, stock assistant
+//! templates.
 
 pub mod auth;
+pub mod call;
 pub mod campaign;
 pub mod ended_reason;
 pub mod hours;

@@ -4,7 +4,6 @@
 //! when the provider accepted the change.
 
 use chrono::{DateTime, Utc};
-use poem::http::StatusCode;
 use poem::web::Data;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
@@ -585,38 +584,14 @@ async fn create_at_provider(
     }
 }
 
-/// How a failed provider request is answered. `not_found` is what a 404 from the provider
-/// means for this operation (an unknown id to import, an assistant deleted behind our back).
+/// How a failed provider request is answered (the mapping lives in `http::error`); `not_found`
+/// is what a 404 from the provider means for this operation (an unknown id to import, an
+/// assistant deleted behind our back).
 fn provider_error(err: ProviderError, not_found: impl FnOnce() -> ApiError) -> ApiError {
     tracing::warn!(error = %err, class = err.class(), "provider request for an assistant failed");
     match err {
         ProviderError::NotFound => not_found(),
-        // Our configuration is wrong, not the caller's request.
-        ProviderError::Unauthorized => ApiError::unavailable("the provider refused our API key")
-            .with_details(json!({ "provider": "vapi" })),
-        ProviderError::RateLimited { retry_after } => ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "rate_limited",
-            "the provider is rate limiting us; try again later",
-        )
-        .with_details(match retry_after {
-            Some(d) => json!({ "provider": "vapi", "retryAfterSeconds": d.as_secs().max(1) }),
-            None => json!({ "provider": "vapi" }),
-        }),
-        ProviderError::Transient { .. }
-        | ProviderError::Ambiguous { .. }
-        | ProviderError::ConcurrencyLimited { .. } => {
-            ApiError::unavailable("the provider is unavailable; try again later")
-                .with_details(json!({ "provider": "vapi" }))
-        }
-        ProviderError::Fatal { message } | ProviderError::InvalidNumber { message } => {
-            ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "provider_rejected",
-                format!("the provider rejected the assistant: {message}"),
-            )
-            .with_details(json!({ "provider": "vapi", "reason": message }))
-        }
+        other => other.into(),
     }
 }
 

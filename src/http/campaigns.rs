@@ -22,9 +22,10 @@ use crate::domain::redial::{self, RedialError, RedialPolicy};
 use crate::http::auth::{AuthUser, BearerAuth};
 use crate::http::common::{OptionalJson, PaginationDto, owner_scope, paging};
 use crate::http::error::{ApiError, ApiResult};
+use crate::http::live::CallStatusDto;
 use crate::http::ratelimit::Budget;
 use crate::http::{ApiTags, AppState, export};
-use crate::runtime::{Command, ControlError, StopMode};
+use crate::runtime::{Command, StopMode};
 use crate::store;
 use crate::store::campaigns::{CampaignFilter, ContactFilter, Counters, NewCampaign, NewContact};
 use crate::store::entities::{call, campaign, contact};
@@ -42,6 +43,36 @@ pub enum CampaignStatusDto {
     Completed,
     Stopped,
     Failed,
+}
+
+/// What an ended call means for the contact (our classification of Vapi's `endedReason`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[oai(rename_all = "kebab-case")]
+pub enum OutcomeDto {
+    Answered,
+    NoAnswer,
+    Busy,
+    Voicemail,
+    InvalidNumber,
+    RetryableError,
+    PermanentError,
+    Unknown,
+}
+
+impl OutcomeDto {
+    fn parse(stored: &str) -> Option<Self> {
+        use crate::domain::ended_reason::EndedReasonClass as C;
+        Some(match C::parse(stored)? {
+            C::Answered => Self::Answered,
+            C::NoAnswer => Self::NoAnswer,
+            C::Busy => Self::Busy,
+            C::Voicemail => Self::Voicemail,
+            C::InvalidNumber => Self::InvalidNumber,
+            C::RetryableError => Self::RetryableError,
+            C::PermanentError => Self::PermanentError,
+            C::Unknown => Self::Unknown,
+        })
+    }
 }
 
 impl From<CampaignStatus> for CampaignStatusDto {
@@ -92,13 +123,29 @@ impl From<CampaignModeDto> for CampaignMode {
     }
 }
 
+/// A contact's status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
 #[oai(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ContactStatusDto {
+    /// Waiting to be dialed (or for its redial).
     Pending,
+    /// A call is being placed or is live.
     Dialing,
+    /// Settled with its final outcome.
     Done,
+    /// Never dialed: the campaign was stopped first.
     NotAttempted,
+}
+
+impl From<ContactStatus> for ContactStatusDto {
+    fn from(s: ContactStatus) -> Self {
+        match s {
+            ContactStatus::Pending => Self::Pending,
+            ContactStatus::Dialing => Self::Dialing,
+            ContactStatus::Done => Self::Done,
+            ContactStatus::NotAttempted => Self::NotAttempted,
+        }
+    }
 }
 
 impl From<ContactStatusDto> for ContactStatus {
@@ -347,10 +394,8 @@ pub struct CampaignListDto {
 #[oai(rename_all = "camelCase")]
 pub struct LatestCallDto {
     pub id: Uuid,
-    pub status: String,
-    /// answered, no-answer, busy, voicemail, invalid-number, retryable-error,
-    /// permanent-error or unknown.
-    pub outcome: Option<String>,
+    pub status: CallStatusDto,
+    pub outcome: Option<OutcomeDto>,
     pub ended_reason: Option<String>,
     pub started_at: Option<DateTime<Utc>>,
     pub ended_at: Option<DateTime<Utc>>,
@@ -366,8 +411,8 @@ impl From<call::Model> for LatestCallDto {
     fn from(c: call::Model) -> Self {
         Self {
             id: c.id,
-            status: c.status,
-            outcome: c.outcome,
+            status: c.status.into(),
+            outcome: c.outcome.as_deref().and_then(OutcomeDto::parse),
             ended_reason: c.ended_reason,
             started_at: c.started_at,
             ended_at: c.ended_at,
@@ -393,7 +438,7 @@ pub struct ContactDto {
     /// As written in the CSV.
     pub phone_original: String,
     pub batch_index: u32,
-    pub status: String,
+    pub status: ContactStatusDto,
     pub attempts: u32,
     pub variables: BTreeMap<String, String>,
     /// The contact's own IANA time zone (from the CSV), used for calling hours.
@@ -757,16 +802,8 @@ impl CampaignsApi {
             .remove(&c.id)
             .unwrap_or_default();
         let averages = store::campaigns::call_averages(&state.db, c.id).await?;
-        let status = parse_status(&c.status)?;
-        let terminal_calls: u64 = counters
-            .calls_by_status
-            .iter()
-            .filter(|(s, _)| {
-                s.parse::<crate::domain::campaign::CallStatus>()
-                    .is_ok_and(|s| s.is_terminal())
-            })
-            .map(|(_, n)| n)
-            .sum();
+        let status = c.status;
+        let terminal_calls = counters.terminal_calls();
         let success_rate = if terminal_calls == 0 {
             0.0
         } else {
@@ -895,18 +932,11 @@ async fn command(
             "Vapi is not configured (set VAPI_API_KEY): the campaign cannot dial",
         ));
     }
-    match state.runtime.control(campaign.id, command).await {
-        Ok(status) => Ok(ControlResponse::Ok(Json(CampaignStatusReply {
-            id: campaign.id,
-            status: status.into(),
-        }))),
-        Err(ControlError::NotFound) => Err(ApiError::not_found("campaign")),
-        Err(ControlError::Illegal { current, command }) => Err(ApiError::conflict(format!(
-            "a {current} campaign cannot {command}"
-        ))
-        .with_details(json!({ "currentStatus": current.as_str(), "command": command }))),
-        Err(ControlError::Internal(e)) => Err(ApiError::internal(e)),
-    }
+    let status = state.runtime.control(campaign.id, command).await?;
+    Ok(ControlResponse::Ok(Json(CampaignStatusReply {
+        id: campaign.id,
+        status: status.into(),
+    })))
 }
 
 /// The campaign if the caller may see it; 404 otherwise (operators cannot tell another
@@ -919,10 +949,6 @@ pub async fn visible_campaign(
     store::campaigns::get_visible(&state.db, id, owner_scope(user))
         .await?
         .ok_or_else(|| ApiError::not_found("campaign"))
-}
-
-fn parse_status(s: &str) -> Result<CampaignStatus, ApiError> {
-    s.parse::<CampaignStatus>().map_err(ApiError::internal)
 }
 
 /// The calling hours a new campaign gets: the form's, else the configured defaults.
@@ -959,7 +985,7 @@ pub fn campaign_dto(
     assistant_name: Option<String>,
     counters: Option<&Counters>,
 ) -> Result<CampaignDto, ApiError> {
-    let status = parse_status(&c.status)?;
+    let status = c.status;
     let mode = match c.mode.parse::<CampaignMode>().map_err(ApiError::internal)? {
         CampaignMode::Continuous => CampaignModeDto::Continuous,
         CampaignMode::Batch => CampaignModeDto::Batch,
@@ -1002,7 +1028,7 @@ fn contact_dto(c: contact::Model, call: Option<call::Model>) -> ContactDto {
         phone: c.phone_e164,
         phone_original: c.phone_original,
         batch_index: u32::try_from(c.batch_index).unwrap_or(0),
-        status: c.status,
+        status: c.status.into(),
         attempts: u32::try_from(c.attempts).unwrap_or(0),
         variables,
         timezone: c.timezone,

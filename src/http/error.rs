@@ -178,6 +178,59 @@ impl poem::error::ResponseError for ApiError {
     }
 }
 
+impl From<crate::runtime::ControlError> for ApiError {
+    fn from(err: crate::runtime::ControlError) -> Self {
+        use crate::runtime::ControlError;
+        match err {
+            ControlError::NotFound => Self::not_found("campaign"),
+            ControlError::Illegal { current, command } => {
+                Self::conflict(format!("a {current} campaign cannot {command}"))
+                    .with_details(json!({ "currentStatus": current.as_str(), "command": command }))
+            }
+            ControlError::Internal(e) => Self::internal(e),
+        }
+    }
+}
+
+impl From<crate::provider::ProviderError> for ApiError {
+    /// A provider failure seen by an API caller: our misconfiguration and the provider's
+    /// unavailability are 503, its rate limit 429 (with when to retry), a refusal 422.
+    fn from(err: crate::provider::ProviderError) -> Self {
+        use crate::provider::ProviderError;
+        match err {
+            ProviderError::NotFound => {
+                Self::not_found("the provider's record").with_details(json!({ "provider": "vapi" }))
+            }
+            // Our configuration is wrong, not the caller's request.
+            ProviderError::Unauthorized => Self::unavailable("the provider refused our API key")
+                .with_details(json!({ "provider": "vapi" })),
+            ProviderError::RateLimited { retry_after } => Self::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                "the provider is rate limiting us; try again later",
+            )
+            .with_details(match retry_after {
+                Some(d) => json!({ "provider": "vapi", "retryAfterSeconds": d.as_secs().max(1) }),
+                None => json!({ "provider": "vapi" }),
+            }),
+            ProviderError::Transient { .. }
+            | ProviderError::Ambiguous { .. }
+            | ProviderError::ConcurrencyLimited { .. } => {
+                Self::unavailable("the provider is unavailable; try again later")
+                    .with_details(json!({ "provider": "vapi" }))
+            }
+            ProviderError::Fatal { message } | ProviderError::InvalidNumber { message } => {
+                Self::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "provider_rejected",
+                    format!("the provider rejected the request: {message}"),
+                )
+                .with_details(json!({ "provider": "vapi", "reason": message }))
+            }
+        }
+    }
+}
+
 impl From<sea_orm::DbErr> for ApiError {
     fn from(err: sea_orm::DbErr) -> Self {
         if crate::store::is_transient(&err) {

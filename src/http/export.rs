@@ -130,8 +130,8 @@ fn record(c: &contact::Model, call: Option<&call::Model>, variables: &[String]) 
         defuse(&c.name),
         defuse(&c.business_name),
         c.phone_e164.clone(),
-        call.map(|k| k.status.clone())
-            .unwrap_or_else(|| c.status.clone()),
+        call.map_or(c.status.as_str(), |k| k.status.as_str())
+            .to_owned(),
         opt(call.and_then(|k| k.ended_reason.clone())),
         num(call.and_then(|k| k.cost)),
         num(call.and_then(|k| k.duration_seconds)),

@@ -258,7 +258,7 @@ impl LiveApi {
         let ((tx, cut), stream) = channel();
         let mut visible = HashMap::new();
         for c in &active {
-            let status: CampaignStatus = c.status.parse().map_err(ApiError::internal)?;
+            let status = c.status;
             let counters = counters.remove(&c.id).unwrap_or_default();
             if tx
                 .try_send(LiveEvent::snapshot(c.id, status, &counters))
@@ -290,7 +290,7 @@ async fn campaign_state(
     let campaign = store::campaigns::get(db, id)
         .await?
         .ok_or_else(|| ApiError::not_found("campaign"))?;
-    let status = campaign.status.parse().map_err(ApiError::internal)?;
+    let status = campaign.status;
     let counters = store::campaigns::counters(db, &[id])
         .await?
         .remove(&id)

@@ -51,7 +51,7 @@ pub struct TickProcessed {
 #[oai(rename_all = "camelCase")]
 pub struct TickCampaign {
     pub campaign_id: Uuid,
-    pub status: String,
+    pub status: crate::http::campaigns::CampaignStatusDto,
     /// A supervisor was started for the campaign by this tick (it had none).
     pub adopted: bool,
     pub calls_active: u64,
@@ -87,7 +87,7 @@ impl From<CampaignSweep> for TickCampaign {
     fn from(c: CampaignSweep) -> Self {
         Self {
             campaign_id: c.campaign_id,
-            status: c.status,
+            status: c.status.into(),
             adopted: c.adopted,
             calls_active: c.calls_active,
             calls_queued: c.calls_queued,

@@ -13,13 +13,12 @@ use poem_openapi::registry::MetaSchemaRef;
 use poem_openapi::{ApiResponse, OpenApi, impl_apirequest_for_payload};
 use serde_json::{Value, json};
 
-use crate::domain::campaign::CallStatus;
+use crate::domain::call::CallUpdate;
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::{ApiTags, AppState};
 use crate::provider::ProviderCall;
 use crate::provider::webhook::{WebhookEvent, WebhookMessage};
 use crate::store;
-use crate::store::calls::CallUpdate;
 
 pub struct WebhooksApi;
 
@@ -147,7 +146,7 @@ impl WebhooksApi {
             (Some(ours), Some(theirs)) if *ours != theirs.id => Some(theirs),
             _ => None,
         };
-        let update = update_from_message(&message).filter(|_| duplicate.is_none());
+        let update = CallUpdate::from_message(&message).filter(|_| duplicate.is_none());
         let dedupe_key = message.dedupe_key();
         let event = store::events::NewEvent {
             call_id: call.id,
@@ -159,8 +158,7 @@ impl WebhooksApi {
         // Durable (with its effect) before the 2xx.
         let recorded_event = crate::runtime::record_and_apply(ctx, &event, update.as_ref()).await?;
         if let (Some(duplicate), Some(ours)) = (duplicate, &recorded) {
-            let ended = update_from_message(&message)
-                .is_some_and(|u| u.status.is_some_and(CallStatus::is_terminal));
+            let ended = CallUpdate::from_message(&message).is_some_and(|u| u.ends());
             crate::runtime::duplicate::found(ctx, call.id, ours, duplicate, ended).await?;
         }
         if let store::calls::Recorded::Duplicate = recorded_event {
@@ -176,41 +174,5 @@ impl WebhooksApi {
         );
         crate::metrics::webhook_handled(started.elapsed(), "applied");
         Ok(WebhookResponse::Ok(Json(json!({}))))
-    }
-}
-
-/// What a message says about the call; `None` for types that change nothing.
-pub fn update_from_message(message: &WebhookMessage) -> Option<CallUpdate> {
-    match &message.event {
-        WebhookEvent::StatusUpdate {
-            status,
-            ended_reason,
-        } => Some(CallUpdate {
-            status: CallStatus::from_provider(status),
-            ended_reason: ended_reason.clone(),
-            ended_at: (status == "ended").then_some(message.timestamp).flatten(),
-            ..CallUpdate::default()
-        }),
-        WebhookEvent::EndOfCallReport(report) => Some(CallUpdate {
-            // The report comes after the call ended.
-            status: Some(CallStatus::Ended),
-            ended_reason: report.ended_reason.clone(),
-            started_at: report.started_at,
-            ended_at: report.ended_at,
-            cost: report.cost,
-            duration_seconds: report.duration_seconds,
-            recording_url: report.recording_url.clone(),
-            transcript: match (&report.transcript, &report.messages) {
-                (None, None) => None,
-                (transcript, messages) => Some(json!({
-                    "transcript": transcript,
-                    "messages": messages,
-                })),
-            },
-            summary: report.summary.clone(),
-            success_evaluation: report.success_evaluation.clone(),
-            ..CallUpdate::default()
-        }),
-        WebhookEvent::Ignored { .. } => None,
     }
 }

@@ -19,14 +19,14 @@ use chrono::{DateTime, Utc};
 use ractor::{Actor, ActorProcessingErr, ActorRef};
 use uuid::Uuid;
 
+use crate::domain::call::{CallUpdate, EndRequest};
 use crate::domain::campaign::CallStatus;
 use crate::domain::ended_reason::EndedReasonClass;
 use crate::domain::hours::Schedule;
 use crate::provider::{CreateCall, ProviderCall, ProviderError};
 use crate::runtime::campaign::CampaignMsg;
-use crate::runtime::{RuntimeContext, duplicate, update_from_provider, variable_values};
+use crate::runtime::{RuntimeContext, duplicate, variable_values};
 use crate::store;
-use crate::store::calls::{CallUpdate, END_CANCEL, END_TIMEOUT};
 use crate::store::entities::{call, contact};
 
 /// Reason recorded on a call whose dial could not be confirmed and was not retried.
@@ -144,8 +144,8 @@ pub struct CallState {
     last_event: Instant,
     silence_armed: bool,
     stuck_deadline_set: bool,
-    /// autolynx is ending the call itself (`END_CANCEL` or `END_TIMEOUT`).
-    ending: Option<&'static str>,
+    /// autolynx is ending the call itself.
+    ending: Option<EndRequest>,
 }
 
 pub struct CallActor;
@@ -254,16 +254,17 @@ impl Actor for CallActor {
             CallMsg::Polled(result) => polled(&myself, state, result).await?,
             CallMsg::StuckDeadline => {
                 tracing::warn!(call_id = %state.call.id, "call still live past the stuck timeout; ending it");
-                end(&myself, state, END_TIMEOUT).await?;
+                end(&myself, state, EndRequest::Timeout).await?;
             }
             CallMsg::Hangup => {
                 if state.provider_call.is_some() {
-                    end(&myself, state, END_CANCEL).await?;
+                    end(&myself, state, EndRequest::Cancel).await?;
                 } else if state.dial_in_flight || state.unresolved {
                     // The call may exist: ended as soon as it is found, canceled once its
                     // absence is proven. The slot is held until then.
-                    store::calls::request_end(&state.ctx.db, state.call.id, END_CANCEL).await?;
-                    state.ending = Some(END_CANCEL);
+                    store::calls::request_end(&state.ctx.db, state.call.id, EndRequest::Cancel)
+                        .await?;
+                    state.ending = Some(EndRequest::Cancel);
                 } else {
                     // Nothing reached the provider (a retry was pending): give the contact back.
                     not_sent(
@@ -314,21 +315,16 @@ async fn start(
     if let Some(fresh) = store::calls::get(&state.ctx.db, state.call.id).await? {
         state.call = fresh;
     }
-    if state
-        .call
-        .status
-        .parse::<CallStatus>()
-        .is_ok_and(|s| s.is_terminal())
-    {
+    if state.call.status.is_terminal() {
         myself.stop(Some("call already ended".into()));
         return Ok(());
     }
     // A hang-up requested before (by a stop with `hangup`, maybe before a restart) is finished.
-    state.ending = match state.call.end_requested.as_deref() {
-        Some(END_CANCEL) => Some(END_CANCEL),
-        Some(END_TIMEOUT) => Some(END_TIMEOUT),
-        _ => None,
-    };
+    state.ending = state
+        .call
+        .end_requested
+        .as_deref()
+        .and_then(EndRequest::parse);
     state.last_send = state.call.dial_sent_at;
     match state.call.provider_call_id.clone() {
         Some(id) => {
@@ -615,7 +611,7 @@ async fn accepted(
     call: ProviderCall,
 ) -> Result<(), ActorProcessingErr> {
     let _ = state.supervisor.cast(CampaignMsg::CallDialed);
-    let update = update_from_provider(&call);
+    let update = CallUpdate::from_provider_call(&call);
     let news =
         update.status.is_some_and(|s| s > CallStatus::Queued) || update.ended_reason.is_some();
     state.provider_call = Some(call);
@@ -626,7 +622,7 @@ async fn accepted(
     } else {
         None
     };
-    if let Some(status) = applied.and_then(|a| a.call.status.parse::<CallStatus>().ok()) {
+    if let Some(status) = applied.map(|a| a.call.status) {
         if status.is_terminal() {
             on_status(myself, state, status);
             return Ok(());
@@ -818,14 +814,12 @@ async fn polled(
 ) -> Result<(), ActorProcessingErr> {
     match result {
         Ok(call) => {
-            let update = update_from_provider(&call);
+            let update = CallUpdate::from_provider_call(&call);
             if call.control_url.is_some() {
                 state.provider_call = Some(call);
             }
             let applied = state.ctx.apply(state.call.id, &update).await?;
-            let status = applied
-                .as_ref()
-                .and_then(|a| a.call.status.parse::<CallStatus>().ok());
+            let status = applied.as_ref().map(|a| a.call.status);
             match status {
                 Some(s) if s.is_terminal() => {
                     on_status(myself, state, s);
@@ -872,11 +866,7 @@ async fn polled(
 }
 
 fn ending_status(state: &CallState) -> CallStatus {
-    match state.ending {
-        Some(END_CANCEL) => CallStatus::Canceled,
-        Some(END_TIMEOUT) => CallStatus::Timeout,
-        _ => CallStatus::Failed,
-    }
+    state.ending.map_or(CallStatus::Failed, EndRequest::status)
 }
 
 /// Ends a live call through the provider; it is recorded as CANCELED or TIMEOUT once the
@@ -884,7 +874,7 @@ fn ending_status(state: &CallState) -> CallStatus {
 async fn end(
     myself: &ActorRef<CallMsg>,
     state: &mut CallState,
-    reason: &'static str,
+    reason: EndRequest,
 ) -> Result<(), ActorProcessingErr> {
     if state.ending.is_none() {
         store::calls::request_end(&state.ctx.db, state.call.id, reason).await?;
@@ -942,9 +932,7 @@ async fn finish_with(
     update: &CallUpdate,
 ) -> Result<(), ActorProcessingErr> {
     let applied = state.ctx.apply(state.call.id, update).await?;
-    let status = applied
-        .and_then(|a| a.call.status.parse::<CallStatus>().ok())
-        .unwrap_or(CallStatus::Failed);
+    let status = applied.map(|a| a.call.status).unwrap_or(CallStatus::Failed);
     if status.is_terminal() {
         on_status(myself, state, status);
     } else {

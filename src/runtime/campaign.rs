@@ -12,6 +12,7 @@ use ractor::{Actor, ActorId, ActorProcessingErr, ActorRef, RpcReplyPort, Supervi
 use tokio::sync::OwnedSemaphorePermit;
 use uuid::Uuid;
 
+use crate::domain::call::CallUpdate;
 use crate::domain::campaign::{CallStatus, CampaignMode, CampaignStatus};
 use crate::domain::ended_reason::EndedReasonClass;
 use crate::domain::hours::Schedule;
@@ -21,7 +22,7 @@ use crate::runtime::events::RuntimeEvent;
 use crate::runtime::root::RootMsg;
 use crate::runtime::{Command, ControlError, RuntimeContext, StopMode};
 use crate::store;
-use crate::store::calls::{CallUpdate, Eligible};
+use crate::store::calls::Eligible;
 use crate::store::entities::{call, campaign};
 
 /// Restarts of one call's tracker before the call is given up on.
@@ -275,7 +276,7 @@ impl Actor for CampaignSupervisor {
                 };
                 let live = call
                     .as_ref()
-                    .and_then(|c| c.status.parse::<CallStatus>().ok())
+                    .map(|c| c.status)
                     .is_some_and(|s| !s.is_terminal());
                 match call {
                     Some(call) if live && heals => {
@@ -344,10 +345,7 @@ async fn init(
     state.assistant_id = assistant
         .and_then(|a| a.provider_assistant_id)
         .unwrap_or_default();
-    state.status = c
-        .status
-        .parse()
-        .map_err(|e: String| ActorProcessingErr::from(e))?;
+    state.status = c.status;
     let campaign_id = c.id;
     // Settings that no longer parse never mean "any time" or "no limit": nothing is dialed.
     let settings = Schedule::read_settings(&c.settings_json).and_then(|schedule| {
@@ -698,7 +696,7 @@ async fn move_to(
         state.status = to;
     } else if let Some(current) = store::campaigns::get(&state.ctx.db, id).await? {
         // Someone else moved it (another process, an operator): follow the database.
-        state.status = current.status.parse().unwrap_or(state.status);
+        state.status = current.status;
     }
     state.ctx.set_gate(id, dials(state.status));
     Ok(moved)
@@ -774,11 +772,7 @@ async fn control(
 async fn resume_target(state: &CampaignState) -> Result<CampaignStatus, sea_orm::DbErr> {
     let id = state.id();
     let live = store::calls::live_calls(&state.ctx.db, id).await?;
-    if live.iter().any(|c| {
-        c.status
-            .parse::<CallStatus>()
-            .is_ok_and(|s| s >= CallStatus::Ringing)
-    }) {
+    if live.iter().any(|c| c.status >= CallStatus::Ringing) {
         return Ok(CampaignStatus::Running);
     }
     let dialed = store::campaigns::get(&state.ctx.db, id)

@@ -22,10 +22,10 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use uuid::Uuid;
 
 use crate::config::Settings;
-use crate::domain::campaign::{CallStatus, CampaignStatus};
+use crate::domain::call::CallUpdate;
+use crate::domain::campaign::CampaignStatus;
 use crate::provider::{Provider, ProviderCall};
 use crate::store;
-use crate::store::calls::CallUpdate;
 
 use self::call::CallMsg;
 use self::events::{EventBus, RuntimeEvent};
@@ -246,16 +246,14 @@ impl RuntimeContext {
         if a.became_terminal {
             // Vapi no longer counts it: its share of the account budget is free again.
             self.release_permit(a.call.id);
-            crate::metrics::call_terminal(&a.call.status, a.call.outcome.as_deref());
+            crate::metrics::call_terminal(a.call.status.as_str(), a.call.outcome.as_deref());
         }
-        if (a.status_changed || a.call.outcome.is_some() && update.cost.is_some())
-            && let Ok(status) = a.call.status.parse::<CallStatus>()
-        {
+        if a.status_changed || a.call.outcome.is_some() && update.cost.is_some() {
             self.events.publish(RuntimeEvent::Call {
                 campaign_id: a.call.campaign_id,
                 call_id: a.call.id,
                 contact_id: a.call.contact_id,
-                status,
+                status: a.call.status,
                 outcome: a.call.outcome.clone(),
                 ended_reason: a.call.ended_reason.clone(),
                 at: Utc::now(),
@@ -267,9 +265,8 @@ impl RuntimeContext {
     fn notify(&self, a: &store::calls::Applied) {
         if a.status_changed
             && let Some(actor) = self.call_actor(a.call.id)
-            && let Ok(status) = a.call.status.parse::<CallStatus>()
         {
-            let _ = actor.cast(CallMsg::Updated(status));
+            let _ = actor.cast(CallMsg::Updated(a.call.status));
         }
     }
 
@@ -447,18 +444,6 @@ impl Runtime {
             .root
             .stop_and_wait(None, Some(Duration::from_secs(5)))
             .await;
-    }
-}
-
-/// What a provider's view of a call means for our record of it.
-pub fn update_from_provider(call: &ProviderCall) -> CallUpdate {
-    CallUpdate {
-        status: CallStatus::from_provider(&call.status),
-        ended_reason: call.ended_reason.clone(),
-        started_at: call.started_at,
-        ended_at: call.ended_at,
-        cost: call.cost.filter(|c| *c > 0.0 || call.is_ended()),
-        ..CallUpdate::default()
     }
 }
 

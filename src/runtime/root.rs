@@ -324,11 +324,14 @@ async fn fail_campaign(ctx: &RuntimeContext, campaign_id: Uuid, reason: &str) {
     let Ok(Some(campaign)) = store::campaigns::get(&ctx.db, campaign_id).await else {
         return;
     };
-    if let Ok(from) = campaign.status.parse::<CampaignStatus>() {
-        let _ = ctx
-            .transition_campaign(campaign_id, from, CampaignStatus::Failed, Some(reason))
-            .await;
-    }
+    let _ = ctx
+        .transition_campaign(
+            campaign_id,
+            campaign.status,
+            CampaignStatus::Failed,
+            Some(reason),
+        )
+        .await;
 }
 
 /// Where a command was carried out.
@@ -351,10 +354,7 @@ async fn control(
         Ok(None) => return Routed::Done(Err(ControlError::NotFound)),
         Err(e) => return Routed::Done(Err(ControlError::Internal(e.to_string()))),
     };
-    let current: CampaignStatus = match campaign.status.parse() {
-        Ok(s) => s,
-        Err(e) => return Routed::Done(Err(ControlError::Internal(e))),
-    };
+    let current = campaign.status;
     let target = match command.target(current) {
         Ok(t) => t,
         Err(e) => return Routed::Done(Err(e)),
@@ -428,7 +428,7 @@ async fn move_stored(
     let now = store::campaigns::get(&ctx.db, campaign_id)
         .await
         .map_err(internal)?
-        .and_then(|c| c.status.parse().ok())
+        .map(|c| c.status)
         .unwrap_or(current);
     Err(ControlError::Illegal {
         current: now,

@@ -14,12 +14,12 @@ use rand::Rng;
 use tokio::sync::watch;
 use uuid::Uuid;
 
+use crate::domain::call::CallUpdate;
 use crate::domain::campaign::{CallStatus, ContactStatus};
 use crate::domain::ended_reason::EndedReasonClass;
 use crate::provider::ProviderError;
-use crate::runtime::{ControlError, Runtime, apply_and_notify, update_from_provider};
+use crate::runtime::{ControlError, Runtime, apply_and_notify};
 use crate::store;
-use crate::store::calls::CallUpdate;
 
 /// What one sweep did, over every campaign it looked at.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -39,7 +39,7 @@ pub struct SweepReport {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CampaignSweep {
     pub campaign_id: Uuid,
-    pub status: String,
+    pub status: crate::domain::campaign::CampaignStatus,
     /// A supervisor was started for it by this sweep.
     pub adopted: bool,
     pub calls_active: u64,
@@ -105,7 +105,7 @@ impl Sweeper {
                 continue;
             }
             let update = match ctx.provider.get_call(&provider_id).await {
-                Ok(found) => update_from_provider(&found),
+                Ok(found) => CallUpdate::from_provider_call(&found),
                 Err(ProviderError::NotFound) => CallUpdate {
                     status: Some(CallStatus::Failed),
                     error_message: Some("the provider no longer knows this call".into()),

@@ -11,36 +11,15 @@ use sea_orm::{
     ExprTrait, IntoActiveModel, NotSet, PaginatorTrait, QueryFilter, QueryOrder, Set,
     TransactionTrait,
 };
-use serde_json::Value;
 use uuid::Uuid;
 
-use crate::domain::campaign::{CallStatus, CampaignStatus, ContactStatus, is_success};
-use crate::domain::ended_reason::{EndedReasonClass, classify, is_concurrency_blocked};
+pub use crate::domain::call::CallUpdate;
+use crate::domain::call::{CallFacts, EndRequest, Repair, plan as domain_plan, repair};
+use crate::domain::campaign::{CallStatus, ContactStatus};
+use crate::domain::ended_reason::{EndedReasonClass, classify};
 use crate::domain::redial::{REDIALABLE, RedialPolicy};
 use crate::store::entities::{call, campaign, contact};
 use crate::store::events::{self, NewEvent};
-
-/// What was learned about a call. Every field is optional: apply what is there.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct CallUpdate {
-    pub status: Option<CallStatus>,
-    pub ended_reason: Option<String>,
-    /// Our own explanation, for failures decided here (dial errors, timeouts).
-    pub error_message: Option<String>,
-    /// The outcome class, when decided here rather than read from `ended_reason`.
-    pub outcome: Option<EndedReasonClass>,
-    pub started_at: Option<DateTime<Utc>>,
-    pub ended_at: Option<DateTime<Utc>>,
-    pub cost: Option<f64>,
-    pub duration_seconds: Option<f64>,
-    pub recording_url: Option<String>,
-    pub transcript: Option<Value>,
-    pub summary: Option<String>,
-    pub success_evaluation: Option<String>,
-    /// When this update makes the call terminal, its contact goes back to PENDING and the
-    /// attempt is not counted (the dial never reached the provider).
-    pub requeue_contact: bool,
-}
 
 /// The effect of [`apply`].
 #[derive(Debug, Clone)]
@@ -54,13 +33,6 @@ pub struct Applied {
     /// The contact went back to PENDING (the provider's concurrency limit blocked the call, or
     /// it was never sent; no attempt was used).
     pub contact_requeued: bool,
-}
-
-fn status_of(model: &call::Model) -> Result<CallStatus, DbErr> {
-    model
-        .status
-        .parse()
-        .map_err(|e: String| DbErr::Custom(format!("call {}: {e}", model.id)))
 }
 
 pub async fn get(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<call::Model>, DbErr> {
@@ -239,7 +211,7 @@ pub async fn claim(
         contact_id: Set(contact.id),
         attempt: Set(contact.attempts + 1),
         provider_call_id: Set(None),
-        status: Set(CallStatus::Queued.as_str().to_owned()),
+        status: Set(CallStatus::Queued),
         outcome: Set(None),
         ended_reason: Set(None),
         error_message: Set(None),
@@ -292,7 +264,10 @@ pub async fn request_end_of_live_calls(
     campaign_id: Uuid,
 ) -> Result<u64, DbErr> {
     let result = call::Entity::update_many()
-        .col_expr(call::Column::EndRequested, Expr::value(END_CANCEL))
+        .col_expr(
+            call::Column::EndRequested,
+            Expr::value(EndRequest::Cancel.as_str()),
+        )
         .filter(call::Column::CampaignId.eq(campaign_id))
         .filter(call::Column::Status.is_in(CallStatus::LIVE.map(CallStatus::as_str)))
         .filter(call::Column::EndRequested.is_null())
@@ -328,20 +303,15 @@ pub async fn set_provider_call(
     Ok(result.rows_affected == 1)
 }
 
-/// `end_requested` value: an operator hung the call up; it ends CANCELED.
-pub const END_CANCEL: &str = "cancel";
-/// `end_requested` value: the call was stuck and ended by autolynx; it ends TIMEOUT.
-pub const END_TIMEOUT: &str = "timeout";
-
-/// Records that autolynx is ending the call itself (`END_CANCEL` or `END_TIMEOUT`), so that its
-/// end is recorded as CANCELED or TIMEOUT rather than ENDED. The first reason wins.
+/// Records that autolynx is ending the call itself, so that its end is recorded as CANCELED
+/// or TIMEOUT rather than ENDED. The first reason wins.
 pub async fn request_end(
     db: &impl ConnectionTrait,
     call_id: Uuid,
-    reason: &'static str,
+    reason: EndRequest,
 ) -> Result<(), DbErr> {
     call::Entity::update_many()
-        .col_expr(call::Column::EndRequested, Expr::value(reason))
+        .col_expr(call::Column::EndRequested, Expr::value(reason.as_str()))
         .filter(call::Column::Id.eq(call_id))
         .filter(call::Column::EndRequested.is_null())
         .exec(db)
@@ -349,7 +319,19 @@ pub async fn request_end(
     Ok(())
 }
 
-/// What an update does to a call, computed without I/O.
+/// What the transition rules need of a stored call (read once here, typed).
+fn facts(model: &call::Model) -> Result<CallFacts, DbErr> {
+    Ok(CallFacts {
+        status: model.status,
+        ended_reason: model.ended_reason.clone(),
+        outcome: model.outcome.as_deref().and_then(EndedReasonClass::parse),
+        end_requested: model.end_requested.as_deref().and_then(EndRequest::parse),
+        started_at: model.started_at,
+        ended_at: model.ended_at,
+    })
+}
+
+/// What an update does to a call: the domain's decision, as the columns to write.
 #[derive(Debug, Clone, PartialEq)]
 struct Plan {
     new_status: Option<CallStatus>,
@@ -358,97 +340,32 @@ struct Plan {
 }
 
 fn plan(current: &call::Model, update: &CallUpdate, now: DateTime<Utc>) -> Result<Plan, DbErr> {
-    let status = status_of(current)?;
-    let reason = update
-        .ended_reason
-        .clone()
-        .or_else(|| current.ended_reason.clone());
-    let blocked = reason.as_deref().is_some_and(is_concurrency_blocked);
-    let requested = update.status.map(|s| match s {
-        CallStatus::Ended if blocked => CallStatus::Failed,
-        CallStatus::Ended => match current.end_requested.as_deref() {
-            Some(END_CANCEL) => CallStatus::Canceled,
-            Some(END_TIMEOUT) => CallStatus::Timeout,
-            _ => CallStatus::Ended,
-        },
-        other => other,
-    });
-    let new_status = requested.and_then(|r| status.advance(r));
-    let mut changes = call::ActiveModel {
+    let t = domain_plan(&facts(current)?, update, now);
+    let set = |v: &Option<String>| v.clone().map_or(NotSet, |v| Set(Some(v)));
+    let changes = call::ActiveModel {
         id: NotSet,
+        status: t.status.map_or(NotSet, Set),
+        outcome: t
+            .outcome
+            .map_or(NotSet, |o| Set(Some(o.as_str().to_owned()))),
+        ended_reason: set(&t.ended_reason),
+        error_message: set(&t.error_message),
+        started_at: t.started_at.map_or(NotSet, |v| Set(Some(v))),
+        ended_at: t.ended_at.map_or(NotSet, |v| Set(Some(v))),
+        cost: t.cost.map_or(NotSet, |v| Set(Some(v))),
+        duration_seconds: t.duration_seconds.map_or(NotSet, |v| Set(Some(v))),
+        recording_url: set(&t.recording_url),
+        transcript_json: t.transcript.clone().map_or(NotSet, |v| Set(Some(v))),
+        summary: set(&t.summary),
+        success_evaluation: set(&t.success_evaluation),
+        successful: t.successful.map_or(NotSet, |v| Set(Some(v))),
+        updated_at: Set(now),
+        last_event_at: Set(Some(now)),
         ..Default::default()
     };
-    changes.updated_at = Set(now);
-    changes.last_event_at = Set(Some(now));
-    if let Some(new) = new_status {
-        changes.status = Set(new.as_str().to_owned());
-        if new >= CallStatus::InProgress && current.started_at.is_none() {
-            changes.started_at = Set(update.started_at.or(Some(now)));
-        }
-        if new.is_terminal() {
-            changes.ended_at = Set(update.ended_at.or(current.ended_at).or(Some(now)));
-            let outcome = update
-                .outcome
-                .or_else(|| reason.as_deref().map(classify))
-                .unwrap_or(match new {
-                    CallStatus::Ended | CallStatus::Canceled => EndedReasonClass::Unknown,
-                    _ => EndedReasonClass::RetryableError,
-                });
-            changes.outcome = Set(Some(outcome.as_str().to_owned()));
-        }
-    } else if status.is_terminal()
-        && current.outcome.is_none()
-        && let Some(reason) = &update.ended_reason
-    {
-        changes.outcome = Set(Some(classify(reason).as_str().to_owned()));
-    }
-    if update.ended_reason.is_some() && current.ended_reason.is_none() {
-        changes.ended_reason = Set(update.ended_reason.clone());
-    }
-    if update.error_message.is_some() {
-        changes.error_message = Set(update.error_message.clone());
-    }
-    if current.started_at.is_none()
-        && let Some(started) = update.started_at
-    {
-        changes.started_at = Set(Some(started));
-    }
-    if let Some(ended) = update.ended_at
-        && (status.is_terminal() || new_status.is_some_and(CallStatus::is_terminal))
-    {
-        changes.ended_at = Set(Some(ended));
-    }
-    if let Some(cost) = update.cost {
-        changes.cost = Set(Some(cost));
-    }
-    let duration = update.duration_seconds.or_else(|| {
-        let started = update.started_at.or(current.started_at)?;
-        let ended = update.ended_at?;
-        Some(Ord::max((ended - started).num_milliseconds(), 0) as f64 / 1000.0)
-    });
-    if let Some(duration) = duration
-        && (update.duration_seconds.is_some() || current.duration_seconds.is_none())
-    {
-        changes.duration_seconds = Set(Some(duration));
-    }
-    if let Some(url) = &update.recording_url {
-        changes.recording_url = Set(Some(url.clone()));
-    }
-    if let Some(transcript) = &update.transcript {
-        changes.transcript_json = Set(Some(transcript.clone()));
-    }
-    if let Some(summary) = &update.summary {
-        changes.summary = Set(Some(summary.clone()));
-    }
-    if let Some(evaluation) = &update.success_evaluation {
-        changes.success_evaluation = Set(Some(evaluation.clone()));
-        changes.successful = Set(Some(is_success(evaluation)));
-    }
-    let requeue_contact = (blocked && new_status == Some(CallStatus::Failed))
-        || (update.requeue_contact && new_status.is_some_and(CallStatus::is_terminal));
     Ok(Plan {
-        new_status,
-        requeue_contact,
+        new_status: t.status,
+        requeue_contact: t.requeue_contact,
         changes,
     })
 }
@@ -551,7 +468,7 @@ async fn write_plan(
     update: &CallUpdate,
     now: DateTime<Utc>,
 ) -> Result<bool, DbErr> {
-    let previous = status_of(current)?;
+    let previous = current.status;
     let mut query = call::Entity::update_many()
         .set(plan.changes.clone())
         .filter(call::Column::Id.eq(current.id));
@@ -583,7 +500,7 @@ async fn applied(
     let became_terminal = plan.new_status.is_some_and(|s| s.is_terminal());
     Ok(Applied {
         call,
-        previous: status_of(current)?,
+        previous: current.status,
         status_changed: plan.new_status.is_some(),
         became_terminal,
         contact_requeued: became_terminal && plan.requeue_contact,
@@ -618,11 +535,7 @@ async fn settle_contact(
     } else {
         None
     };
-    let finished = campaign.as_ref().is_some_and(|c| {
-        c.status
-            .parse::<CampaignStatus>()
-            .is_ok_and(CampaignStatus::is_finished)
-    });
+    let finished = campaign.as_ref().is_some_and(|c| c.status.is_finished());
     if requeue && finished {
         // Nothing was placed for this attempt: it is given back, as a stop leaves every
         // contact not dialed (NOT_ATTEMPTED), or DONE with its earlier outcome.
@@ -698,8 +611,7 @@ pub async fn repair_contacts(db: &DatabaseConnection, campaign_id: Uuid) -> Resu
     let finished = campaign::Entity::find_by_id(campaign_id)
         .one(db)
         .await?
-        .and_then(|c| c.status.parse::<CampaignStatus>().ok())
-        .is_some_and(CampaignStatus::is_finished);
+        .is_some_and(|c| c.status.is_finished());
     let requeued = if finished {
         ContactStatus::NotAttempted
     } else {
@@ -718,28 +630,24 @@ pub async fn repair_contacts(db: &DatabaseConnection, campaign_id: Uuid) -> Resu
             .order_by_desc(call::Column::CreatedAt)
             .one(db)
             .await?;
+        let latest = latest.as_ref().map(|call| {
+            (
+                call.attempt,
+                call.status,
+                call.ended_reason.as_deref(),
+                call.outcome.as_deref(),
+            )
+        });
         let mut active = c.clone().into_active_model();
-        match latest {
-            Some(call) if call.attempt == c.attempts => {
-                let status = status_of(&call)?;
-                if !status.is_terminal() {
-                    continue;
-                }
-                let blocked = call
-                    .ended_reason
-                    .as_deref()
-                    .is_some_and(is_concurrency_blocked);
-                if blocked && status == CallStatus::Failed {
-                    active.status = Set(requeued.as_str().to_owned());
-                    active.attempts = Set(c.attempts - 1);
-                } else {
-                    active.status = Set(ContactStatus::Done.as_str().to_owned());
-                    active.outcome = Set(call.outcome.clone());
-                }
-            }
-            _ => {
-                active.status = Set(requeued.as_str().to_owned());
+        match repair(c.attempts, latest) {
+            Repair::Leave => continue,
+            Repair::GiveBack => {
+                active.status = Set(requeued);
                 active.attempts = Set(Ord::max(c.attempts - 1, 0));
+            }
+            Repair::Done(outcome) => {
+                active.status = Set(ContactStatus::Done);
+                active.outcome = Set(outcome);
             }
         }
         active.updated_at = Set(Utc::now());
@@ -777,110 +685,4 @@ pub async fn mark_not_attempted(
         .exec(db)
         .await?;
     Ok(result.rows_affected)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn call(status: CallStatus) -> call::Model {
-        let now = Utc::now();
-        call::Model {
-            id: Uuid::nil(),
-            campaign_id: Uuid::nil(),
-            contact_id: Uuid::nil(),
-            attempt: 1,
-            provider_call_id: Some("p".into()),
-            status: status.as_str().into(),
-            outcome: None,
-            ended_reason: None,
-            error_message: None,
-            control_url: None,
-            cost: None,
-            duration_seconds: None,
-            recording_url: None,
-            transcript_json: None,
-            summary: None,
-            success_evaluation: None,
-            successful: None,
-            end_requested: None,
-            dial_intent_at: now,
-            dial_sent_at: None,
-            provider_created_at: None,
-            started_at: None,
-            ended_at: None,
-            last_event_at: None,
-            created_at: now,
-            updated_at: now,
-        }
-    }
-
-    fn update(status: CallStatus) -> CallUpdate {
-        CallUpdate {
-            status: Some(status),
-            ..CallUpdate::default()
-        }
-    }
-
-    #[test]
-    fn late_news_never_moves_a_call_backwards() {
-        let now = Utc::now();
-        let p = plan(
-            &call(CallStatus::InProgress),
-            &update(CallStatus::Ringing),
-            now,
-        )
-        .unwrap();
-        assert_eq!(p.new_status, None);
-        let p = plan(
-            &call(CallStatus::Ended),
-            &update(CallStatus::InProgress),
-            now,
-        )
-        .unwrap();
-        assert_eq!(p.new_status, None);
-        let p = plan(&call(CallStatus::Queued), &update(CallStatus::Ended), now).unwrap();
-        assert_eq!(p.new_status, Some(CallStatus::Ended));
-    }
-
-    #[test]
-    fn terminal_calls_are_still_enriched() {
-        let u = CallUpdate {
-            status: Some(CallStatus::Ended),
-            cost: Some(0.42),
-            summary: Some("ok".into()),
-            success_evaluation: Some("true".into()),
-            ended_reason: Some("customer-ended-call".into()),
-            ..CallUpdate::default()
-        };
-        let p = plan(&call(CallStatus::Ended), &u, Utc::now()).unwrap();
-        assert_eq!(p.new_status, None);
-        assert_eq!(p.changes.cost, Set(Some(0.42)));
-        assert_eq!(p.changes.successful, Set(Some(true)));
-        assert_eq!(
-            p.changes.ended_reason,
-            Set(Some("customer-ended-call".into()))
-        );
-        assert_eq!(p.changes.outcome, Set(Some("answered".into())));
-    }
-
-    #[test]
-    fn a_concurrency_blocked_end_fails_the_call_and_requeues_the_contact() {
-        let u = CallUpdate {
-            status: Some(CallStatus::Ended),
-            ended_reason: Some("call.start.error-subscription-concurrency-limit-reached".into()),
-            ..CallUpdate::default()
-        };
-        let p = plan(&call(CallStatus::Queued), &u, Utc::now()).unwrap();
-        assert_eq!(p.new_status, Some(CallStatus::Failed));
-        assert!(p.requeue_contact);
-    }
-
-    #[test]
-    fn a_hung_up_call_ends_canceled() {
-        let mut c = call(CallStatus::InProgress);
-        c.end_requested = Some(END_CANCEL.into());
-        let p = plan(&c, &update(CallStatus::Ended), Utc::now()).unwrap();
-        assert_eq!(p.new_status, Some(CallStatus::Canceled));
-    }
 }

@@ -63,7 +63,7 @@ pub async fn create_with_contacts(
         assistant_id: Set(new.assistant_id),
         phone_number_id: Set(new.phone_number_id),
         line_quiet_gating: Set(new.line_quiet_gating),
-        status: Set(CampaignStatus::Created.as_str().to_owned()),
+        status: Set(CampaignStatus::Created),
         owner_id: Set(new.owner_id),
         settings_json: Set(new.settings),
         total_contacts: Set(total),
@@ -91,7 +91,7 @@ pub async fn create_with_contacts(
         variables_json: Set(serde_json::to_value(c.variables).unwrap_or_default()),
         timezone: Set(c.timezone),
         next_attempt_at: Set(None),
-        status: Set(ContactStatus::Pending.as_str().to_owned()),
+        status: Set(ContactStatus::Pending),
         attempts: Set(0),
         outcome: Set(None),
         created_at: Set(now),
@@ -197,6 +197,17 @@ pub struct Counters {
     pub completed: u64,
     pub successful: u64,
     pub total_cost: f64,
+}
+
+impl Counters {
+    /// Calls in a terminal status.
+    pub fn terminal_calls(&self) -> u64 {
+        self.calls_by_status
+            .iter()
+            .filter(|(s, _)| CallStatus::from_stored(s).is_ok_and(CallStatus::is_terminal))
+            .map(|(_, n)| n)
+            .sum()
+    }
 }
 
 /// Counters for several campaigns in three grouped queries.

@@ -572,7 +572,7 @@ async fn delete_is_refused_while_an_unfinished_campaign_uses_it() {
         .unwrap()
         .unwrap();
     let mut row: campaign::ActiveModel = row.into();
-    row.status = Set("COMPLETED".to_owned());
+    row.status = Set(autolynx::domain::campaign::CampaignStatus::Completed);
     row.update(&app.db).await.unwrap();
 
     let deleted = app

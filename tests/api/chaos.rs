@@ -30,11 +30,11 @@ const CAMPAIGNS: &[(usize, u32)] = &[(30, 3), (30, 4), (30, 5)];
 /// `provider.max_concurrent_calls` (the default).
 const ACCOUNT_BUDGET: u32 = 10;
 
-fn rank(status: &str) -> u8 {
-    match status.parse::<CallStatus>() {
-        Ok(CallStatus::Queued) => 0,
-        Ok(CallStatus::Ringing) => 1,
-        Ok(CallStatus::InProgress) => 2,
+fn rank(status: CallStatus) -> u8 {
+    match status {
+        CallStatus::Queued => 0,
+        CallStatus::Ringing => 1,
+        CallStatus::InProgress => 2,
         _ => 3,
     }
 }
@@ -46,13 +46,13 @@ fn watch_statuses(
     regressions: Arc<Mutex<Vec<String>>>,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
-        let mut seen: HashMap<uuid::Uuid, String> = HashMap::new();
+        let mut seen: HashMap<uuid::Uuid, CallStatus> = HashMap::new();
         loop {
             if let Ok(calls) = call::Entity::find().all(&db).await {
                 for c in calls {
-                    if let Some(before) = seen.get(&c.id)
-                        && (rank(&c.status) < rank(before)
-                            || (rank(before) == 3 && *before != c.status))
+                    if let Some(&before) = seen.get(&c.id)
+                        && (rank(c.status) < rank(before)
+                            || (rank(before) == 3 && before != c.status))
                     {
                         regressions
                             .lock()
@@ -247,7 +247,7 @@ async fn chaos_sigkills_under_hostile_faults_keep_every_promise() {
             .filter(|c| c.status != "DONE")
             .collect::<Vec<_>>()
     );
-    assert!(calls.iter().all(|c| rank(&c.status) == 3));
+    assert!(calls.iter().all(|c| rank(c.status) == 3));
     // Every webhook answered 2xx was stored.
     let stored: HashSet<&str> = events.iter().map(|e| e.dedupe_key.as_str()).collect();
     let mut missing = Vec::new();

@@ -43,10 +43,16 @@ fn env(db_url: &str, sim: &Simulator) -> Vec<(String, String)> {
 }
 
 pub(crate) async fn serve(db_url: &str, sim: &Simulator) -> Serve {
+    serve_with(db_url, sim, &[]).await
+}
+
+/// `serve` with `extra` environment variables on top.
+pub(crate) async fn serve_with(db_url: &str, sim: &Simulator, extra: &[(&str, &str)]) -> Serve {
     let port = free_port();
     let child = Command::new(env!("CARGO_BIN_EXE_autolynx"))
         .arg("serve")
         .envs(env(db_url, sim))
+        .envs(extra.iter().copied())
         .env("AUTOLYNX__SERVER__BIND", format!("127.0.0.1:{port}"))
         .env_remove("AUTOLYNX_CONFIG")
         .stdout(Stdio::null())
@@ -270,4 +276,89 @@ async fn sigkill_with_calls_live_heals() {
 #[tokio::test]
 async fn sigkill_after_a_batch_boundary_heals() {
     kill_and_heal(KillPoint::BatchBoundary).await;
+}
+
+/// A stop with `hangup` is stored: when the process dies right after answering it, the next
+/// one ends every call that may be live — here dials whose calls the provider creates only
+/// after the kill.
+#[tokio::test]
+async fn a_hang_up_interrupted_by_a_crash_is_finished_after_the_restart() {
+    let mut config = SimulatorConfig::fast();
+    config.webhook = WebhookSettings::new(WebhookScheme::Hmac, Some(WEBHOOK_SECRET));
+    config.concurrency_limit = 50;
+    config.outcomes = autolynx::provider::simulator::OutcomeMix::all_answered();
+    config.timings = Timings {
+        call_ms: MsRange::new(60_000, 60_000),
+        ..Timings::fast()
+    };
+    config.faults = autolynx::provider::simulator::Faults {
+        late_create_rate: 1.0,
+        timeout_ms: 1_000,
+        ..Default::default()
+    };
+    let sim = Simulator::start(config).await.unwrap();
+    let test_db = TestDb::new().await;
+    let api = Api {
+        client: reqwest::Client::new(),
+        token: cli_admin_token(&test_db.url, "admin"),
+    };
+    // Set-up (cloning an assistant) without faults.
+    sim.set_faults(Default::default());
+    let first = serve(&test_db.url, &sim).await;
+    let id = api.create_campaign(first.port, 6, &[("cap", "3")]).await;
+    sim.set_faults(autolynx::provider::simulator::Faults {
+        late_create_rate: 1.0,
+        timeout_ms: 1_000,
+        ..Default::default()
+    });
+    api.post(first.port, &format!("/api/campaigns/{id}/start"), None)
+        .await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while sim.stats().create_requests < 3 {
+        assert!(tokio::time::Instant::now() < deadline);
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    api.post(
+        first.port,
+        &format!("/api/campaigns/{id}/stop"),
+        Some(serde_json::json!({ "mode": "hangup" })),
+    )
+    .await;
+    drop(first); // SIGKILL before any call exists at the provider
+    assert_eq!(sim.stats().calls_created, 0);
+
+    let second = serve(&test_db.url, &sim).await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+    loop {
+        let stats = sim.stats();
+        if stats.calls_created == 3 && stats.active_calls == 0 {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the hang-up was not finished: {stats:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let db: DatabaseConnection = Database::connect(&test_db.url).await.unwrap();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let calls = call::Entity::find().all(&db).await.unwrap();
+        if calls.len() == 3 && calls.iter().all(|c| c.status == "CANCELED") {
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "{calls:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        api.status(second.port, &id).await.as_deref(),
+        Some("STOPPED")
+    );
+    let stats = sim.stats();
+    assert_eq!(stats.create_requests, 3, "nothing dialed after the stop");
+    assert_eq!(stats.calls_ended_by_control, 3, "{stats:?}");
+    let contacts = contact::Entity::find().all(&db).await.unwrap();
+    assert!(contacts.iter().all(|c| c.status != "PENDING"));
+    db.close().await.ok();
+    drop(second);
 }

@@ -338,7 +338,7 @@ async fn metrics_scraped_before_and_after_a_campaign_match_the_database() {
     let mut expected: BTreeMap<(String, String), f64> = BTreeMap::new();
     for c in &run.calls {
         let outcome = c.outcome.clone().unwrap_or_else(|| "unknown".into());
-        *expected.entry((c.status.clone(), outcome)).or_default() += 1.0;
+        *expected.entry((c.status.to_string(), outcome)).or_default() += 1.0;
     }
     assert_eq!(run.calls.len(), CONTACTS);
     let mut seen = 0.0;

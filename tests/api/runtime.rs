@@ -717,8 +717,19 @@ async fn supervisors_failing_too_often_fail_the_campaign_with_the_reason() {
     .await;
     let id = app.start_campaign(10, &[("cap", "2")]).await;
     for _ in 0..3 {
-        tokio::time::sleep(Duration::from_millis(150)).await;
+        // Restarts back off: panic the supervisor each time it is back.
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        while app.runtime.supervisors().await != Some(1) {
+            assert!(tokio::time::Instant::now() < deadline, "never restarted");
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
         app.runtime.inject_supervisor_panic(id.parse().unwrap());
+        // Gone before the next one is injected.
+        while app.runtime.supervisors().await != Some(0) {
+            assert!(tokio::time::Instant::now() < deadline, "never failed");
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
     }
     let detail = app
         .wait_for_status(&id, "FAILED", Duration::from_secs(10))

@@ -13,7 +13,7 @@ pub struct Model {
     #[sea_orm(unique)]
     pub provider_call_id: Option<String>,
     /// `QUEUED`, `RINGING`, `IN_PROGRESS`, `ENDED`, `FAILED`, `CANCELED` or `TIMEOUT`.
-    pub status: String,
+    pub status: crate::domain::campaign::CallStatus,
     /// `answered`, `no-answer`, `busy`, `voicemail`, `invalid-number`, `retryable-error`,
     /// `permanent-error` or `unknown`.
     pub outcome: Option<String>,

@@ -17,7 +17,7 @@ pub struct Model {
     pub phone_number_id: String,
     pub line_quiet_gating: bool,
     /// `CREATED`, `QUEUED`, `DIALING`, `RUNNING`, `PAUSED`, `COMPLETED`, `STOPPED` or `FAILED`.
-    pub status: String,
+    pub status: crate::domain::campaign::CampaignStatus,
     pub owner_id: Uuid,
     #[sea_orm(column_type = "JsonBinary")]
     pub settings_json: Json,

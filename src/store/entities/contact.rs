@@ -22,7 +22,7 @@ pub struct Model {
     /// Not to be dialed before this (a redial waiting for its delay).
     pub next_attempt_at: Option<DateTimeUtc>,
     /// `PENDING`, `DIALING`, `DONE` or `NOT_ATTEMPTED`.
-    pub status: String,
+    pub status: crate::domain::campaign::ContactStatus,
     pub attempts: i32,
     pub outcome: Option<String>,
     pub created_at: DateTimeUtc,
