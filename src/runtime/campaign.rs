@@ -54,6 +54,8 @@ pub enum CampaignMsg {
     Control(Command, RpcReplyPort<Result<CampaignStatus, ControlError>>),
     /// Test hook.
     Panic,
+    /// Test hook: the handler is busy for this long (a slow database, say).
+    Stall(Duration),
 }
 
 pub struct CampaignArgs {
@@ -242,6 +244,7 @@ impl Actor for CampaignSupervisor {
                 maybe_finish(&myself, state).await?;
             }
             CampaignMsg::Panic => panic!("injected supervisor panic (test hook)"),
+            CampaignMsg::Stall(busy) => tokio::time::sleep(busy).await,
         }
         Ok(())
     }

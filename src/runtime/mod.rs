@@ -431,6 +431,12 @@ impl Runtime {
         .unwrap_or(false)
     }
 
+    /// Test hook: keeps a campaign's supervisor busy for `busy` (its mailbox waits).
+    #[doc(hidden)]
+    pub fn inject_supervisor_stall(&self, campaign_id: Uuid, busy: Duration) {
+        let _ = self.root.cast(RootMsg::InjectStall(campaign_id, busy));
+    }
+
     /// Test hook: makes a campaign's supervisor panic, to exercise supervision.
     #[doc(hidden)]
     pub fn inject_supervisor_panic(&self, campaign_id: Uuid) {

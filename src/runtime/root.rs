@@ -34,6 +34,8 @@ pub enum RootMsg {
     /// Retry spawning a supervisor whose start failed.
     Respawn(Uuid),
     InjectPanic(Uuid),
+    /// Test hook: keeps a campaign's supervisor busy.
+    InjectStall(Uuid, Duration),
     Shutdown(RpcReplyPort<()>),
 }
 
@@ -133,6 +135,11 @@ impl Actor for RootActor {
                 if !state.supervisors.contains_key(&campaign_id) && !state.shutting_down {
                     let reserved = reserve_for_live_calls(&state.ctx, campaign_id).await;
                     spawn_supervisor(&myself, state, campaign_id, reserved).await;
+                }
+            }
+            RootMsg::InjectStall(campaign_id, busy) => {
+                if let Some(sup) = state.supervisors.get(&campaign_id) {
+                    let _ = sup.cast(CampaignMsg::Stall(busy));
                 }
             }
             RootMsg::InjectPanic(campaign_id) => {

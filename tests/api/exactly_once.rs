@@ -637,3 +637,47 @@ async fn a_database_outage_mid_campaign_fails_nothing() {
     let failed: Vec<_> = calls.iter().filter(|c| c.status != "ENDED").collect();
     assert!(failed.is_empty(), "{failed:?}");
 }
+
+/// The root never waits on a supervisor: while one campaign's supervisor is busy (and a
+/// command for it waits in its mailbox), other campaigns' commands and the health check answer
+/// at once.
+#[tokio::test]
+async fn a_busy_supervisor_holds_up_no_other_campaign() {
+    let mut config = sim(Faults::default());
+    config.outcomes = OutcomeMix::all_answered();
+    config.timings = Timings {
+        call_ms: MsRange::new(20_000, 20_000),
+        ..Timings::fast()
+    };
+    let app = spawn_app_with_sim(
+        config,
+        &[("AUTOLYNX__RUNTIME__SILENCE_TIMEOUT_MS", "60000")],
+    )
+    .await;
+    let busy = app.start_campaign(2, &[]).await;
+    let other = app.start_campaign(2, &[]).await;
+    app.wait_for_status(&other, "RUNNING", Duration::from_secs(10))
+        .await;
+    app.runtime
+        .inject_supervisor_stall(busy.parse().unwrap(), Duration::from_secs(4));
+    // A command for the busy campaign waits in its supervisor's mailbox...
+    let waiting = {
+        let client = app.client.clone();
+        let url = app.url(&format!("/api/campaigns/{busy}/pause"));
+        let token = app.admin_token.clone();
+        tokio::spawn(async move { client.post(url).bearer_auth(token).send().await })
+    };
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    // ...while the other campaign and the health check answer at once.
+    let started = std::time::Instant::now();
+    control(&app, &other, "pause", None).await;
+    let health = app.get("/api/health", None).await;
+    let elapsed = started.elapsed();
+    assert_eq!(health.status, reqwest::StatusCode::OK, "{:?}", health.body);
+    assert!(
+        elapsed < Duration::from_secs(2),
+        "held up by the busy supervisor: {elapsed:?}"
+    );
+    let reply = waiting.await.unwrap().unwrap();
+    assert!(reply.status().is_success(), "{}", reply.status());
+}
