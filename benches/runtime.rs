@@ -1,6 +1,7 @@
 //! Benchmarks that print numbers: CSV import speed, campaign throughput with many concurrent
 //! call actors against the simulator, export speed, and peak memory. Run with
-//! `cargo bench --bench runtime` (add `-- --quick` for a smaller run).
+//! `cargo bench --bench runtime` (add `-- --quick` for a smaller run). With
+//! `AUTOLYNX_BENCH_POSTGRES_URL` set (an admin URL), the campaign scenario runs on PostgreSQL too.
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -61,7 +62,41 @@ fn bench_import(rows: usize) {
     );
 }
 
-async fn bench_campaigns(campaigns: usize, contacts: usize, cap: u32) {
+/// A database for one scenario: a SQLite file in `dir`, or a fresh PostgreSQL database under
+/// `AUTOLYNX_BENCH_POSTGRES_URL` (dropped afterwards by [`drop_postgres`]).
+async fn database(dir: &std::path::Path, postgres: Option<&str>) -> (String, Option<String>) {
+    use sea_orm::ConnectionTrait;
+    match postgres {
+        None => (
+            format!("sqlite://{}?mode=rwc", dir.join("bench.db").display()),
+            None,
+        ),
+        Some(admin_url) => {
+            let name = format!("autolynx_bench_{}", uuid::Uuid::new_v4().simple());
+            let admin = sea_orm::Database::connect(admin_url).await.unwrap();
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .unwrap();
+            admin.close().await.ok();
+            let mut url = reqwest::Url::parse(admin_url).unwrap();
+            url.set_path(&format!("/{name}"));
+            (url.to_string(), Some(name))
+        }
+    }
+}
+
+async fn drop_postgres(admin_url: &str, name: &str) {
+    use sea_orm::ConnectionTrait;
+    if let Ok(admin) = sea_orm::Database::connect(admin_url).await {
+        let _ = admin
+            .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .await;
+        admin.close().await.ok();
+    }
+}
+
+async fn bench_campaigns(campaigns: usize, contacts: usize, cap: u32, postgres: Option<&str>) {
     let mut sim_config = SimulatorConfig::fast();
     sim_config.webhook = WebhookSettings::new(WebhookScheme::Hmac, Some(SECRET));
     sim_config.concurrency_limit = 10_000;
@@ -73,6 +108,7 @@ async fn bench_campaigns(campaigns: usize, contacts: usize, cap: u32) {
     };
     let sim = Simulator::start(sim_config).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
+    let (db_url, pg_name) = database(dir.path(), postgres).await;
     let account = (campaigns as u32 * cap).to_string();
     let max_contacts = contacts.to_string();
     let env: HashMap<String, String> = [
@@ -90,13 +126,7 @@ async fn bench_campaigns(campaigns: usize, contacts: usize, cap: u32) {
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v.to_owned()))
-    .chain(std::iter::once((
-        "DATABASE_URL".to_owned(),
-        format!(
-            "sqlite://{}?mode=rwc",
-            dir.path().join("bench.db").display()
-        ),
-    )))
+    .chain(std::iter::once(("DATABASE_URL".to_owned(), db_url.clone())))
     .collect();
     let settings = Settings::load_from(ConfigSources {
         file: None,
@@ -186,9 +216,14 @@ async fn bench_campaigns(campaigns: usize, contacts: usize, cap: u32) {
     // The ideal: every slot busy back to back with calls of ~335 ms (queue + ring + talk).
     let ideal = total as f64 / (campaigns as f64 * f64::from(cap)) * 0.335;
     let twice = stats.dials_by_customer.values().filter(|d| **d > 1).count();
+    let backend = if postgres.is_some() {
+        "PostgreSQL"
+    } else {
+        "SQLite"
+    };
     println!(
-        "campaigns   {campaigns} × {contacts} contacts, cap {cap}: {total} calls in {:.1} s \
-         ({:.0} calls/s, ideal ≈ {ideal:.1} s); oracle max live {} (limit {}), dials {}, \
+        "campaigns   [{backend}] {campaigns} × {contacts} contacts, cap {cap}: {total} calls in \
+         {:.1} s ({:.0} calls/s, ideal ≈ {ideal:.1} s); oracle max live {} (limit {}), dials {}, \
          dialed twice {twice}",
         makespan.as_secs_f64(),
         total as f64 / makespan.as_secs_f64(),
@@ -208,10 +243,13 @@ async fn bench_campaigns(campaigns: usize, contacts: usize, cap: u32) {
         .await
         .unwrap();
     println!(
-        "export      {contacts} rows, {:.2} MB in {:.0} ms",
+        "export      [{backend}] {contacts} rows, {:.2} MB in {:.0} ms",
         body.len() as f64 / 1e6,
         export_started.elapsed().as_secs_f64() * 1e3
     );
+    if let (Some(admin), Some(name)) = (postgres, pg_name) {
+        drop_postgres(admin, &name).await;
+    }
 }
 
 fn main() {
@@ -225,10 +263,17 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
-    if quick {
-        runtime.block_on(bench_campaigns(4, 200, 20));
-    } else {
-        runtime.block_on(bench_campaigns(20, 500, 50));
+    // SQLite always; PostgreSQL too when AUTOLYNX_BENCH_POSTGRES_URL names an admin database.
+    let postgres = std::env::var("AUTOLYNX_BENCH_POSTGRES_URL")
+        .ok()
+        .filter(|u| !u.is_empty());
+    let mut backends = vec![None];
+    if let Some(url) = postgres.as_deref() {
+        backends.push(Some(url));
+    }
+    let (campaigns, contacts, cap) = if quick { (4, 200, 20) } else { (20, 500, 50) };
+    for backend in backends {
+        runtime.block_on(bench_campaigns(campaigns, contacts, cap, backend));
     }
     println!("peak memory {:.0} MiB (VmHWM)", peak_rss_mib());
 }

@@ -78,6 +78,10 @@ pub struct DatabaseSettings {
     pub url: SecretString,
     pub max_connections: u32,
     pub connect_timeout_secs: u64,
+    /// Most writes one group commit serves.
+    pub group_commit_max_batch: u32,
+    /// How long a batch may wait for company after its first write.
+    pub group_commit_max_wait_ms: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -389,6 +393,20 @@ impl Settings {
             self.database.max_connections.into(),
             1,
             1000,
+        );
+        range(
+            "database.group_commit_max_batch",
+            None,
+            self.database.group_commit_max_batch.into(),
+            1,
+            10_000,
+        );
+        range(
+            "database.group_commit_max_wait_ms",
+            None,
+            self.database.group_commit_max_wait_ms,
+            0,
+            100,
         );
         range(
             "database.connect_timeout_secs",

@@ -22,6 +22,8 @@ pub const HTTP_LATENCY: &str = "autolynx_http_request_duration_seconds";
 pub const SWEEPS_TOTAL: &str = "autolynx_sweeps_total";
 pub const DUPLICATE_CALLS: &str = "autolynx_duplicate_calls_total";
 pub const AMBIGUOUS_DIALS: &str = "autolynx_ambiguous_dials_total";
+pub const GROUP_COMMITS: &str = "autolynx_group_commits_total";
+pub const GROUP_COMMIT_SIZE: &str = "autolynx_group_commit_writes";
 pub const CAMPAIGNS: &str = "autolynx_campaigns";
 pub const LIVE_CALLS: &str = "autolynx_live_calls";
 pub const QUEUED_CONTACTS: &str = "autolynx_queued_contacts";
@@ -116,6 +118,11 @@ fn describe() {
     );
     describe_counter!(SWEEPS_TOTAL, "Sweeps run, by trigger (tick or timer)");
     describe_counter!(
+        GROUP_COMMITS,
+        "Transactions committed by the group-commit writer, by result"
+    );
+    describe_histogram!(GROUP_COMMIT_SIZE, "Writes served by one group commit");
+    describe_counter!(
         DUPLICATE_CALLS,
         "Provider calls carrying the id of a dial already resolved to another call (ended at once)"
     );
@@ -206,6 +213,13 @@ pub fn duplicate_call() {
 /// An ambiguous dial was resolved: `found` at the provider, proven `absent`, or `unknown`.
 pub fn ambiguous_dial(resolution: &'static str) {
     counter!(AMBIGUOUS_DIALS, "resolution" => resolution).increment(1);
+}
+
+/// The group-commit writer committed (or failed) a batch of `size` writes.
+pub fn group_commit(size: usize, committed: bool) {
+    let result = if committed { "committed" } else { "failed" };
+    counter!(GROUP_COMMITS, "result" => result).increment(1);
+    histogram!(GROUP_COMMIT_SIZE).record(size as f64);
 }
 
 /// A sweep ran.

@@ -424,7 +424,12 @@ async fn place(ctx: &Arc<RuntimeContext>, gate: &AtomicBool, request: &CreateCal
     if !gate.load(Ordering::SeqCst) {
         return not_sent(DialError::Gated);
     }
-    let sent_at = match store::calls::mark_dial_sent(&ctx.db, request.call_id).await {
+    let call_id = request.call_id;
+    let marked = ctx
+        .writer()
+        .write(move |txn| Box::pin(async move { store::calls::mark_dial_sent(txn, call_id).await }))
+        .await;
+    let sent_at = match marked {
         Ok(at) => at,
         Err(e) => {
             // Without the marker a restart could not tell whether the dial left: don't send.
@@ -473,18 +478,32 @@ pub(crate) async fn record_provider_call(
     call_id: Uuid,
     found: &ProviderCall,
 ) -> Result<Option<ProviderCall>, sea_orm::DbErr> {
-    let recorded = store::calls::set_provider_call(
-        &ctx.db,
-        call_id,
-        &found.id,
-        found.control_url.as_deref(),
+    let (id, control_url, created_at) = (
+        found.id.clone(),
+        found.control_url.clone(),
         found.created_at,
-    )
-    .await?;
-    if recorded {
-        return Ok(None);
-    }
-    let Some(row) = store::calls::get(&ctx.db, call_id).await? else {
+    );
+    // Recorded, or the call as it is when someone else recorded another id first.
+    let row = ctx
+        .writer()
+        .write(move |txn| {
+            Box::pin(async move {
+                let recorded = store::calls::set_provider_call(
+                    txn,
+                    call_id,
+                    &id,
+                    control_url.as_deref(),
+                    created_at,
+                )
+                .await?;
+                if recorded {
+                    return Ok(None);
+                }
+                store::calls::get(txn, call_id).await
+            })
+        })
+        .await?;
+    let Some(row) = row else {
         return Ok(None);
     };
     match row.provider_call_id {

@@ -508,7 +508,15 @@ async fn fill(
             state.spare = Some(permit);
             continue;
         }
-        let Some(call) = store::calls::claim(&db, &contact).await? else {
+        let claimed = {
+            let contact = contact.clone();
+            state
+                .ctx
+                .writer()
+                .write(move |txn| Box::pin(async move { store::calls::claim(txn, &contact).await }))
+                .await?
+        };
+        let Some(call) = claimed else {
             state.spare = Some(permit);
             continue;
         };

@@ -48,6 +48,8 @@ pub struct RuntimeContext {
     dials_in_flight: Mutex<HashSet<Uuid>>,
     /// Dials the provider accepted since start (the sweep reports the difference).
     dials_accepted: AtomicU64,
+    /// Group commit of the hot path's durable writes.
+    writer: store::writer::Writer,
     /// The account permit each placed call holds, by call id (with its campaign). Held here
     /// rather than by the supervisor so that a crashed supervisor's live calls keep their share
     /// of the budget; released when the call is terminal.
@@ -70,6 +72,13 @@ impl RuntimeContext {
         let budget = Arc::new(Semaphore::new(
             settings.provider.max_concurrent_calls as usize,
         ));
+        let writer = store::writer::Writer::start(
+            db.clone(),
+            store::writer::Batching {
+                max_batch: settings.database.group_commit_max_batch as usize,
+                max_wait: Duration::from_millis(settings.database.group_commit_max_wait_ms),
+            },
+        );
         Arc::new(Self {
             db,
             provider,
@@ -79,6 +88,7 @@ impl RuntimeContext {
             calls: Mutex::new(HashMap::new()),
             dials_in_flight: Mutex::new(HashSet::new()),
             dials_accepted: AtomicU64::new(0),
+            writer,
             call_permits: Mutex::new(HashMap::new()),
             gates: Mutex::new(HashMap::new()),
             duplicate_permits: Mutex::new(HashMap::new()),
@@ -234,11 +244,22 @@ impl RuntimeContext {
         call_id: Uuid,
         update: &CallUpdate,
     ) -> Result<Option<store::calls::Applied>, sea_orm::DbErr> {
-        let applied = store::calls::apply(&self.db, call_id, update).await?;
+        let owned = update.clone();
+        let applied = self
+            .writer
+            .write(move |txn| {
+                Box::pin(async move { store::calls::apply(txn, call_id, &owned).await })
+            })
+            .await?;
         if let Some(a) = &applied {
             self.announce(a, update);
         }
         Ok(applied)
+    }
+
+    /// The group-commit writer: the hot path's durable writes share its transactions.
+    pub fn writer(&self) -> &store::writer::Writer {
+        &self.writer
     }
 
     /// Counts and publishes what an applied update changed.
@@ -485,7 +506,29 @@ pub async fn record_and_apply(
     event: &store::events::NewEvent<'_>,
     update: Option<&CallUpdate>,
 ) -> Result<store::calls::Recorded, sea_orm::DbErr> {
-    let recorded = store::calls::record_and_apply(&ctx.db, event, update).await?;
+    let (call_id, kind, status, payload, key) = (
+        event.call_id,
+        event.kind.to_owned(),
+        event.status.map(str::to_owned),
+        event.payload.clone(),
+        event.dedupe_key.to_owned(),
+    );
+    let owned = update.cloned();
+    let recorded = ctx
+        .writer
+        .write(move |txn| {
+            Box::pin(async move {
+                let event = store::events::NewEvent {
+                    call_id,
+                    kind: &kind,
+                    status: status.as_deref(),
+                    payload: &payload,
+                    dedupe_key: &key,
+                };
+                store::calls::record_and_apply(txn, &event, owned.as_ref()).await
+            })
+        })
+        .await?;
     if let (store::calls::Recorded::Stored(Some(a)), Some(update)) = (&recorded, update) {
         ctx.announce(a, update);
         ctx.notify(a);

@@ -9,7 +9,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
     ExprTrait, IntoActiveModel, NotSet, PaginatorTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
+    TransactionSession, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -180,8 +180,8 @@ pub async fn settle_without_call(
 
 /// Claims a PENDING contact and writes the dial intent (a QUEUED call without provider id) in
 /// one transaction. `None` when the contact was no longer PENDING.
-pub async fn claim(
-    db: &DatabaseConnection,
+pub async fn claim<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
     contact: &contact::Model,
 ) -> Result<Option<call::Model>, DbErr> {
     let now = Utc::now();
@@ -373,8 +373,8 @@ fn plan(current: &call::Model, update: &CallUpdate, now: DateTime<Utc>) -> Resul
 /// Applies what was learned about a call: the status only ever moves forward, a terminal call
 /// can still be enriched (cost, transcript, recording, analysis). When the call becomes
 /// terminal its contact is settled in the same transaction.
-pub async fn apply(
-    db: &DatabaseConnection,
+pub async fn apply<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
     call_id: Uuid,
     update: &CallUpdate,
 ) -> Result<Option<Applied>, DbErr> {
@@ -419,8 +419,8 @@ pub enum Recorded {
 /// Stores a webhook event and applies what it says in one transaction, so a delivery costs
 /// one commit and the event is durable exactly when its effect is. A duplicate changes
 /// nothing.
-pub async fn record_and_apply(
-    db: &DatabaseConnection,
+pub async fn record_and_apply<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
     event: &NewEvent<'_>,
     update: Option<&CallUpdate>,
 ) -> Result<Recorded, DbErr> {

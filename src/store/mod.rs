@@ -9,6 +9,7 @@ pub mod events;
 pub mod ops;
 pub mod suppression;
 pub mod users;
+pub mod writer;
 
 use std::time::Duration;
 
@@ -28,7 +29,9 @@ pub async fn connect(settings: &DatabaseSettings) -> Result<DatabaseConnection, 
         .acquire_timeout(Duration::from_secs(settings.connect_timeout_secs))
         .sqlx_logging(false)
         .map_sqlx_sqlite_opts(|opts| {
+            // FULL: a commit survives a power loss (the dial marker must).
             opts.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Full)
                 .busy_timeout(Duration::from_secs(10))
                 .foreign_keys(true)
         });
