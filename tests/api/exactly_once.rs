@@ -22,24 +22,6 @@ fn sim(faults: Faults) -> SimulatorConfig {
     config
 }
 
-async fn calls_of(app: &TestApp, campaign: &str) -> Vec<call::Model> {
-    let id: Uuid = campaign.parse().unwrap();
-    call::Entity::find()
-        .filter(call::Column::CampaignId.eq(id))
-        .all(&app.db)
-        .await
-        .unwrap()
-}
-
-async fn contacts_of(app: &TestApp, campaign: &str) -> Vec<contact::Model> {
-    let id: Uuid = campaign.parse().unwrap();
-    contact::Entity::find()
-        .filter(contact::Column::CampaignId.eq(id))
-        .all(&app.db)
-        .await
-        .unwrap()
-}
-
 async fn control(app: &TestApp, id: &str, command: &str, body: Option<serde_json::Value>) {
     let reply = app
         .request(
@@ -109,7 +91,7 @@ async fn dials_answered_late_are_found_never_dialed_twice_and_the_cap_holds() {
         "cap exceeded: {stats:?}"
     );
     // Every late call was followed to its end under the attempt that placed it.
-    let calls = calls_of(&app, &id).await;
+    let calls = app.calls_of(&id).await;
     assert_eq!(calls.len(), 80);
     assert!(
         calls
@@ -165,7 +147,7 @@ async fn a_duplicate_the_provider_creates_is_ended_recorded_and_counted() {
     assert_eq!(stats.create_requests, 2, "sent again only once absent");
     assert_eq!(stats.active_calls, 1, "only the followed call is live");
 
-    let calls = calls_of(&app, &id).await;
+    let calls = app.calls_of(&id).await;
     assert_eq!(calls.len(), 1);
     let ours = &calls[0];
     let followed = ours.provider_call_id.clone().expect("provider id stored");
@@ -376,14 +358,14 @@ async fn no_dial_leaves_after_pause_or_stop_answers() {
             "NOT_ATTEMPTED"
         };
         wait_until("live calls to end", Duration::from_secs(20), async || {
-            calls_of(&app, &id)
+            app.calls_of(&id)
                 .await
                 .iter()
                 .all(|c| !matches!(c.status.as_str(), "QUEUED" | "RINGING" | "IN_PROGRESS"))
         })
         .await;
-        let calls = calls_of(&app, &id).await;
-        let contacts = contacts_of(&app, &id).await;
+        let calls = app.calls_of(&id).await;
+        let contacts = app.contacts_of(&id).await;
         for call in calls.iter().filter(|c| c.status == "CANCELED") {
             let contact = contacts.iter().find(|c| c.id == call.contact_id).unwrap();
             assert_eq!(contact.status, expected, "{call:?}");
@@ -445,7 +427,8 @@ async fn stop_hangup_ends_calls_whose_dial_was_not_resolved_yet() {
     .await;
     wait_until("every call ended", Duration::from_secs(15), async || {
         app.sim.stats().active_calls == 0
-            && calls_of(&app, &id)
+            && app
+                .calls_of(&id)
                 .await
                 .iter()
                 .all(|c| c.status == "CANCELED")
@@ -454,7 +437,7 @@ async fn stop_hangup_ends_calls_whose_dial_was_not_resolved_yet() {
     let stats = app.sim.stats();
     assert_eq!(stats.calls_ended_by_control, 3, "{stats:?}");
     assert_eq!(stats.create_requests, 3, "nothing dialed after the stop");
-    let contacts = contacts_of(&app, &id).await;
+    let contacts = app.contacts_of(&id).await;
     assert!(contacts.iter().all(|c| c.status != "PENDING"));
     assert_eq!(
         contacts
@@ -512,7 +495,7 @@ async fn calls_whose_final_webhooks_were_lost_are_noticed_by_max_duration() {
     let stats = app.sim.stats();
     assert_eq!(stats.webhooks_delivered, 0, "every webhook was lost");
     assert!(
-        calls_of(&app, &id)
+        app.calls_of(&id)
             .await
             .iter()
             .all(|c| c.status == "ENDED" && c.ended_reason.is_some()),
@@ -633,7 +616,7 @@ async fn a_database_outage_mid_campaign_fails_nothing() {
         stats.max_active_by_phone_number["phone-test"] <= 4,
         "cap exceeded: {stats:?}"
     );
-    let calls = calls_of(&app, &id).await;
+    let calls = app.calls_of(&id).await;
     let failed: Vec<_> = calls.iter().filter(|c| c.status != "ENDED").collect();
     assert!(failed.is_empty(), "{failed:?}");
 }

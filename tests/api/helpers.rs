@@ -578,6 +578,35 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// The calls of a campaign, as stored.
+    pub async fn calls_of(&self, campaign: &str) -> Vec<autolynx::store::entities::call::Model> {
+        use autolynx::store::entities::call;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        let id: Uuid = campaign.parse().expect("a campaign id");
+        call::Entity::find()
+            .filter(call::Column::CampaignId.eq(id))
+            .all(&self.db)
+            .await
+            .expect("read calls")
+    }
+
+    /// The contacts of a campaign, as stored.
+    pub async fn contacts_of(
+        &self,
+        campaign: &str,
+    ) -> Vec<autolynx::store::entities::contact::Model> {
+        use autolynx::store::entities::contact;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        let id: Uuid = campaign.parse().expect("a campaign id");
+        contact::Entity::find()
+            .filter(contact::Column::CampaignId.eq(id))
+            .all(&self.db)
+            .await
+            .expect("read contacts")
+    }
+}
+
 /// A port that was free a moment ago (for child processes that need it in advance).
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")

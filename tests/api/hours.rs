@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use autolynx::provider::simulator::{Faults, MsRange, OutcomeMix, SimulatorConfig};
-use autolynx::store::entities::{call, contact};
+use autolynx::store::entities::call;
 use chrono::{Timelike, Utc};
 use poem::http::{Method, StatusCode};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -36,15 +36,6 @@ fn csv_with_zones(rows: &[(usize, &str)]) -> Vec<u8> {
 
 fn number(i: usize) -> String {
     format!("+1415234{i:04}")
-}
-
-async fn contacts(app: &TestApp, campaign: &str) -> Vec<contact::Model> {
-    let id: Uuid = campaign.parse().unwrap();
-    contact::Entity::find()
-        .filter(contact::Column::CampaignId.eq(id))
-        .all(&app.db)
-        .await
-        .unwrap()
 }
 
 async fn post(app: &TestApp, path: &str, body: Option<serde_json::Value>) -> crate::helpers::Reply {
@@ -177,7 +168,7 @@ async fn only_contacts_inside_their_hours_are_dialed() {
     // Every open contact gets its call and a final outcome; the closed ones wait.
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
     loop {
-        let all = contacts(&app, &id).await;
+        let all = app.contacts_of(&id).await;
         let done = all.iter().filter(|c| c.status == "DONE").count();
         if done == rows.len() - closed.len() {
             break;
@@ -195,7 +186,8 @@ async fn only_contacts_inside_their_hours_are_dialed() {
             number(*i)
         );
     }
-    let waiting: Vec<_> = contacts(&app, &id)
+    let waiting: Vec<_> = app
+        .contacts_of(&id)
         .await
         .into_iter()
         .filter(|c| c.status == "PENDING")
@@ -219,7 +211,8 @@ async fn only_contacts_inside_their_hours_are_dialed() {
     assert_eq!(stopped.status, StatusCode::OK, "{:?}", stopped.body);
     app.wait_for_status(&id, "STOPPED", Duration::from_secs(10))
         .await;
-    let not_attempted = contacts(&app, &id)
+    let not_attempted = app
+        .contacts_of(&id)
         .await
         .into_iter()
         .filter(|c| c.status == "NOT_ATTEMPTED")
@@ -279,7 +272,7 @@ async fn hours_that_close_while_a_dial_waits_to_retry_leave_the_contact_waiting(
         Some(autolynx::runtime::call::OUTSIDE_HOURS)
     );
     assert_eq!(canceled.provider_call_id, None);
-    let waiting = contacts(&app, &id).await;
+    let waiting = app.contacts_of(&id).await;
     assert_eq!(waiting[0].status, "PENDING");
     assert_eq!(
         waiting[0].attempts, 0,

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use autolynx::provider::simulator::{MsRange, OutcomeMix, SimulatorConfig};
-use autolynx::store::entities::{call, contact};
+use autolynx::store::entities::call;
 use poem::http::{Method, StatusCode};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
@@ -25,16 +25,6 @@ fn nobody_answers() -> SimulatorConfig {
     };
     sim.timings.ring_ms = MsRange::new(50, 50);
     sim
-}
-
-async fn contacts_of(app: &TestApp, campaign: &str) -> Vec<contact::Model> {
-    let id: Uuid = campaign.parse().unwrap();
-    contact::Entity::find()
-        .filter(contact::Column::CampaignId.eq(id))
-        .order_by_asc(contact::Column::RowNumber)
-        .all(&app.db)
-        .await
-        .unwrap()
 }
 
 async fn calls_by_contact(app: &TestApp, campaign: &str) -> BTreeMap<Uuid, Vec<call::Model>> {
@@ -82,7 +72,7 @@ async fn unanswered_contacts_are_redialed_after_the_delay_up_to_the_attempts() {
         stats.dials_by_customer.values().all(|n| *n == 3),
         "{stats:?}"
     );
-    for c in contacts_of(&app, &id).await {
+    for c in app.contacts_of(&id).await {
         assert_eq!(c.status, "DONE");
         assert_eq!(c.attempts, 3);
         assert_eq!(c.outcome.as_deref(), Some("no-answer"));
@@ -121,7 +111,7 @@ async fn answered_contacts_are_never_redialed() {
         .await;
     let stats = app.sim.stats();
     assert_eq!(stats.calls_created, 4, "{stats:?}");
-    assert!(contacts_of(&app, &id).await.iter().all(|c| c.attempts == 1));
+    assert!(app.contacts_of(&id).await.iter().all(|c| c.attempts == 1));
 }
 
 #[tokio::test]
@@ -133,7 +123,8 @@ async fn a_stop_settles_contacts_waiting_for_a_redial_with_their_outcome() {
     // Every first attempt ends; the contacts wait for their redial and the campaign with them.
     let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
     loop {
-        let waiting = contacts_of(&app, &id)
+        let waiting = app
+            .contacts_of(&id)
             .await
             .into_iter()
             .filter(|c| c.status == "PENDING" && c.next_attempt_at.is_some())
@@ -181,7 +172,7 @@ async fn a_stop_settles_contacts_waiting_for_a_redial_with_their_outcome() {
     assert_eq!(stopped.status, StatusCode::OK, "{:?}", stopped.body);
     app.wait_for_status(&id, "STOPPED", Duration::from_secs(10))
         .await;
-    for c in contacts_of(&app, &id).await {
+    for c in app.contacts_of(&id).await {
         assert_eq!(
             c.status, "DONE",
             "an attempted contact is not 'not attempted'"

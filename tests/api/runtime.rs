@@ -32,17 +32,6 @@ fn sim(faults: Faults) -> SimulatorConfig {
     config
 }
 
-async fn calls_of(app: &TestApp, campaign: &str) -> Vec<call::Model> {
-    let id: Uuid = campaign.parse().unwrap();
-    call::Entity::find()
-        .all(&app.db)
-        .await
-        .unwrap()
-        .into_iter()
-        .filter(|c| c.campaign_id == id)
-        .collect()
-}
-
 /// Every contact was dialed at most once, and every dial belongs to a contact.
 fn assert_at_most_once(app: &TestApp) {
     let stats = app.sim.stats();
@@ -81,7 +70,7 @@ async fn a_campaign_dials_every_contact_once_within_its_cap_and_completes() {
             .iter()
             .all(|c| c.status == "DONE" && c.outcome.is_some())
     );
-    let calls = calls_of(&app, &id).await;
+    let calls = app.calls_of(&id).await;
     assert_eq!(calls.len(), 20);
     assert!(calls.iter().all(|c| c.provider_call_id.is_some()));
     // The variables reached the provider with our id in assistantOverrides.metadata.
@@ -127,7 +116,7 @@ async fn the_cap_holds_under_flaky_faults() {
         "faults happened: {stats:?}"
     );
     assert_at_most_once(&app);
-    let calls = calls_of(&app, &id).await;
+    let calls = app.calls_of(&id).await;
     assert!(
         calls
             .iter()
@@ -166,7 +155,7 @@ async fn batch_mode_runs_batches_in_order_within_the_cap() {
         .map(|c| (c.id, c.batch_index))
         .collect();
     let mut batches: BTreeMap<i32, Vec<call::Model>> = BTreeMap::new();
-    for c in calls_of(&app, &id).await {
+    for c in app.calls_of(&id).await {
         batches.entry(contacts[&c.contact_id]).or_default().push(c);
     }
     assert_eq!(batches.len(), 8);
@@ -354,7 +343,7 @@ async fn webhook_faults_change_no_final_status_and_store_each_message_once() {
         .into_iter()
         .map(|c| (c["id"].as_str().unwrap().to_owned(), c))
         .collect();
-    for c in calls_of(&app, &id).await {
+    for c in app.calls_of(&id).await {
         let theirs = &provider[c.provider_call_id.as_deref().unwrap()];
         assert_eq!(theirs["status"], "ended");
         assert_eq!(c.status, "ENDED", "{c:?}");
@@ -418,7 +407,7 @@ async fn when_every_dial_fails_the_campaign_never_reports_dialing() {
         "{seen:?}"
     );
     assert_eq!(app.sim.stats().calls_created, 0);
-    let calls = calls_of(&app, &id).await;
+    let calls = app.calls_of(&id).await;
     assert_eq!(calls.len(), 4);
     assert!(calls.iter().all(|c| {
         c.status == "FAILED"
@@ -520,11 +509,11 @@ async fn pause_holds_new_dials_and_resume_continues() {
     // Nothing leaves after the pause answered (a contact claimed just before is given back).
     let frozen = app.sim.stats().calls_created;
     tokio::time::sleep(Duration::from_millis(200)).await;
-    let claimed = calls_of(&app, &id).await.len() as u64;
+    let claimed = app.calls_of(&id).await.len() as u64;
     tokio::time::sleep(Duration::from_millis(1_200)).await;
     assert_eq!(app.sim.stats().calls_created, frozen, "dialed while paused");
     assert_eq!(
-        calls_of(&app, &id).await.len() as u64,
+        app.calls_of(&id).await.len() as u64,
         claimed,
         "claimed while paused"
     );
@@ -569,7 +558,7 @@ async fn stop_finish_lets_calls_end_and_marks_the_rest_not_attempted() {
     .await;
     assert_eq!(stopped.body["status"], "STOPPED", "{:?}", stopped.body);
     // Nothing is claimed after the stop; what was claimed before may still be placed.
-    let claimed = calls_of(&app, &id).await.len() as u64;
+    let claimed = app.calls_of(&id).await.len() as u64;
     // The live calls finish on their own.
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
     while app.sim.stats().active_calls > 0 || app.sim.stats().calls_created < claimed {
@@ -578,7 +567,7 @@ async fn stop_finish_lets_calls_end_and_marks_the_rest_not_attempted() {
     }
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(app.sim.stats().calls_created, claimed, "no dial after stop");
-    let calls = calls_of(&app, &id).await;
+    let calls = app.calls_of(&id).await;
     assert!(calls.iter().all(|c| c.status == "ENDED"), "{calls:?}");
     let contacts = contact::Entity::find().all(&app.db).await.unwrap();
     let not_attempted = contacts
@@ -616,7 +605,7 @@ async fn stop_hangup_ends_live_calls_through_the_provider() {
     assert_eq!(stopped.body["status"], "STOPPED");
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
     loop {
-        let calls = calls_of(&app, &id).await;
+        let calls = app.calls_of(&id).await;
         if app.sim.stats().active_calls == 0 && calls.iter().all(|c| c.status == "CANCELED") {
             assert_eq!(calls.len(), 3);
             break;
@@ -755,7 +744,7 @@ async fn stuck_calls_are_checked_then_ended_as_timeout() {
     let id = app.start_campaign(3, &[("cap", "3")]).await;
     app.wait_for_status(&id, "COMPLETED", Duration::from_secs(20))
         .await;
-    let calls = calls_of(&app, &id).await;
+    let calls = app.calls_of(&id).await;
     assert_eq!(calls.len(), 3);
     assert!(calls.iter().all(|c| c.status == "TIMEOUT"), "{calls:?}");
     assert_eq!(
