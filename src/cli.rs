@@ -341,6 +341,8 @@ impl SimulatorArgs {
             concurrency_behavior: self.concurrency_behavior,
             faults,
             legacy_shapes_rate: rate("legacy-shapes-rate", Some(self.legacy_shapes_rate), 0.0)?,
+            // A long-running simulator keeps no log of its deliveries.
+            keep_delivered: false,
         })
     }
 }

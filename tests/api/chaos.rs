@@ -115,6 +115,7 @@ async fn chaos_sigkills_under_hostile_faults_keep_every_promise() {
     faults.webhook_delay_ms = MsRange::new(50, 500);
     let mut config = SimulatorConfig::fast();
     config.seed = seed;
+    config.keep_delivered = true;
     config.concurrency_limit = 50;
     config.webhook = WebhookSettings::new(WebhookScheme::Hmac, Some(WEBHOOK_SECRET));
     config.timings = Timings {
@@ -251,7 +252,12 @@ async fn chaos_sigkills_under_hostile_faults_keep_every_promise() {
     // Every webhook answered 2xx was stored.
     let stored: HashSet<&str> = events.iter().map(|e| e.dedupe_key.as_str()).collect();
     let mut missing = Vec::new();
-    for message in sim.delivered_messages() {
+    let delivered = sim.delivered_messages();
+    assert!(
+        delivered.len() as u64 >= stats.calls_created,
+        "the oracle kept its deliveries"
+    );
+    for message in delivered {
         let body = serde_json::to_vec(&message).unwrap();
         let parsed = WebhookMessage::parse(&body).unwrap();
         if !stored.contains(parsed.dedupe_key().as_str()) {

@@ -379,6 +379,9 @@ pub struct SimulatorConfig {
     /// `recordingUrl`, `durationSeconds`; `call.metadata` instead of
     /// `call.assistantOverrides.metadata`).
     pub legacy_shapes_rate: f64,
+    /// Keep every webhook message answered 2xx for [`Simulator::delivered_messages`] (an
+    /// oracle for tests; it grows with every delivery, so it is off unless asked for).
+    pub keep_delivered: bool,
 }
 
 impl Default for SimulatorConfig {
@@ -396,6 +399,7 @@ impl Default for SimulatorConfig {
             concurrency_behavior: ConcurrencyBehavior::Reject400,
             faults: Faults::default(),
             legacy_shapes_rate: 0.0,
+            keep_delivered: false,
         }
     }
 }
@@ -714,7 +718,8 @@ impl Simulator {
         self.shared.state().stats_snapshot()
     }
 
-    /// Every webhook message the receiver answered 2xx, in delivery order.
+    /// Every webhook message the receiver answered 2xx, in delivery order (empty unless
+    /// `keep_delivered` was set).
     pub fn delivered_messages(&self) -> Vec<serde_json::Value> {
         self.shared.state().delivered.clone()
     }

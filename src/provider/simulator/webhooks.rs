@@ -73,7 +73,10 @@ async fn deliver(shared: &Shared, message: &Value) {
     let path = reqwest::Url::parse(url)
         .map(|u| u.path().to_owned())
         .unwrap_or_else(|_| "/".to_owned());
-    let plan = lock(&shared.config).webhook_delivery;
+    let (plan, keep) = {
+        let config = lock(&shared.config);
+        (config.webhook_delivery, config.keep_delivered)
+    };
     for attempt in 0..=plan.max_retries {
         if attempt > 0 {
             shared.state().stats.webhooks_retried += 1;
@@ -102,7 +105,9 @@ async fn deliver(shared: &Shared, message: &Value) {
         let mut state = shared.state();
         if ok {
             state.stats.webhooks_delivered += 1;
-            state.delivered.push(message.clone());
+            if keep {
+                state.delivered.push(message.clone());
+            }
             return;
         }
         state.stats.webhooks_failed += 1;
