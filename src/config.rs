@@ -21,6 +21,8 @@ pub const SEED_VARIABLES: &[(&str, &str)] = &[
     ("VAPI_BASE_URL", "vapi.base_url"),
     ("WEBHOOK_SHARED_SECRET", "webhook.secret"),
     ("CRON_SHARED_SECRET", "scheduler.cron_secret"),
+    ("WEBHOOK_PREVIOUS_SECRET", "webhook.previous_secret"),
+    ("CRON_PREVIOUS_SECRET", "scheduler.cron_previous_secret"),
     ("DEFAULT_CONCURRENCY_CAP", "campaigns.default_cap"),
     ("DEFAULT_CRON_CADENCE", "scheduler.cadence_secs"),
     ("LOG_LEVEL", "log.level"),
@@ -104,6 +106,11 @@ pub enum WebhookScheme {
 pub struct WebhookSettings {
     #[serde(deserialize_with = "empty_secret_as_none")]
     pub secret: Option<SecretString>,
+    /// The secret being rotated out: deliveries authenticated with it are still accepted, so
+    /// the secret can change here and at Vapi without losing a delivery in between. Only
+    /// verified, never used to sign; unset once Vapi uses the new one.
+    #[serde(default, deserialize_with = "empty_secret_as_none")]
+    pub previous_secret: Option<SecretString>,
     pub scheme: WebhookScheme,
     /// Explicit opt-in to unauthenticated webhooks (development only).
     pub allow_unsigned: bool,
@@ -121,6 +128,7 @@ impl WebhookSettings {
     pub fn new(scheme: WebhookScheme, secret: Option<&str>) -> Self {
         Self {
             secret: secret.map(|s| SecretString::from(s.to_owned())),
+            previous_secret: None,
             scheme,
             allow_unsigned: secret.is_none(),
             timestamp_tolerance_secs: 300,
@@ -178,6 +186,10 @@ pub enum HmacAlgorithm {
 pub struct SchedulerSettings {
     #[serde(deserialize_with = "empty_secret_as_none")]
     pub cron_secret: Option<SecretString>,
+    /// The cron secret being rotated out: ticks sending it are still accepted until it is
+    /// unset, so the cron job and the service need not change at the same instant.
+    #[serde(default, deserialize_with = "empty_secret_as_none")]
+    pub cron_previous_secret: Option<SecretString>,
     pub cadence_secs: u64,
 }
 
@@ -612,6 +624,22 @@ impl Settings {
                 "campaigns.max_attempts / redial_delay_secs / redial_on: {e}"
             ));
         }
+        if self.webhook.previous_secret.is_some() && self.webhook.secret.is_none() {
+            problems.push(
+                "webhook.previous_secret (WEBHOOK_PREVIOUS_SECRET) is set without \
+                 webhook.secret (WEBHOOK_SHARED_SECRET): set the new secret, keep the old one as \
+                 the previous secret"
+                    .to_owned(),
+            );
+        }
+        if self.scheduler.cron_previous_secret.is_some() && self.scheduler.cron_secret.is_none() {
+            problems.push(
+                "scheduler.cron_previous_secret (CRON_PREVIOUS_SECRET) is set without \
+                 scheduler.cron_secret (CRON_SHARED_SECRET): set the new secret, keep the old \
+                 one as the previous secret"
+                    .to_owned(),
+            );
+        }
         if self.runtime.dial_settle_ms < self.vapi.request_timeout_ms {
             problems.push(format!(
                 "runtime.dial_settle_ms ({}) must be at least vapi.request_timeout_ms ({}): a \
@@ -790,11 +818,40 @@ mod tests {
             ("VAPI_API_KEY", "sk-very-secret"),
             ("WEBHOOK_SHARED_SECRET", "whsec-very-secret"),
             ("CRON_SHARED_SECRET", "cron-very-secret"),
+            ("WEBHOOK_PREVIOUS_SECRET", "whsec-old-very-secret"),
+            ("CRON_PREVIOUS_SECRET", "cron-old-very-secret"),
             ("DATABASE_URL", "postgres://u:db-very-secret@localhost/x"),
         ])
         .unwrap();
         let debug = format!("{s:?}");
         assert!(!debug.contains("very-secret"), "{debug}");
+    }
+
+    #[test]
+    fn previous_secrets_load_from_seed_variables_and_need_a_current_one() {
+        let s = load(&[]).unwrap();
+        assert!(s.webhook.previous_secret.is_none());
+        assert!(s.scheduler.cron_previous_secret.is_none());
+        let s = load(&[
+            ("WEBHOOK_SHARED_SECRET", "new-wh"),
+            ("WEBHOOK_PREVIOUS_SECRET", "old-wh"),
+            ("CRON_SHARED_SECRET", "new-cron"),
+            ("CRON_PREVIOUS_SECRET", "old-cron"),
+        ])
+        .unwrap();
+        assert_eq!(s.webhook.previous_secret.unwrap().expose_secret(), "old-wh");
+        assert_eq!(
+            s.scheduler.cron_previous_secret.unwrap().expose_secret(),
+            "old-cron"
+        );
+        let err = load(&[
+            ("WEBHOOK_PREVIOUS_SECRET", "old-wh"),
+            ("CRON_PREVIOUS_SECRET", "old-cron"),
+        ])
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("webhook.previous_secret"), "{err}");
+        assert!(err.contains("scheduler.cron_previous_secret"), "{err}");
     }
 
     #[test]

@@ -12,6 +12,7 @@ mod m20261125_000002_assistants_campaigns;
 mod m20261125_000003_contacts_calls_events;
 mod m20261125_000004_suppression;
 mod m20261125_000005_contact_scheduling;
+mod m20261201_000006_token_expiry;
 
 /// Names of every table the migrations create, in creation (foreign-key) order.
 pub const TABLES: [&str; 8] = [
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000003_contacts_calls_events::Migration),
             Box::new(m20261125_000004_suppression::Migration),
             Box::new(m20261125_000005_contact_scheduling::Migration),
+            Box::new(m20261201_000006_token_expiry::Migration),
         ]
     }
 }

@@ -1,5 +1,5 @@
-//! Bearer-token authentication: the token's SHA-256 is looked up; disabled, non-allowlisted
-//! or revoked identities are refused. Roles are checked by the handlers.
+//! Bearer-token authentication: the token's SHA-256 is looked up; disabled, non-allowlisted,
+//! revoked or expired identities are refused. Roles are checked by the handlers.
 
 use poem::Request;
 use poem_openapi::SecurityScheme;
@@ -60,6 +60,9 @@ async fn check_bearer(req: &Request, bearer: Bearer) -> poem::Result<AuthUser> {
     let Some((user, token)) = found else {
         return Err(ApiError::unauthorized("invalid or revoked token").into());
     };
+    if token.expires_at.is_some_and(|at| at <= chrono::Utc::now()) {
+        return Err(ApiError::unauthorized("this token has expired").into());
+    }
     if user.disabled {
         return Err(ApiError::unauthorized("this user is disabled").into());
     }

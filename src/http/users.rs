@@ -84,6 +84,8 @@ pub struct TokenDto {
     pub created_at: DateTime<Utc>,
     pub last_used_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
+    /// When the token stops working; absent = never.
+    pub expires_at: Option<DateTime<Utc>>,
 }
 
 impl From<api_token::Model> for TokenDto {
@@ -95,6 +97,7 @@ impl From<api_token::Model> for TokenDto {
             created_at: m.created_at,
             last_used_at: m.last_used_at,
             revoked_at: m.revoked_at,
+            expires_at: m.expires_at,
         }
     }
 }
@@ -134,6 +137,13 @@ pub struct CreateTokenRequest {
     /// What the token is for, e.g. "ci" or "laptop".
     #[oai(validator(min_length = 1, max_length = 200))]
     pub name: String,
+    /// When the token stops working (must be in the future). With `expiresInDays`, give one
+    /// or the other; without either the token never expires. Rotate by issuing the new token
+    /// with the old one still valid, then letting the old one expire (or revoking it).
+    pub expires_at: Option<DateTime<Utc>>,
+    /// Days from now until the token stops working (1–3650).
+    #[oai(validator(minimum(value = "1"), maximum(value = "3650")))]
+    pub expires_in_days: Option<u32>,
 }
 
 #[derive(Debug, Object)]
@@ -341,7 +351,8 @@ impl UsersApi {
         )))
     }
 
-    /// Issue a new token for a user (admin). The token is in this response only.
+    /// Issue a new token for a user (admin), optionally expiring (`expiresAt` or
+    /// `expiresInDays`). The token is in this response only.
     #[oai(
         path = "/users/:id/tokens",
         method = "post",
@@ -358,11 +369,28 @@ impl UsersApi {
         store::users::get(&state.db, id.0)
             .await?
             .ok_or_else(|| ApiError::not_found("user"))?;
-        let name = body.0.name.trim().to_owned();
+        let req = body.0;
+        let name = req.name.trim().to_owned();
         if name.is_empty() {
             return Err(ApiError::validation("name", "must not be blank"));
         }
-        let (info, token) = store::users::create_token(&state.db, id.0, &name).await?;
+        let now = Utc::now();
+        let expires_at = match (req.expires_at, req.expires_in_days) {
+            (Some(_), Some(_)) => {
+                return Err(ApiError::validation(
+                    "expiresAt",
+                    "give expiresAt or expiresInDays, not both",
+                ));
+            }
+            (Some(at), None) if at <= now => {
+                return Err(ApiError::validation("expiresAt", "must be in the future"));
+            }
+            (Some(at), None) => Some(at),
+            (None, Some(days)) => Some(now + chrono::Duration::days(days.into())),
+            (None, None) => None,
+        };
+        let (info, token) =
+            store::users::create_token_expiring(&state.db, id.0, &name, expires_at).await?;
         Ok(CreateTokenResponse::Created(Json(CreatedTokenDto {
             token: token.expose().to_owned(),
             info: info.into(),

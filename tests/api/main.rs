@@ -21,6 +21,7 @@ mod provider;
 mod ratelimit;
 mod readme;
 mod redial;
+mod rotation;
 mod runtime;
 mod sse;
 mod suppression;
