@@ -7,6 +7,7 @@ pub mod campaigns;
 pub mod common;
 pub mod error;
 pub mod export;
+pub mod headers;
 pub mod health;
 pub mod limit;
 pub mod live;
@@ -122,5 +123,6 @@ pub fn app(state: AppState) -> impl Endpoint {
         .with(limit::BodyLimit::new(limit))
         .data(state)
         .catch_all_error(error::catch_all)
+        .with(headers::SecurityHeaders)
         .with(observe::Observe)
 }

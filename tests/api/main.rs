@@ -9,6 +9,7 @@ mod cli;
 mod demo;
 mod errors;
 mod exactly_once;
+mod headers;
 mod healing;
 mod health;
 mod helpers;
