@@ -491,7 +491,42 @@ async fn token(settings: Settings, action: TokenAction) -> anyhow::Result<()> {
     store::migrate(&db).await?;
     let email = email.as_deref().map(str::trim).filter(|e| !e.is_empty());
     let (user, created) = store::users::upsert_allowlisted(&db, name, email, role.into()).await?;
-    let (_, token) = store::users::create_token(&db, user.id, &token_name).await?;
+    let (info, token) = store::users::create_token(&db, user.id, &token_name).await?;
+    // The command line acts as no user: the entry names the command instead.
+    let cli_entry =
+        |action: &str, target_type: &str, target_id: String, details| store::audit::NewEntry {
+            actor_user_id: None,
+            actor_name: "autolynx token create (command line)".to_owned(),
+            action: action.to_owned(),
+            target_type: target_type.to_owned(),
+            target_id: Some(target_id),
+            details,
+            request_id: None,
+        };
+    store::audit::record(
+        &db,
+        cli_entry(
+            if created {
+                "user.create"
+            } else {
+                "user.allowlist"
+            },
+            "user",
+            user.id.to_string(),
+            serde_json::json!({ "name": user.name, "email": user.email, "role": user.role }),
+        ),
+    )
+    .await?;
+    store::audit::record(
+        &db,
+        cli_entry(
+            "token.create",
+            "token",
+            info.id.to_string(),
+            serde_json::json!({ "userId": user.id, "name": info.name, "prefix": info.prefix }),
+        ),
+    )
+    .await?;
     println!(
         "{} user {} ({}, id {})",
         if created { "created" } else { "allowlisted" },

@@ -20,6 +20,8 @@ pub struct AuthUser {
     pub role: Role,
     pub token_id: Uuid,
     pub token_name: String,
+    /// The request's id (see `observe`), for the audit trail.
+    pub request_id: Option<String>,
 }
 
 impl AuthUser {
@@ -96,5 +98,9 @@ async fn check_bearer(req: &Request, bearer: Bearer) -> poem::Result<AuthUser> {
         role,
         token_id: token.id,
         token_name: token.name,
+        request_id: req
+            .extensions()
+            .get::<crate::http::observe::RequestId>()
+            .map(|r| r.0.clone()),
     })
 }

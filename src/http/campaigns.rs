@@ -19,6 +19,7 @@ use crate::domain::campaign::{CampaignMode, CampaignStatus, ContactStatus};
 use crate::domain::hours::{self, CallingHours, CallingHoursView, Schedule};
 use crate::domain::import::{ImportError, ImportOptions, ImportReport, parse_contacts};
 use crate::domain::redial::{self, RedialError, RedialPolicy};
+use crate::http::audit;
 use crate::http::auth::{AuthUser, BearerAuth};
 use crate::http::common::{OptionalJson, PaginationDto, owner_scope, paging};
 use crate::http::error::{ApiError, ApiResult};
@@ -694,6 +695,22 @@ impl CampaignsApi {
         };
         let created = store::campaigns::create_with_contacts(&state.db, new, contacts).await?;
         let id = created.id;
+        audit::record(
+            &state,
+            &auth.0,
+            "campaign.create",
+            "campaign",
+            Some(id.to_string()),
+            json!({
+                "name": created.name,
+                "assistantId": created.assistant_id,
+                "cap": created.cap,
+                "mode": created.mode,
+                "contacts": report_dto.accepted,
+                "skippedRows": report_dto.skipped.len(),
+            }),
+        )
+        .await;
         let counters = store::campaigns::counters(&state.db, &[id]).await?;
         let dto = campaign_dto(created, Some(assistant.name), counters.get(&id))?;
         Ok(CreateCampaignResponse::Created(Json(CreatedCampaignDto {
@@ -896,10 +913,28 @@ async fn command(
         ));
     }
     match state.runtime.control(campaign.id, command).await {
-        Ok(status) => Ok(ControlResponse::Ok(Json(CampaignStatusReply {
-            id: campaign.id,
-            status: status.into(),
-        }))),
+        Ok(status) => {
+            let mut details = json!({ "from": campaign.status, "to": status.as_str() });
+            if let Command::Stop(mode) = command {
+                details["mode"] = json!(match mode {
+                    StopMode::Finish => "finish",
+                    StopMode::Hangup => "hangup",
+                });
+            }
+            audit::record(
+                state,
+                user,
+                &format!("campaign.{}", command.name()),
+                "campaign",
+                Some(campaign.id.to_string()),
+                details,
+            )
+            .await;
+            Ok(ControlResponse::Ok(Json(CampaignStatusReply {
+                id: campaign.id,
+                status: status.into(),
+            })))
+        }
         Err(ControlError::NotFound) => Err(ApiError::not_found("campaign")),
         Err(ControlError::Illegal { current, command }) => Err(ApiError::conflict(format!(
             "a {current} campaign cannot {command}"

@@ -2,6 +2,7 @@
 //! `/docs`. Every error leaves through the envelope in [`error`].
 
 pub mod assistants;
+pub mod audit;
 pub mod auth;
 pub mod campaigns;
 pub mod common;
@@ -67,6 +68,8 @@ pub enum ApiTags {
     Assistants,
     /// Inbound provider webhooks (public, authenticated by signature).
     Webhooks,
+    /// The audit trail of changes made through the API.
+    Audit,
 }
 
 type Apis = (
@@ -78,6 +81,7 @@ type Apis = (
     assistants::AssistantsApi,
     webhooks::WebhooksApi,
     scheduler::SchedulerApi,
+    audit::AuditApi,
 );
 
 /// The OpenAPI service; builds without a database so `autolynx openapi` works anywhere.
@@ -92,6 +96,7 @@ pub fn api_service() -> OpenApiService<Apis, ()> {
             assistants::AssistantsApi,
             webhooks::WebhooksApi,
             scheduler::SchedulerApi,
+            audit::AuditApi,
         ),
         "autolynx",
         env!("CARGO_PKG_VERSION"),

@@ -8,6 +8,7 @@ use poem_openapi::{ApiResponse, Enum, Object, OpenApi};
 use uuid::Uuid;
 
 use crate::domain::auth::Role;
+use crate::http::audit;
 use crate::http::auth::BearerAuth;
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::{ApiTags, AppState};
@@ -254,6 +255,19 @@ impl UsersApi {
         }
         let (user, created) =
             store::users::upsert_allowlisted(&state.db, name, email, req.role.into()).await?;
+        audit::record(
+            &state,
+            &auth.0,
+            if created {
+                "user.create"
+            } else {
+                "user.allowlist"
+            },
+            "user",
+            Some(user.id.to_string()),
+            serde_json::json!({ "name": user.name, "email": user.email, "role": user.role }),
+        )
+        .await;
         let dto = UserDto::try_from(user)?;
         Ok(if created {
             UpsertUserResponse::Created(Json(dto))
@@ -299,7 +313,29 @@ impl UsersApi {
             allowlisted: req.allowlisted,
             disabled: req.disabled,
         };
+        let mut details = serde_json::Map::new();
+        if let Some(name) = &changes.name {
+            details.insert("name".into(), name.as_str().into());
+        }
+        if let Some(role) = changes.role {
+            details.insert("role".into(), role.as_str().into());
+        }
+        if let Some(allowlisted) = changes.allowlisted {
+            details.insert("allowlisted".into(), allowlisted.into());
+        }
+        if let Some(disabled) = changes.disabled {
+            details.insert("disabled".into(), disabled.into());
+        }
         let user = store::users::update(&state.db, user, changes).await?;
+        audit::record(
+            &state,
+            &auth.0,
+            "user.update",
+            "user",
+            Some(user.id.to_string()),
+            details.into(),
+        )
+        .await;
         Ok(UserResponse::Ok(Json(user.try_into()?)))
     }
 
@@ -391,6 +427,18 @@ impl UsersApi {
         };
         let (info, token) =
             store::users::create_token_expiring(&state.db, id.0, &name, expires_at).await?;
+        audit::record(
+            &state,
+            &auth.0,
+            "token.create",
+            "token",
+            Some(info.id.to_string()),
+            serde_json::json!({
+                "userId": id.0, "name": info.name, "prefix": info.prefix,
+                "expiresAt": info.expires_at,
+            }),
+        )
+        .await;
         Ok(CreateTokenResponse::Created(Json(CreatedTokenDto {
             token: token.expose().to_owned(),
             info: info.into(),
@@ -411,9 +459,23 @@ impl UsersApi {
         #[oai(name = "tokenId")] token_id: Path<Uuid>,
     ) -> ApiResult<TokenResponse> {
         auth.0.require_admin()?;
+        // Microseconds: what the database keeps of the revocation time.
+        let before = chrono::SubsecRound::trunc_subsecs(Utc::now(), 6);
         let token = store::users::revoke_token(&state.db, id.0, token_id.0)
             .await?
             .ok_or_else(|| ApiError::not_found("token"))?;
+        // Revoking a revoked token changes nothing and is not an action.
+        if token.revoked_at.is_some_and(|at| at >= before) {
+            audit::record(
+                &state,
+                &auth.0,
+                "token.revoke",
+                "token",
+                Some(token.id.to_string()),
+                serde_json::json!({ "userId": id.0, "name": token.name, "prefix": token.prefix }),
+            )
+            .await;
+        }
         Ok(TokenResponse::Ok(Json(token.into())))
     }
 }

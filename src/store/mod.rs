@@ -2,6 +2,7 @@
 //! `&impl ConnectionTrait` so callers can wrap several in one transaction.
 
 pub mod assistants;
+pub mod audit;
 pub mod calls;
 pub mod campaigns;
 pub mod entities;

@@ -2,6 +2,7 @@
 //! when AUTOLYNX_TEST_POSTGRES_URL is set.
 
 mod assistants;
+mod audit;
 mod auth;
 mod campaigns;
 mod chaos;
