@@ -1,4 +1,5 @@
-//! The command line: `serve`, `migrate`, `openapi`, `token create`, `simulator`, `demo`.
+//! The command line: `serve`, `migrate`, `openapi`, `token create`, `backup`, `simulator`,
+//! `demo`.
 
 use std::path::PathBuf;
 
@@ -53,6 +54,9 @@ pub enum Command {
         #[command(subcommand)]
         action: TokenAction,
     },
+    /// Back up the database while the server runs (`--to FILE`), or check a backup
+    /// (`verify FILE_OR_URL`).
+    Backup(BackupArgs),
     /// Run the Vapi simulator: a fake Vapi API on a loopback port that plays calls, sends
     /// signed webhooks, enforces a concurrency limit, injects faults and counts everything at
     /// GET /_sim/stats. Needs no database or configuration file.
@@ -409,6 +413,29 @@ pub enum TokenAction {
     },
 }
 
+#[derive(Debug, clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct BackupArgs {
+    /// Where to write the backup; never overwritten. SQLite: a consistent copy of the
+    /// database file (`VACUUM INTO`), taken while the server keeps running. PostgreSQL: a
+    /// `pg_dump --format=custom` archive (without pg_dump the command to run is printed).
+    #[arg(long, value_name = "FILE")]
+    pub to: Option<PathBuf>,
+    #[command(subcommand)]
+    pub action: Option<BackupAction>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BackupAction {
+    /// Open a backup read-only and check it: integrity, applied migrations against this
+    /// binary's, row counts per table, the newest call event. Exits non-zero on any problem.
+    /// Takes a SQLite file, a pg_dump archive, or a postgres:// URL of a restored copy.
+    Verify {
+        #[arg(value_name = "FILE_OR_URL")]
+        target: String,
+    },
+}
+
 /// Runs a parsed command line.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match &cli.command {
@@ -426,6 +453,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         // Builds its own settings: no configuration file, no environment.
         Command::Demo(args) => return crate::demo::run(args).await,
+        // Reads only the copy it is given.
+        Command::Backup(BackupArgs {
+            action: Some(BackupAction::Verify { target }),
+            ..
+        }) => return crate::backup::verify(target).await,
         _ => {}
     }
     let settings = Settings::load(cli.config.as_deref())?;
@@ -437,6 +469,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve => serve(settings).await,
         Command::Migrate { action } => migrate(settings, action).await,
         Command::Token { action } => token(settings, action).await,
+        Command::Backup(args) => match args.to {
+            Some(to) => crate::backup::backup(&settings, &to).await,
+            None => anyhow::bail!("give --to FILE, or `verify FILE_OR_URL`"),
+        },
     }
 }
 

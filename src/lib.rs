@@ -1,5 +1,6 @@
 //! autolynx: a runtime for outbound AI voice-calling campaigns over the Vapi API.
 
+pub mod backup;
 pub mod cli;
 pub mod config;
 pub mod demo;

@@ -3,6 +3,7 @@
 
 pub mod assistants;
 pub mod audit;
+pub mod backup;
 pub mod calls;
 pub mod campaigns;
 pub mod entities;

@@ -4,6 +4,7 @@
 mod assistants;
 mod audit;
 mod auth;
+mod backup;
 mod campaigns;
 mod chaos;
 mod cli;
