@@ -46,6 +46,20 @@ impl Application {
                  post call events. Never run like this in production"
             );
         }
+        // A rotation in progress: say so at every start, so the old secret is not forgotten.
+        if settings.webhook.previous_secret.is_some() {
+            tracing::warn!(
+                "webhook.previous_secret (WEBHOOK_PREVIOUS_SECRET) is set: deliveries \
+                 authenticated with the old webhook secret are still accepted. Unset it once \
+                 Vapi sends the new one"
+            );
+        }
+        if settings.scheduler.cron_previous_secret.is_some() {
+            tracing::warn!(
+                "scheduler.cron_previous_secret (CRON_PREVIOUS_SECRET) is set: ticks with the \
+                 old cron secret are still accepted. Unset it once the cron job sends the new one"
+            );
+        }
         let db = store::connect(&settings.database)
             .await
             .context("could not connect to the database")?;

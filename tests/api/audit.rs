@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use reqwest::{Method, StatusCode};
+use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -417,6 +418,19 @@ async fn the_audit_trail_is_append_only_through_the_api() {
         }
     }
     // Nothing changed, nothing was added.
+    assert_eq!(entries(&app, "").await, all);
+    // Below the API, the database refuses to rewrite or remove entries too.
+    let mut refused = vec![
+        "UPDATE audit_log SET action = 'forged'",
+        "DELETE FROM audit_log",
+    ];
+    if app.db.get_database_backend() == sea_orm::DbBackend::Postgres {
+        refused.push("TRUNCATE audit_log");
+    }
+    for sql in refused {
+        let err = app.db.execute_unprepared(sql).await.expect_err(sql);
+        assert!(err.to_string().contains("append-only"), "{sql}: {err}");
+    }
     assert_eq!(entries(&app, "").await, all);
     // The spec offers no way to change an entry either.
     let spec: Value = serde_json::from_str(&autolynx::http::spec_json()).unwrap();
