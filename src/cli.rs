@@ -410,6 +410,9 @@ pub enum TokenAction {
         /// A label for the token.
         #[arg(long, default_value = "cli")]
         token_name: String,
+        /// Days until the token stops working (1–3650); without it the token never expires.
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=3650))]
+        expires_in_days: Option<u32>,
     },
 }
 
@@ -518,6 +521,7 @@ async fn token(settings: Settings, action: TokenAction) -> anyhow::Result<()> {
         role,
         email,
         token_name,
+        expires_in_days,
     } = action;
     let name = name.trim();
     anyhow::ensure!(!name.is_empty(), "--name must not be blank");
@@ -527,7 +531,10 @@ async fn token(settings: Settings, action: TokenAction) -> anyhow::Result<()> {
     store::migrate(&db).await?;
     let email = email.as_deref().map(str::trim).filter(|e| !e.is_empty());
     let (user, created) = store::users::upsert_allowlisted(&db, name, email, role.into()).await?;
-    let (info, token) = store::users::create_token(&db, user.id, &token_name).await?;
+    let expires_at =
+        expires_in_days.map(|days| chrono::Utc::now() + chrono::Duration::days(days.into()));
+    let (info, token) =
+        store::users::create_token_expiring(&db, user.id, &token_name, expires_at).await?;
     // The command line acts as no user: the entry names the command instead.
     let cli_entry =
         |action: &str, target_type: &str, target_id: String, details| store::audit::NewEntry {
@@ -539,8 +546,8 @@ async fn token(settings: Settings, action: TokenAction) -> anyhow::Result<()> {
             details,
             request_id: None,
         };
-    store::audit::record(
-        &db,
+    // The token exists now: a failed audit write is reported, never a reason to withhold it.
+    for entry in [
         cli_entry(
             if created {
                 "user.create"
@@ -551,18 +558,20 @@ async fn token(settings: Settings, action: TokenAction) -> anyhow::Result<()> {
             user.id.to_string(),
             serde_json::json!({ "name": user.name, "email": user.email, "role": user.role }),
         ),
-    )
-    .await?;
-    store::audit::record(
-        &db,
         cli_entry(
             "token.create",
             "token",
             info.id.to_string(),
-            serde_json::json!({ "userId": user.id, "name": info.name, "prefix": info.prefix }),
+            serde_json::json!({
+                "userId": user.id, "name": info.name, "prefix": info.prefix,
+                "expiresAt": info.expires_at,
+            }),
         ),
-    )
-    .await?;
+    ] {
+        if let Err(e) = store::audit::record(&db, entry).await {
+            tracing::error!(error = %e, "could not write the audit entry of token create");
+        }
+    }
     println!(
         "{} user {} ({}, id {})",
         if created { "created" } else { "allowlisted" },
@@ -570,6 +579,9 @@ async fn token(settings: Settings, action: TokenAction) -> anyhow::Result<()> {
         user.role,
         user.id
     );
+    if let Some(at) = info.expires_at {
+        println!("expires at {}", at.to_rfc3339());
+    }
     println!("token (shown once; only its hash is stored):");
     println!("{}", token.expose());
     db.close().await.ok();

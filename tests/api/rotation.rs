@@ -265,3 +265,68 @@ async fn a_token_expiry_must_be_in_the_future_and_given_once() {
     assert!(zero.status.is_client_error(), "{:?}", zero.body);
     assert!(zero.body["error"].is_object(), "{:?}", zero.body);
 }
+
+#[tokio::test]
+async fn the_command_line_issues_expiring_tokens_and_records_them() {
+    use secrecy::ExposeSecret;
+    let app = spawn_app_with(&[]).await;
+    let url = app.settings.database.url.expose_secret().to_owned();
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_autolynx"))
+            .args(args)
+            .env("DATABASE_URL", &url)
+            .env("LOG_LEVEL", "warn")
+            .env_remove("AUTOLYNX_CONFIG")
+            .output()
+            .unwrap()
+    };
+    let refused = run(&[
+        "token",
+        "create",
+        "--name",
+        "ci",
+        "--role",
+        "operator",
+        "--expires-in-days",
+        "0",
+    ]);
+    assert!(!refused.status.success());
+    let out = run(&[
+        "token",
+        "create",
+        "--name",
+        "ci",
+        "--role",
+        "operator",
+        "--expires-in-days",
+        "2",
+    ]);
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(out.status.success(), "{stdout}");
+    assert!(stdout.contains("expires at"), "{stdout}");
+    let token = stdout.lines().last().unwrap().trim().to_owned();
+    let me = app.get("/api/me", Some(&token)).await;
+    assert_eq!(me.status, StatusCode::OK);
+    let user = me.body["user"]["id"].as_str().unwrap().to_owned();
+    let tokens = app
+        .get(&format!("/api/users/{user}/tokens"), Some(&app.admin_token))
+        .await;
+    let expires: chrono::DateTime<Utc> =
+        serde_json::from_value(tokens.body[0]["expiresAt"].clone()).unwrap();
+    let hours = (expires - Utc::now()).num_hours();
+    assert!((47..=48).contains(&hours), "{expires}");
+
+    let audit = app
+        .get("/api/audit?action=token.create", Some(&app.admin_token))
+        .await;
+    let entry = &audit.body["items"][0];
+    assert_eq!(entry["actorUserId"], Value::Null, "{entry}");
+    assert!(
+        entry["actorName"]
+            .as_str()
+            .unwrap()
+            .contains("command line"),
+        "{entry}"
+    );
+    assert_eq!(entry["details"]["userId"], user.as_str());
+}
