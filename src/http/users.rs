@@ -327,15 +327,18 @@ impl UsersApi {
             details.insert("disabled".into(), disabled.into());
         }
         let user = store::users::update(&state.db, user, changes).await?;
-        audit::record(
-            &state,
-            &auth.0,
-            "user.update",
-            "user",
-            Some(user.id.to_string()),
-            details.into(),
-        )
-        .await;
+        // An empty PATCH changes nothing and is not an action.
+        if !details.is_empty() {
+            audit::record(
+                &state,
+                &auth.0,
+                "user.update",
+                "user",
+                Some(user.id.to_string()),
+                details.into(),
+            )
+            .await;
+        }
         Ok(UserResponse::Ok(Json(user.try_into()?)))
     }
 

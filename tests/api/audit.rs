@@ -60,6 +60,16 @@ async fn changes_are_recorded_with_their_actor_target_and_request_id() {
         )
         .await;
     assert_eq!(renamed.status, StatusCode::OK);
+    // An empty change changes nothing and is not recorded.
+    let nothing = app
+        .request(
+            Method::PATCH,
+            &format!("/api/users/{op_id}"),
+            Some(&app.admin_token),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(nothing.status, StatusCode::OK);
     let token = post(
         &app,
         &app.admin_token,
@@ -281,6 +291,7 @@ async fn changes_are_recorded_with_their_actor_target_and_request_id() {
     assert_eq!(counts["token.revoke"], 1, "{counts:?}");
     assert_eq!(counts["campaign.resume"], 1, "{counts:?}");
     assert_eq!(counts["user.create"], 1, "{counts:?}");
+    assert_eq!(counts["user.update"], 1, "{counts:?}");
     assert_eq!(
         counts["token.create"], 2,
         "create_user's token and the laptop's"
