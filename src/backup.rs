@@ -31,7 +31,7 @@ pub fn sqlite_path(url: &str) -> Option<PathBuf> {
     (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
 }
 
-fn is_postgres(url: &str) -> bool {
+pub fn is_postgres(url: &str) -> bool {
     url.starts_with("postgres://") || url.starts_with("postgresql://")
 }
 
@@ -68,15 +68,9 @@ pub async fn backup(settings: &Settings, to: &Path) -> anyhow::Result<()> {
     let db = store::connect(&settings.database)
         .await
         .context("could not open the database")?;
-    store::backup::vacuum_into(&db, to)
-        .await
-        .with_context(|| format!("could not copy the database to {}", to.display()))?;
+    let copied = sqlite_copy(&db, to).await;
     db.close().await.ok();
-    let copy = Database::connect(sqlite_url(to, "rw"))
-        .await
-        .context("could not open the copy")?;
-    store::backup::use_rollback_journal(&copy).await?;
-    copy.close().await.ok();
+    copied?;
     let size = std::fs::metadata(to).map(|m| m.len()).unwrap_or(0);
     println!(
         "backed up {} to {} ({size} bytes): a consistent copy taken while the database stays in use",
@@ -91,17 +85,24 @@ fn sqlite_url(path: &Path, mode: &str) -> String {
     format!("sqlite://{}?mode={mode}", path.display())
 }
 
-fn pg_dump(url: &str, to: &Path) -> anyhow::Result<()> {
+/// The `pg_dump` invocation that backs up `url` to `to`: its arguments, the password (for
+/// `PGPASSWORD`) and the command as printed (password replaced by a placeholder).
+pub fn pg_dump_command(
+    url: &str,
+    to: &Path,
+) -> anyhow::Result<(Vec<String>, Option<String>, String)> {
     let (url, password) = split_password(url)?;
-    let to_arg = to.display().to_string();
-    let args = [
+    let args: Vec<String> = [
         "--format=custom",
         "--no-owner",
         "--file",
-        to_arg.as_str(),
+        &to.display().to_string(),
         "--dbname",
-        url.as_str(),
-    ];
+        &url,
+    ]
+    .iter()
+    .map(|a| (*a).to_owned())
+    .collect();
     let printable = format!(
         "{}pg_dump {}",
         if password.is_some() {
@@ -114,8 +115,38 @@ fn pg_dump(url: &str, to: &Path) -> anyhow::Result<()> {
             .collect::<Vec<_>>()
             .join(" ")
     );
+    Ok((args, password, printable))
+}
+
+/// A consistent copy of the open SQLite database `db` at `to`, as one self-contained file.
+pub async fn sqlite_copy(db: &DatabaseConnection, to: &Path) -> anyhow::Result<()> {
+    store::backup::vacuum_into(db, to)
+        .await
+        .with_context(|| format!("could not copy the database to {}", to.display()))?;
+    let copy = Database::connect(sqlite_url(to, "rw"))
+        .await
+        .context("could not open the copy")?;
+    store::backup::use_rollback_journal(&copy).await?;
+    copy.close().await.ok();
+    Ok(())
+}
+
+/// Where `migrate` puts its copy of the SQLite database `source`: next to it, named after
+/// the time, e.g. `autolynx.db.before-migrate-20261201T190312Z.db`.
+pub fn before_migrate_path(source: &Path) -> PathBuf {
+    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ");
+    let mut name = source
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
+    name.push(format!(".before-migrate-{stamp}.db"));
+    source.with_file_name(name)
+}
+
+fn pg_dump(url: &str, to: &Path) -> anyhow::Result<()> {
+    let (args, password, printable) = pg_dump_command(url, to)?;
     let mut command = Command::new("pg_dump");
-    command.args(args);
+    command.args(&args);
     if let Some(password) = &password {
         command.env("PGPASSWORD", password);
     }

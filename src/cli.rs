@@ -362,9 +362,14 @@ async fn simulator(args: &SimulatorArgs) -> anyhow::Result<()> {
 
 #[derive(Debug, Subcommand)]
 pub enum MigrateAction {
-    /// Apply every pending migration.
-    Up,
-    /// Roll back applied migrations (the newest first).
+    /// Apply every pending migration. A database that holds data is backed up first: SQLite
+    /// to a copy next to it (the path is printed); PostgreSQL needs `--yes` after running the
+    /// printed `pg_dump` command, or `--no-backup`.
+    Up {
+        #[command(flatten)]
+        safety: MigrateSafety,
+    },
+    /// Roll back applied migrations (the newest first), after the same backup as `up`.
     Down {
         /// How many migrations to roll back.
         #[arg(long, default_value_t = 1, conflicts_with = "all")]
@@ -372,9 +377,22 @@ pub enum MigrateAction {
         /// Roll back every migration (drops every autolynx table and its data).
         #[arg(long)]
         all: bool,
+        #[command(flatten)]
+        safety: MigrateSafety,
     },
     /// List applied and pending migrations.
     Status,
+}
+
+/// How `migrate up` and `migrate down` protect the data before changing the schema.
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct MigrateSafety {
+    /// PostgreSQL: the database is backed up (with the printed pg_dump command); go ahead.
+    #[arg(long)]
+    pub yes: bool,
+    /// Change the schema without a backup first.
+    #[arg(long, conflicts_with = "yes")]
+    pub no_backup: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -489,14 +507,30 @@ async fn migrate(settings: Settings, action: MigrateAction) -> anyhow::Result<()
     let db = store::connect(&settings.database)
         .await
         .context("could not connect to the database")?;
+    // A newer version migrated this database: nothing here may touch its schema.
+    let unknown = store::unknown_migrations(&db).await?;
+    if !unknown.is_empty() {
+        if let MigrateAction::Status = action {
+            for name in &unknown {
+                println!("unknown  {name}");
+            }
+        }
+        anyhow::bail!(store::newer_schema_message(&unknown));
+    }
     match action {
-        MigrateAction::Up => {
+        MigrateAction::Up { safety } => {
             let pending = Migrator::get_pending_migrations(&db).await?.len();
+            if pending > 0 {
+                back_up_before_migrating(&settings, &db, safety).await?;
+            }
             Migrator::up(&db, None).await?;
             println!("applied {pending} migration(s)");
         }
-        MigrateAction::Down { steps, all } => {
+        MigrateAction::Down { steps, all, safety } => {
             let applied = Migrator::get_applied_migrations(&db).await?.len();
+            if applied > 0 {
+                back_up_before_migrating(&settings, &db, safety).await?;
+            }
             let steps = if all { None } else { Some(steps) };
             Migrator::down(&db, steps).await?;
             let now = Migrator::get_applied_migrations(&db).await?.len();
@@ -512,6 +546,48 @@ async fn migrate(settings: Settings, action: MigrateAction) -> anyhow::Result<()
         }
     }
     db.close().await.ok();
+    Ok(())
+}
+
+/// Backs the database up before its schema changes, when it holds anything: SQLite to a copy
+/// next to it; PostgreSQL only says how and needs `--yes` (or `--no-backup`).
+async fn back_up_before_migrating(
+    settings: &Settings,
+    db: &sea_orm::DatabaseConnection,
+    safety: MigrateSafety,
+) -> anyhow::Result<()> {
+    use secrecy::ExposeSecret;
+    if safety.no_backup {
+        println!("no backup taken (--no-backup)");
+        return Ok(());
+    }
+    if Migrator::get_applied_migrations(db).await?.is_empty() {
+        // An empty database: nothing to lose.
+        return Ok(());
+    }
+    let url = settings.database.url.expose_secret();
+    if crate::backup::is_postgres(url) {
+        let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
+        let file = PathBuf::from(format!("autolynx-before-migrate-{stamp}.dump"));
+        let (_, _, command) = crate::backup::pg_dump_command(url, &file)?;
+        println!("back up the database first:\n  {command}");
+        anyhow::ensure!(
+            safety.yes,
+            "not migrated: run the pg_dump command above (or `autolynx backup --to FILE`), \
+             then re-run with --yes; or pass --no-backup to go ahead without a backup"
+        );
+        println!("going ahead (--yes)");
+        return Ok(());
+    }
+    let source = crate::backup::sqlite_path(url)
+        .ok_or_else(|| anyhow::anyhow!("database.url {url:?} names no SQLite file"))?;
+    let copy = crate::backup::before_migrate_path(&source);
+    crate::backup::sqlite_copy(db, &copy).await?;
+    println!(
+        "backed up {} to {} before changing the schema (restore: stop the server and put it back)",
+        source.display(),
+        copy.display()
+    );
     Ok(())
 }
 
