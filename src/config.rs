@@ -1,5 +1,6 @@
-//! Settings: loads the layered configuration (built-in defaults → optional file → seed
-//! variables → `AUTOLYNX__*` variables) into typed structs and validates every value.
+//! Settings: loads the layered configuration (built-in defaults → the environment's layer,
+//! `config/dev.toml` or `config/prod.toml` → optional file → seed variables → `AUTOLYNX__*`
+//! variables) into typed structs and validates every value.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -34,9 +35,54 @@ pub const MIN_METRICS_TOKEN_LEN: usize = 16;
 /// Environment variable naming an optional configuration file.
 pub const CONFIG_FILE_VAR: &str = "AUTOLYNX_CONFIG";
 
+/// Environment variable choosing the environment: `dev` (default) or `prod`.
+pub const ENV_VAR: &str = "AUTOLYNX_ENV";
+
+/// The development layer, compiled in.
+pub const DEV_TOML: &str = include_str!("../config/dev.toml");
+/// The production layer, compiled in.
+pub const PROD_TOML: &str = include_str!("../config/prod.toml");
+
+/// Which environment the service runs in (`AUTOLYNX_ENV`): picks a configuration layer, and
+/// in `prod` `serve` refuses unsafe settings (see [`Settings::production_problems`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AppEnv {
+    #[default]
+    Dev,
+    Prod,
+}
+
+impl AppEnv {
+    pub fn parse(value: &str) -> Result<Self, String> {
+        match value.trim().to_ascii_lowercase().as_str() {
+            "" | "dev" => Ok(Self::Dev),
+            "prod" => Ok(Self::Prod),
+            other => Err(format!("{ENV_VAR} = {other:?} must be dev or prod")),
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Dev => "dev",
+            Self::Prod => "prod",
+        }
+    }
+
+    fn layer(self) -> &'static str {
+        match self {
+            Self::Dev => DEV_TOML,
+            Self::Prod => PROD_TOML,
+        }
+    }
+}
+
 /// Every setting of the service.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Settings {
+    /// From `AUTOLYNX_ENV`, not from a file.
+    #[serde(default)]
+    pub environment: AppEnv,
     pub server: ServerSettings,
     pub database: DatabaseSettings,
     pub vapi: VapiSettings,
@@ -342,8 +388,12 @@ impl Settings {
                 .map(PathBuf::from)
         });
 
-        let mut builder =
-            Config::builder().add_source(File::from_str(DEFAULT_TOML, FileFormat::Toml));
+        let app_env = AppEnv::parse(env.get(ENV_VAR).map(String::as_str).unwrap_or_default())
+            .map_err(|e| ConfigError::Invalid(vec![e]))?;
+        let mut builder = Config::builder()
+            .add_source(File::from_str(DEFAULT_TOML, FileFormat::Toml))
+            .add_source(File::from_str(app_env.layer(), FileFormat::Toml))
+            .set_override("environment", app_env.name())?;
         if let Some(path) = file {
             if !path.exists() {
                 return Err(ConfigError::Invalid(vec![format!(
@@ -660,6 +710,44 @@ impl Settings {
         }
     }
 
+    /// Why `serve` must not start in `prod` with these settings, each with what to do; empty
+    /// in `dev`.
+    pub fn production_problems(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        if self.environment != AppEnv::Prod {
+            return problems;
+        }
+        if self.webhook.secret.is_none() {
+            problems.push(
+                "no webhook secret: set WEBHOOK_SHARED_SECRET to the secret of the Vapi \
+                 credential that signs the webhooks"
+                    .to_owned(),
+            );
+        }
+        if self.webhook.allow_unsigned {
+            problems.push(
+                "webhook.allow_unsigned is on: remove it (AUTOLYNX__WEBHOOK__ALLOW_UNSIGNED=false); \
+                 production never accepts unsigned webhooks"
+                    .to_owned(),
+            );
+        }
+        if self.vapi.api_key.is_none() {
+            problems.push(
+                "no Vapi API key: set VAPI_API_KEY to the private key of the Vapi account"
+                    .to_owned(),
+            );
+        }
+        if self.metrics.token.is_none() && !self.server.bind.ip().is_loopback() {
+            problems.push(format!(
+                "/metrics has no token while server.bind = {} listens beyond loopback: set \
+                 AUTOLYNX__METRICS__TOKEN (at least {MIN_METRICS_TOKEN_LEN} characters), or bind \
+                 to 127.0.0.1 behind a reverse proxy",
+                self.server.bind
+            ));
+        }
+        problems
+    }
+
     pub fn shutdown_grace(&self) -> Duration {
         Duration::from_secs(self.server.shutdown_grace_secs)
     }
@@ -852,6 +940,86 @@ mod tests {
         .to_string();
         assert!(err.contains("webhook.previous_secret"), "{err}");
         assert!(err.contains("scheduler.cron_previous_secret"), "{err}");
+    }
+
+    #[test]
+    fn the_environment_picks_a_layer_and_defaults_to_dev() {
+        let dev = load(&[]).unwrap();
+        assert_eq!(dev.environment, AppEnv::Dev);
+        assert_eq!(dev.log.format, LogFormat::Text);
+        assert!(dev.production_problems().is_empty());
+        let prod = load(&[("AUTOLYNX_ENV", "prod")]).unwrap();
+        assert_eq!(prod.environment, AppEnv::Prod);
+        assert_eq!(prod.log.format, LogFormat::Json);
+        // Variables still win over the layer.
+        let text = load(&[("AUTOLYNX_ENV", "prod"), ("AUTOLYNX__LOG__FORMAT", "text")]).unwrap();
+        assert_eq!(text.log.format, LogFormat::Text);
+        let err = load(&[("AUTOLYNX_ENV", "staging")])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("AUTOLYNX_ENV"), "{err}");
+    }
+
+    #[test]
+    fn prod_names_every_unsafe_setting_and_what_to_do() {
+        let prod = load(&[
+            ("AUTOLYNX_ENV", "prod"),
+            ("AUTOLYNX__WEBHOOK__ALLOW_UNSIGNED", "true"),
+            ("AUTOLYNX__SERVER__BIND", "0.0.0.0:8080"),
+        ])
+        .unwrap();
+        let problems = prod.production_problems().join("\n");
+        for expected in [
+            "WEBHOOK_SHARED_SECRET",
+            "allow_unsigned",
+            "VAPI_API_KEY",
+            "AUTOLYNX__METRICS__TOKEN",
+        ] {
+            assert!(problems.contains(expected), "{expected}: {problems}");
+        }
+        let safe = load(&[
+            ("AUTOLYNX_ENV", "prod"),
+            ("WEBHOOK_SHARED_SECRET", "whsec"),
+            ("VAPI_API_KEY", "sk"),
+            ("AUTOLYNX__SERVER__BIND", "0.0.0.0:8080"),
+            ("AUTOLYNX__METRICS__TOKEN", "scrape-token-0123456789"),
+        ])
+        .unwrap();
+        assert!(safe.production_problems().is_empty());
+        // Loopback without a metrics token is fine.
+        let local = load(&[
+            ("AUTOLYNX_ENV", "prod"),
+            ("WEBHOOK_SHARED_SECRET", "whsec"),
+            ("VAPI_API_KEY", "sk"),
+        ])
+        .unwrap();
+        assert!(local.production_problems().is_empty());
+    }
+
+    #[test]
+    fn the_production_example_loads_and_passes_the_prod_checks() {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config/prod.example.toml");
+        let s = Settings::load_from(ConfigSources {
+            file: Some(path),
+            env: Some(
+                [
+                    ("AUTOLYNX_ENV", "prod"),
+                    ("WEBHOOK_SHARED_SECRET", "whsec"),
+                    ("VAPI_API_KEY", "sk"),
+                ]
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+            ),
+        })
+        .unwrap();
+        assert!(s.database.url.expose_secret().contains("sslmode=require"));
+        assert!(
+            s.production_problems().is_empty(),
+            "{:?}",
+            s.production_problems()
+        );
     }
 
     #[test]

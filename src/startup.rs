@@ -34,6 +34,12 @@ impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         install_crypto_provider();
         crate::metrics::init();
+        let problems = settings.production_problems();
+        anyhow::ensure!(
+            problems.is_empty(),
+            "AUTOLYNX_ENV=prod refuses to start: {}",
+            problems.join("; ")
+        );
         if settings.webhook.secret.is_none() {
             anyhow::ensure!(
                 settings.webhook.allow_unsigned,
