@@ -121,7 +121,7 @@ async fn a_backup_taken_while_a_campaign_runs_verifies_and_serves_a_second_app()
             let verified = autolynx(&source_url, &["backup", "verify", file_arg]);
             assert!(verified.status.success(), "{}", text(&verified));
             assert!(text(&verified).contains("campaigns"), "{}", text(&verified));
-            let name = format!("autolynx_restore_{}", uuid::Uuid::new_v4().simple());
+            let name = format!("autolynx_t_restore_{}", uuid::Uuid::new_v4().simple());
             let admin = Database::connect(admin_url.as_str()).await.unwrap();
             admin
                 .execute_unprepared(&format!("CREATE DATABASE {name}"))

@@ -9,6 +9,7 @@ mod campaigns;
 mod chaos;
 mod cli;
 mod demo;
+mod deploy;
 mod environments;
 mod errors;
 mod exactly_once;
