@@ -94,6 +94,18 @@ pub struct Settings {
     pub log: LogSettings,
     pub metrics: MetricsSettings,
     pub rate_limits: RateLimitSettings,
+    pub features: FeatureSettings,
+}
+
+/// Optional features; off means really off (the API says `feature_disabled`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct FeatureSettings {
+    /// Batch campaigns (`mode=batch`); off: creating one is refused with 422.
+    pub strict_batching: bool,
+    /// `GET /api/health/phone-line`; off: 404.
+    pub phone_line_health_check: bool,
+    /// Campaign CSV exports; off: 404.
+    pub export: bool,
 }
 
 /// Per-user request budgets (a token bucket per user and kind).

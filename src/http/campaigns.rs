@@ -123,6 +123,8 @@ pub struct CreateCampaignForm {
     pub name: String,
     /// Most calls live at once (1–50). Default: `campaigns.default_cap`.
     pub cap: Option<u32>,
+    /// Default `continuous`; `batch` is refused (422 `feature_disabled`) when
+    /// `features.strict_batching` is off.
     pub mode: Option<CampaignModeDto>,
     /// An active assistant from the directory.
     pub assistant_id: Uuid,
@@ -563,6 +565,13 @@ impl CampaignsApi {
             return Err(ApiError::validation("cap", "must be between 1 and 50"));
         }
         let mode: CampaignMode = form.mode.unwrap_or(CampaignModeDto::Continuous).into();
+        if mode == CampaignMode::Batch && !settings.features.strict_batching {
+            return Err(ApiError::feature_disabled(
+                poem::http::StatusCode::UNPROCESSABLE_ENTITY,
+                "strict_batching",
+                "batch mode",
+            ));
+        }
         let assistant = store::assistants::get(&state.db, form.assistant_id)
             .await?
             .ok_or_else(|| ApiError::validation("assistantId", "no such assistant"))?;
@@ -876,7 +885,8 @@ impl CampaignsApi {
         })))
     }
 
-    /// Export the contacts with their latest call as CSV, streamed in constant memory.
+    /// Export the contacts with their latest call as CSV, streamed in constant memory. 404
+    /// `feature_disabled` when `features.export` is off.
     #[oai(
         path = "/campaigns/:id/export.csv",
         method = "get",
@@ -888,6 +898,13 @@ impl CampaignsApi {
         state: Data<&AppState>,
         id: Path<Uuid>,
     ) -> ApiResult<ExportResponse> {
+        if !state.settings.features.export {
+            return Err(ApiError::feature_disabled(
+                poem::http::StatusCode::NOT_FOUND,
+                "export",
+                "the campaign export",
+            ));
+        }
         let c = visible_campaign(&state, &auth.0, id.0).await?;
         state.rate_limits.check(Budget::Export, auth.0.id)?;
         let disposition = format!(

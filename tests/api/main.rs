@@ -13,6 +13,7 @@ mod deploy;
 mod environments;
 mod errors;
 mod exactly_once;
+mod features;
 mod headers;
 mod healing;
 mod health;
