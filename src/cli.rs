@@ -1,5 +1,5 @@
-//! The command line: `serve`, `migrate`, `openapi`, `token create`, `backup`, `simulator`,
-//! `demo`.
+//! The command line: `serve`, `migrate`, `openapi`, `token create`, `backup`, `seed`,
+//! `simulator`, `demo`.
 
 use std::path::PathBuf;
 
@@ -57,6 +57,16 @@ pub enum Command {
     /// Back up the database while the server runs (`--to FILE`), or check a backup
     /// (`verify FILE_OR_URL`).
     Backup(BackupArgs),
+    /// Development only: load sample assistants (one per template, created at the server's
+    /// Vapi — the simulator) and a sample campaign (CREATED) through a running server's API.
+    Seed {
+        /// The running server; default: server.public_url, else http://<server.bind>.
+        #[arg(long)]
+        url: Option<String>,
+        /// Contacts of the sample campaign (1–1000).
+        #[arg(long, default_value_t = 20)]
+        contacts: usize,
+    },
     /// Run the Vapi simulator: a fake Vapi API on a loopback port that plays calls, sends
     /// signed webhooks, enforces a concurrency limit, injects faults and counts everything at
     /// GET /_sim/stats. Needs no database or configuration file.
@@ -490,6 +500,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve => serve(settings).await,
         Command::Migrate { action } => migrate(settings, action).await,
         Command::Token { action } => token(settings, action).await,
+        Command::Seed { url, contacts } => {
+            let url = url
+                .or_else(|| settings.server.public_url.clone())
+                .unwrap_or_else(|| format!("http://{}", settings.server.bind));
+            crate::seed::run(&settings, &url, contacts).await
+        }
         Command::Backup(args) => match args.to {
             Some(to) => crate::backup::backup(&settings, &to).await,
             None => anyhow::bail!("give --to FILE, or `verify FILE_OR_URL`"),

@@ -9,6 +9,7 @@ pub mod http;
 pub mod metrics;
 pub mod provider;
 pub mod runtime;
+pub mod seed;
 pub mod startup;
 pub mod store;
 pub mod telemetry;

@@ -17,13 +17,15 @@ use crate::helpers::{
     FAST_RUNTIME, POSTGRES_VAR, WEBHOOK_SECRET, spawn_app_with_sim, test_settings, with_database,
 };
 
-fn autolynx(db_url: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_autolynx"))
+/// Runs the binary; awaited, so the app on this test's runtime keeps serving meanwhile.
+async fn autolynx(db_url: &str, args: &[&str]) -> Output {
+    tokio::process::Command::new(env!("CARGO_BIN_EXE_autolynx"))
         .args(args)
         .env("DATABASE_URL", db_url)
         .env("LOG_LEVEL", "warn")
         .env_remove("AUTOLYNX_CONFIG")
         .output()
+        .await
         .expect("run autolynx")
 }
 
@@ -94,7 +96,7 @@ async fn a_backup_taken_while_a_campaign_runs_verifies_and_serves_a_second_app()
     let file_arg = file.to_str().unwrap();
 
     // The backup, while the campaign dials.
-    let out = autolynx(&source_url, &["backup", "--to", file_arg]);
+    let out = autolynx(&source_url, &["backup", "--to", file_arg]).await;
     assert!(out.status.success(), "{}", text(&out));
     let status = app
         .get(
@@ -109,7 +111,7 @@ async fn a_backup_taken_while_a_campaign_runs_verifies_and_serves_a_second_app()
         "the campaign should still run during the backup: {status}"
     );
     // A backup never overwrites.
-    let again = autolynx(&source_url, &["backup", "--to", file_arg]);
+    let again = autolynx(&source_url, &["backup", "--to", file_arg]).await;
     assert!(!again.status.success());
     assert!(text(&again).contains("already exists"), "{}", text(&again));
 
@@ -118,7 +120,7 @@ async fn a_backup_taken_while_a_campaign_runs_verifies_and_serves_a_second_app()
     let _scratch;
     let copy_url = match &postgres {
         Some(admin_url) => {
-            let verified = autolynx(&source_url, &["backup", "verify", file_arg]);
+            let verified = autolynx(&source_url, &["backup", "verify", file_arg]).await;
             assert!(verified.status.success(), "{}", text(&verified));
             assert!(text(&verified).contains("campaigns"), "{}", text(&verified));
             let name = format!("autolynx_t_restore_{}", uuid::Uuid::new_v4().simple());
@@ -133,9 +135,10 @@ async fn a_backup_taken_while_a_campaign_runs_verifies_and_serves_a_second_app()
                 name: name.clone(),
             };
             let url = with_database(admin_url, &name);
-            let restored = Command::new("pg_restore")
+            let restored = tokio::process::Command::new("pg_restore")
                 .args(["--no-owner", "--dbname", url.as_str(), file_arg])
                 .output()
+                .await
                 .unwrap();
             assert!(restored.status.success(), "{}", text(&restored));
             url
@@ -147,7 +150,7 @@ async fn a_backup_taken_while_a_campaign_runs_verifies_and_serves_a_second_app()
     } else {
         file_arg.to_owned()
     };
-    let verified = autolynx(&source_url, &["backup", "verify", &verify_target]);
+    let verified = autolynx(&source_url, &["backup", "verify", &verify_target]).await;
     let report = text(&verified);
     assert!(verified.status.success(), "{report}");
     assert!(report.contains("integrity:"), "{report}");
@@ -232,24 +235,24 @@ async fn verify_fails_on_a_damaged_or_foreign_or_newer_copy() {
         "sqlite://{}?mode=rwc",
         dir.path().join("source.db").display()
     );
-    let out = autolynx(&url, &["token", "create", "--name", "a", "--role", "admin"]);
+    let out = autolynx(&url, &["token", "create", "--name", "a", "--role", "admin"]).await;
     assert!(out.status.success(), "{}", text(&out));
     let good = dir.path().join("good.db");
-    let out = autolynx(&url, &["backup", "--to", good.to_str().unwrap()]);
+    let out = autolynx(&url, &["backup", "--to", good.to_str().unwrap()]).await;
     assert!(out.status.success(), "{}", text(&out));
-    let verified = autolynx(&url, &["backup", "verify", good.to_str().unwrap()]);
+    let verified = autolynx(&url, &["backup", "verify", good.to_str().unwrap()]).await;
     assert!(verified.status.success(), "{}", text(&verified));
     assert_eq!(printed_rows(&text(&verified), "users"), 1);
 
     // Not a database at all.
     let foreign = dir.path().join("notes.txt");
     std::fs::write(&foreign, "just some text, not a database").unwrap();
-    let out = autolynx(&url, &["backup", "verify", foreign.to_str().unwrap()]);
+    let out = autolynx(&url, &["backup", "verify", foreign.to_str().unwrap()]).await;
     assert!(!out.status.success(), "{}", text(&out));
 
     // A missing file.
     let missing = dir.path().join("missing.db");
-    let out = autolynx(&url, &["backup", "verify", missing.to_str().unwrap()]);
+    let out = autolynx(&url, &["backup", "verify", missing.to_str().unwrap()]).await;
     assert!(!out.status.success(), "{}", text(&out));
 
     // Damaged: pages overwritten in the middle of the file.
@@ -260,7 +263,7 @@ async fn verify_fails_on_a_damaged_or_foreign_or_newer_copy() {
         *b = 0xA5;
     }
     std::fs::write(&damaged, bytes).unwrap();
-    let out = autolynx(&url, &["backup", "verify", damaged.to_str().unwrap()]);
+    let out = autolynx(&url, &["backup", "verify", damaged.to_str().unwrap()]).await;
     assert!(!out.status.success(), "{}", text(&out));
     assert!(text(&out).contains("PROBLEM"), "{}", text(&out));
 
@@ -276,7 +279,7 @@ async fn verify_fails_on_a_damaged_or_foreign_or_newer_copy() {
     .await
     .unwrap();
     db.close().await.unwrap();
-    let out = autolynx(&url, &["backup", "verify", newer.to_str().unwrap()]);
+    let out = autolynx(&url, &["backup", "verify", newer.to_str().unwrap()]).await;
     assert!(!out.status.success(), "{}", text(&out));
     assert!(
         text(&out).contains("m20990101_000001_future"),
@@ -285,13 +288,14 @@ async fn verify_fails_on_a_damaged_or_foreign_or_newer_copy() {
     );
 
     // A copy is never written over, and there is nothing to copy from a missing database.
-    let out = autolynx(&url, &["backup", "--to", good.to_str().unwrap()]);
+    let out = autolynx(&url, &["backup", "--to", good.to_str().unwrap()]).await;
     assert!(!out.status.success());
     let nowhere = format!("sqlite://{}?mode=rwc", dir.path().join("none.db").display());
     let out = autolynx(
         &nowhere,
         &["backup", "--to", dir.path().join("x.db").to_str().unwrap()],
-    );
+    )
+    .await;
     assert!(!out.status.success());
     assert!(text(&out).contains("no database"), "{}", text(&out));
 }

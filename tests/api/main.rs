@@ -29,6 +29,7 @@ mod readme;
 mod redial;
 mod rotation;
 mod runtime;
+mod seed;
 mod sse;
 mod suppression;
 mod users;

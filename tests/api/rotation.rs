@@ -271,14 +271,14 @@ async fn the_command_line_issues_expiring_tokens_and_records_them() {
     use secrecy::ExposeSecret;
     let app = spawn_app_with(&[]).await;
     let url = app.settings.database.url.expose_secret().to_owned();
+    // Awaited, so the app on this test's runtime keeps running meanwhile.
     let run = |args: &[&str]| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_autolynx"))
+        tokio::process::Command::new(env!("CARGO_BIN_EXE_autolynx"))
             .args(args)
             .env("DATABASE_URL", &url)
             .env("LOG_LEVEL", "warn")
             .env_remove("AUTOLYNX_CONFIG")
             .output()
-            .unwrap()
     };
     let refused = run(&[
         "token",
@@ -289,7 +289,9 @@ async fn the_command_line_issues_expiring_tokens_and_records_them() {
         "operator",
         "--expires-in-days",
         "0",
-    ]);
+    ])
+    .await
+    .unwrap();
     assert!(!refused.status.success());
     let out = run(&[
         "token",
@@ -300,7 +302,9 @@ async fn the_command_line_issues_expiring_tokens_and_records_them() {
         "operator",
         "--expires-in-days",
         "2",
-    ]);
+    ])
+    .await
+    .unwrap();
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(out.status.success(), "{stdout}");
     assert!(stdout.contains("expires at"), "{stdout}");
