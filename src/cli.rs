@@ -1,4 +1,5 @@
-//! The command line: `serve`, `migrate`, `openapi`, `token create`, `simulator`, `demo`.
+//! The command line: `serve`, `migrate`, `openapi`, `token create`, `backup`, `seed`,
+//! `simulator`, `demo`.
 
 use std::path::PathBuf;
 
@@ -52,6 +53,19 @@ pub enum Command {
     Token {
         #[command(subcommand)]
         action: TokenAction,
+    },
+    /// Back up the database while the server runs (`--to FILE`), or check a backup
+    /// (`verify FILE_OR_URL`).
+    Backup(BackupArgs),
+    /// Development only: load sample assistants (one per template, created at the server's
+    /// Vapi — the simulator) and a sample campaign (CREATED) through a running server's API.
+    Seed {
+        /// The running server; default: server.public_url, else http://<server.bind>.
+        #[arg(long)]
+        url: Option<String>,
+        /// Contacts of the sample campaign (1–1000).
+        #[arg(long, default_value_t = 20)]
+        contacts: usize,
     },
     /// Run the Vapi simulator: a fake Vapi API on a loopback port that plays calls, sends
     /// signed webhooks, enforces a concurrency limit, injects faults and counts everything at
@@ -360,9 +374,14 @@ async fn simulator(args: &SimulatorArgs) -> anyhow::Result<()> {
 
 #[derive(Debug, Subcommand)]
 pub enum MigrateAction {
-    /// Apply every pending migration.
-    Up,
-    /// Roll back applied migrations (the newest first).
+    /// Apply every pending migration. A database that holds data is backed up first: SQLite
+    /// to a copy next to it (the path is printed); PostgreSQL needs `--yes` after running the
+    /// printed `pg_dump` command, or `--no-backup`.
+    Up {
+        #[command(flatten)]
+        safety: MigrateSafety,
+    },
+    /// Roll back applied migrations (the newest first), after the same backup as `up`.
     Down {
         /// How many migrations to roll back.
         #[arg(long, default_value_t = 1, conflicts_with = "all")]
@@ -370,9 +389,22 @@ pub enum MigrateAction {
         /// Roll back every migration (drops every autolynx table and its data).
         #[arg(long)]
         all: bool,
+        #[command(flatten)]
+        safety: MigrateSafety,
     },
     /// List applied and pending migrations.
     Status,
+}
+
+/// How `migrate up` and `migrate down` protect the data before changing the schema.
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct MigrateSafety {
+    /// PostgreSQL: the database is backed up (with the printed pg_dump command); go ahead.
+    #[arg(long)]
+    pub yes: bool,
+    /// Change the schema without a backup first.
+    #[arg(long, conflicts_with = "yes")]
+    pub no_backup: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -408,6 +440,32 @@ pub enum TokenAction {
         /// A label for the token.
         #[arg(long, default_value = "cli")]
         token_name: String,
+        /// Days until the token stops working (1–3650); without it the token never expires.
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=3650))]
+        expires_in_days: Option<u32>,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct BackupArgs {
+    /// Where to write the backup; never overwritten. SQLite: a consistent copy of the
+    /// database file (`VACUUM INTO`), taken while the server keeps running. PostgreSQL: a
+    /// `pg_dump --format=custom` archive (without pg_dump the command to run is printed).
+    #[arg(long, value_name = "FILE")]
+    pub to: Option<PathBuf>,
+    #[command(subcommand)]
+    pub action: Option<BackupAction>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BackupAction {
+    /// Open a backup read-only and check it: integrity, applied migrations against this
+    /// binary's, row counts per table, the newest call event. Exits non-zero on any problem.
+    /// Takes a SQLite file, a pg_dump archive, or a postgres:// URL of a restored copy.
+    Verify {
+        #[arg(value_name = "FILE_OR_URL")]
+        target: String,
     },
 }
 
@@ -428,6 +486,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         // Builds its own settings: no configuration file, no environment.
         Command::Demo(args) => return crate::demo::run(args).await,
+        // Reads only the copy it is given.
+        Command::Backup(BackupArgs {
+            action: Some(BackupAction::Verify { target }),
+            ..
+        }) => return crate::backup::verify(target).await,
         _ => {}
     }
     let settings = Settings::load(cli.config.as_deref())?;
@@ -439,6 +502,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve => serve(settings).await,
         Command::Migrate { action } => migrate(settings, action).await,
         Command::Token { action } => token(settings, action).await,
+        Command::Seed { url, contacts } => {
+            let url = url
+                .or_else(|| settings.server.public_url.clone())
+                .unwrap_or_else(|| format!("http://{}", settings.server.bind));
+            crate::seed::run(&settings, &url, contacts).await
+        }
+        Command::Backup(args) => match args.to {
+            Some(to) => crate::backup::backup(&settings, &to).await,
+            None => anyhow::bail!("give --to FILE, or `verify FILE_OR_URL`"),
+        },
     }
 }
 
@@ -452,14 +525,30 @@ async fn migrate(settings: Settings, action: MigrateAction) -> anyhow::Result<()
     let db = store::connect(&settings.database)
         .await
         .context("could not connect to the database")?;
+    // A newer version migrated this database: nothing here may touch its schema.
+    let unknown = store::unknown_migrations(&db).await?;
+    if !unknown.is_empty() {
+        if let MigrateAction::Status = action {
+            for name in &unknown {
+                println!("unknown  {name}");
+            }
+        }
+        anyhow::bail!(store::newer_schema_message(&unknown));
+    }
     match action {
-        MigrateAction::Up => {
+        MigrateAction::Up { safety } => {
             let pending = Migrator::get_pending_migrations(&db).await?.len();
+            if pending > 0 {
+                back_up_before_migrating(&settings, &db, safety).await?;
+            }
             Migrator::up(&db, None).await?;
             println!("applied {pending} migration(s)");
         }
-        MigrateAction::Down { steps, all } => {
+        MigrateAction::Down { steps, all, safety } => {
             let applied = Migrator::get_applied_migrations(&db).await?.len();
+            if applied > 0 {
+                back_up_before_migrating(&settings, &db, safety).await?;
+            }
             let steps = if all { None } else { Some(steps) };
             Migrator::down(&db, steps).await?;
             let now = Migrator::get_applied_migrations(&db).await?.len();
@@ -478,12 +567,55 @@ async fn migrate(settings: Settings, action: MigrateAction) -> anyhow::Result<()
     Ok(())
 }
 
+/// Backs the database up before its schema changes, when it holds anything: SQLite to a copy
+/// next to it; PostgreSQL only says how and needs `--yes` (or `--no-backup`).
+async fn back_up_before_migrating(
+    settings: &Settings,
+    db: &sea_orm::DatabaseConnection,
+    safety: MigrateSafety,
+) -> anyhow::Result<()> {
+    use secrecy::ExposeSecret;
+    if safety.no_backup {
+        println!("no backup taken (--no-backup)");
+        return Ok(());
+    }
+    if Migrator::get_applied_migrations(db).await?.is_empty() {
+        // An empty database: nothing to lose.
+        return Ok(());
+    }
+    let url = settings.database.url.expose_secret();
+    if crate::backup::is_postgres(url) {
+        let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
+        let file = PathBuf::from(format!("autolynx-before-migrate-{stamp}.dump"));
+        let (_, _, command) = crate::backup::pg_dump_command(url, &file)?;
+        println!("back up the database first:\n  {command}");
+        anyhow::ensure!(
+            safety.yes,
+            "not migrated: run the pg_dump command above (or `autolynx backup --to FILE`), \
+             then re-run with --yes; or pass --no-backup to go ahead without a backup"
+        );
+        println!("going ahead (--yes)");
+        return Ok(());
+    }
+    let source = crate::backup::sqlite_path(url)
+        .ok_or_else(|| anyhow::anyhow!("database.url {url:?} names no SQLite file"))?;
+    let copy = crate::backup::before_migrate_path(&source);
+    crate::backup::sqlite_copy(db, &copy).await?;
+    println!(
+        "backed up {} to {} before changing the schema (restore: stop the server and put it back)",
+        source.display(),
+        copy.display()
+    );
+    Ok(())
+}
+
 async fn token(settings: Settings, action: TokenAction) -> anyhow::Result<()> {
     let TokenAction::Create {
         name,
         role,
         email,
         token_name,
+        expires_in_days,
     } = action;
     let name = name.trim();
     anyhow::ensure!(!name.is_empty(), "--name must not be blank");
@@ -493,7 +625,47 @@ async fn token(settings: Settings, action: TokenAction) -> anyhow::Result<()> {
     store::migrate(&db).await?;
     let email = email.as_deref().map(str::trim).filter(|e| !e.is_empty());
     let (user, created) = store::users::upsert_allowlisted(&db, name, email, role.into()).await?;
-    let (_, token) = store::users::create_token(&db, user.id, &token_name).await?;
+    let expires_at =
+        expires_in_days.map(|days| chrono::Utc::now() + chrono::Duration::days(days.into()));
+    let (info, token) =
+        store::users::create_token_expiring(&db, user.id, &token_name, expires_at).await?;
+    // The command line acts as no user: the entry names the command instead.
+    let cli_entry =
+        |action: &str, target_type: &str, target_id: String, details| store::audit::NewEntry {
+            actor_user_id: None,
+            actor_name: "autolynx token create (command line)".to_owned(),
+            action: action.to_owned(),
+            target_type: target_type.to_owned(),
+            target_id: Some(target_id),
+            details,
+            request_id: None,
+        };
+    // The token exists now: a failed audit write is reported, never a reason to withhold it.
+    for entry in [
+        cli_entry(
+            if created {
+                "user.create"
+            } else {
+                "user.allowlist"
+            },
+            "user",
+            user.id.to_string(),
+            serde_json::json!({ "name": user.name, "email": user.email, "role": user.role }),
+        ),
+        cli_entry(
+            "token.create",
+            "token",
+            info.id.to_string(),
+            serde_json::json!({
+                "userId": user.id, "name": info.name, "prefix": info.prefix,
+                "expiresAt": info.expires_at,
+            }),
+        ),
+    ] {
+        if let Err(e) = store::audit::record(&db, entry).await {
+            tracing::error!(error = %e, "could not write the audit entry of token create");
+        }
+    }
     println!(
         "{} user {} ({}, id {})",
         if created { "created" } else { "allowlisted" },
@@ -501,6 +673,9 @@ async fn token(settings: Settings, action: TokenAction) -> anyhow::Result<()> {
         user.role,
         user.id
     );
+    if let Some(at) = info.expires_at {
+        println!("expires at {}", at.to_rfc3339());
+    }
     println!("token (shown once; only its hash is stored):");
     println!("{}", token.expose());
     db.close().await.ok();

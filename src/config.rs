@@ -1,5 +1,6 @@
-//! Settings: loads the layered configuration (built-in defaults → optional file → seed
-//! variables → `AUTOLYNX__*` variables) into typed structs and validates every value.
+//! Settings: loads the layered configuration (built-in defaults → the environment's layer,
+//! `config/dev.toml` or `config/prod.toml` → optional file → seed variables → `AUTOLYNX__*`
+//! variables) into typed structs and validates every value.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -21,6 +22,8 @@ pub const SEED_VARIABLES: &[(&str, &str)] = &[
     ("VAPI_BASE_URL", "vapi.base_url"),
     ("WEBHOOK_SHARED_SECRET", "webhook.secret"),
     ("CRON_SHARED_SECRET", "scheduler.cron_secret"),
+    ("WEBHOOK_PREVIOUS_SECRET", "webhook.previous_secret"),
+    ("CRON_PREVIOUS_SECRET", "scheduler.cron_previous_secret"),
     ("DEFAULT_CONCURRENCY_CAP", "campaigns.default_cap"),
     ("DEFAULT_CRON_CADENCE", "scheduler.cadence_secs"),
     ("LOG_LEVEL", "log.level"),
@@ -32,9 +35,54 @@ pub const MIN_METRICS_TOKEN_LEN: usize = 16;
 /// Environment variable naming an optional configuration file.
 pub const CONFIG_FILE_VAR: &str = "AUTOLYNX_CONFIG";
 
+/// Environment variable choosing the environment: `dev` (default) or `prod`.
+pub const ENV_VAR: &str = "AUTOLYNX_ENV";
+
+/// The development layer, compiled in.
+pub const DEV_TOML: &str = include_str!("../config/dev.toml");
+/// The production layer, compiled in.
+pub const PROD_TOML: &str = include_str!("../config/prod.toml");
+
+/// Which environment the service runs in (`AUTOLYNX_ENV`): picks a configuration layer, and
+/// in `prod` `serve` refuses unsafe settings (see [`Settings::production_problems`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AppEnv {
+    #[default]
+    Dev,
+    Prod,
+}
+
+impl AppEnv {
+    pub fn parse(value: &str) -> Result<Self, String> {
+        match value.trim().to_ascii_lowercase().as_str() {
+            "" | "dev" => Ok(Self::Dev),
+            "prod" => Ok(Self::Prod),
+            other => Err(format!("{ENV_VAR} = {other:?} must be dev or prod")),
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Dev => "dev",
+            Self::Prod => "prod",
+        }
+    }
+
+    fn layer(self) -> &'static str {
+        match self {
+            Self::Dev => DEV_TOML,
+            Self::Prod => PROD_TOML,
+        }
+    }
+}
+
 /// Every setting of the service.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Settings {
+    /// From `AUTOLYNX_ENV`, not from a file.
+    #[serde(default)]
+    pub environment: AppEnv,
     pub server: ServerSettings,
     pub database: DatabaseSettings,
     pub vapi: VapiSettings,
@@ -46,6 +94,18 @@ pub struct Settings {
     pub log: LogSettings,
     pub metrics: MetricsSettings,
     pub rate_limits: RateLimitSettings,
+    pub features: FeatureSettings,
+}
+
+/// Optional features; off means really off (the API says `feature_disabled`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct FeatureSettings {
+    /// Batch campaigns (`mode=batch`); off: creating one is refused with 422.
+    pub strict_batching: bool,
+    /// `GET /api/health/phone-line`; off: 404.
+    pub phone_line_health_check: bool,
+    /// Campaign CSV exports; off: 404.
+    pub export: bool,
 }
 
 /// Per-user request budgets (a token bucket per user and kind).
@@ -108,6 +168,11 @@ pub enum WebhookScheme {
 pub struct WebhookSettings {
     #[serde(deserialize_with = "empty_secret_as_none")]
     pub secret: Option<SecretString>,
+    /// The secret being rotated out: deliveries authenticated with it are still accepted, so
+    /// the secret can change here and at Vapi without losing a delivery in between. Only
+    /// verified, never used to sign; unset once Vapi uses the new one.
+    #[serde(default, deserialize_with = "empty_secret_as_none")]
+    pub previous_secret: Option<SecretString>,
     pub scheme: WebhookScheme,
     /// Explicit opt-in to unauthenticated webhooks (development only).
     pub allow_unsigned: bool,
@@ -125,6 +190,7 @@ impl WebhookSettings {
     pub fn new(scheme: WebhookScheme, secret: Option<&str>) -> Self {
         Self {
             secret: secret.map(|s| SecretString::from(s.to_owned())),
+            previous_secret: None,
             scheme,
             allow_unsigned: secret.is_none(),
             timestamp_tolerance_secs: 300,
@@ -182,6 +248,10 @@ pub enum HmacAlgorithm {
 pub struct SchedulerSettings {
     #[serde(deserialize_with = "empty_secret_as_none")]
     pub cron_secret: Option<SecretString>,
+    /// The cron secret being rotated out: ticks sending it are still accepted until it is
+    /// unset, so the cron job and the service need not change at the same instant.
+    #[serde(default, deserialize_with = "empty_secret_as_none")]
+    pub cron_previous_secret: Option<SecretString>,
     pub cadence_secs: u64,
 }
 
@@ -334,8 +404,12 @@ impl Settings {
                 .map(PathBuf::from)
         });
 
-        let mut builder =
-            Config::builder().add_source(File::from_str(DEFAULT_TOML, FileFormat::Toml));
+        let app_env = AppEnv::parse(env.get(ENV_VAR).map(String::as_str).unwrap_or_default())
+            .map_err(|e| ConfigError::Invalid(vec![e]))?;
+        let mut builder = Config::builder()
+            .add_source(File::from_str(DEFAULT_TOML, FileFormat::Toml))
+            .add_source(File::from_str(app_env.layer(), FileFormat::Toml))
+            .set_override("environment", app_env.name())?;
         if let Some(path) = file {
             if !path.exists() {
                 return Err(ConfigError::Invalid(vec![format!(
@@ -630,6 +704,22 @@ impl Settings {
                 "campaigns.max_attempts / redial_delay_secs / redial_on: {e}"
             ));
         }
+        if self.webhook.previous_secret.is_some() && self.webhook.secret.is_none() {
+            problems.push(
+                "webhook.previous_secret (WEBHOOK_PREVIOUS_SECRET) is set without \
+                 webhook.secret (WEBHOOK_SHARED_SECRET): set the new secret, keep the old one as \
+                 the previous secret"
+                    .to_owned(),
+            );
+        }
+        if self.scheduler.cron_previous_secret.is_some() && self.scheduler.cron_secret.is_none() {
+            problems.push(
+                "scheduler.cron_previous_secret (CRON_PREVIOUS_SECRET) is set without \
+                 scheduler.cron_secret (CRON_SHARED_SECRET): set the new secret, keep the old \
+                 one as the previous secret"
+                    .to_owned(),
+            );
+        }
         if self.runtime.dial_settle_ms < self.vapi.request_timeout_ms {
             problems.push(format!(
                 "runtime.dial_settle_ms ({}) must be at least vapi.request_timeout_ms ({}): a \
@@ -648,6 +738,44 @@ impl Settings {
         } else {
             Err(ConfigError::Invalid(problems))
         }
+    }
+
+    /// Why `serve` must not start in `prod` with these settings, each with what to do; empty
+    /// in `dev`.
+    pub fn production_problems(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        if self.environment != AppEnv::Prod {
+            return problems;
+        }
+        if self.webhook.secret.is_none() {
+            problems.push(
+                "no webhook secret: set WEBHOOK_SHARED_SECRET to the secret of the Vapi \
+                 credential that signs the webhooks"
+                    .to_owned(),
+            );
+        }
+        if self.webhook.allow_unsigned {
+            problems.push(
+                "webhook.allow_unsigned is on: remove it (AUTOLYNX__WEBHOOK__ALLOW_UNSIGNED=false); \
+                 production never accepts unsigned webhooks"
+                    .to_owned(),
+            );
+        }
+        if self.vapi.api_key.is_none() {
+            problems.push(
+                "no Vapi API key: set VAPI_API_KEY to the private key of the Vapi account"
+                    .to_owned(),
+            );
+        }
+        if self.metrics.token.is_none() && !self.server.bind.ip().is_loopback() {
+            problems.push(format!(
+                "/metrics has no token while server.bind = {} listens beyond loopback: set \
+                 AUTOLYNX__METRICS__TOKEN (at least {MIN_METRICS_TOKEN_LEN} characters), or bind \
+                 to 127.0.0.1 behind a reverse proxy",
+                self.server.bind
+            ));
+        }
+        problems
     }
 
     pub fn shutdown_grace(&self) -> Duration {
@@ -808,11 +936,120 @@ mod tests {
             ("VAPI_API_KEY", "sk-very-secret"),
             ("WEBHOOK_SHARED_SECRET", "whsec-very-secret"),
             ("CRON_SHARED_SECRET", "cron-very-secret"),
+            ("WEBHOOK_PREVIOUS_SECRET", "whsec-old-very-secret"),
+            ("CRON_PREVIOUS_SECRET", "cron-old-very-secret"),
             ("DATABASE_URL", "postgres://u:db-very-secret@localhost/x"),
         ])
         .unwrap();
         let debug = format!("{s:?}");
         assert!(!debug.contains("very-secret"), "{debug}");
+    }
+
+    #[test]
+    fn previous_secrets_load_from_seed_variables_and_need_a_current_one() {
+        let s = load(&[]).unwrap();
+        assert!(s.webhook.previous_secret.is_none());
+        assert!(s.scheduler.cron_previous_secret.is_none());
+        let s = load(&[
+            ("WEBHOOK_SHARED_SECRET", "new-wh"),
+            ("WEBHOOK_PREVIOUS_SECRET", "old-wh"),
+            ("CRON_SHARED_SECRET", "new-cron"),
+            ("CRON_PREVIOUS_SECRET", "old-cron"),
+        ])
+        .unwrap();
+        assert_eq!(s.webhook.previous_secret.unwrap().expose_secret(), "old-wh");
+        assert_eq!(
+            s.scheduler.cron_previous_secret.unwrap().expose_secret(),
+            "old-cron"
+        );
+        let err = load(&[
+            ("WEBHOOK_PREVIOUS_SECRET", "old-wh"),
+            ("CRON_PREVIOUS_SECRET", "old-cron"),
+        ])
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("webhook.previous_secret"), "{err}");
+        assert!(err.contains("scheduler.cron_previous_secret"), "{err}");
+    }
+
+    #[test]
+    fn the_environment_picks_a_layer_and_defaults_to_dev() {
+        let dev = load(&[]).unwrap();
+        assert_eq!(dev.environment, AppEnv::Dev);
+        assert_eq!(dev.log.format, LogFormat::Text);
+        assert!(dev.production_problems().is_empty());
+        let prod = load(&[("AUTOLYNX_ENV", "prod")]).unwrap();
+        assert_eq!(prod.environment, AppEnv::Prod);
+        assert_eq!(prod.log.format, LogFormat::Json);
+        // Variables still win over the layer.
+        let text = load(&[("AUTOLYNX_ENV", "prod"), ("AUTOLYNX__LOG__FORMAT", "text")]).unwrap();
+        assert_eq!(text.log.format, LogFormat::Text);
+        let err = load(&[("AUTOLYNX_ENV", "staging")])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("AUTOLYNX_ENV"), "{err}");
+    }
+
+    #[test]
+    fn prod_names_every_unsafe_setting_and_what_to_do() {
+        let prod = load(&[
+            ("AUTOLYNX_ENV", "prod"),
+            ("AUTOLYNX__WEBHOOK__ALLOW_UNSIGNED", "true"),
+            ("AUTOLYNX__SERVER__BIND", "0.0.0.0:8080"),
+        ])
+        .unwrap();
+        let problems = prod.production_problems().join("\n");
+        for expected in [
+            "WEBHOOK_SHARED_SECRET",
+            "allow_unsigned",
+            "VAPI_API_KEY",
+            "AUTOLYNX__METRICS__TOKEN",
+        ] {
+            assert!(problems.contains(expected), "{expected}: {problems}");
+        }
+        let safe = load(&[
+            ("AUTOLYNX_ENV", "prod"),
+            ("WEBHOOK_SHARED_SECRET", "whsec"),
+            ("VAPI_API_KEY", "sk"),
+            ("AUTOLYNX__SERVER__BIND", "0.0.0.0:8080"),
+            ("AUTOLYNX__METRICS__TOKEN", "scrape-token-0123456789"),
+        ])
+        .unwrap();
+        assert!(safe.production_problems().is_empty());
+        // Loopback without a metrics token is fine.
+        let local = load(&[
+            ("AUTOLYNX_ENV", "prod"),
+            ("WEBHOOK_SHARED_SECRET", "whsec"),
+            ("VAPI_API_KEY", "sk"),
+        ])
+        .unwrap();
+        assert!(local.production_problems().is_empty());
+    }
+
+    #[test]
+    fn the_production_example_loads_and_passes_the_prod_checks() {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config/prod.example.toml");
+        let s = Settings::load_from(ConfigSources {
+            file: Some(path),
+            env: Some(
+                [
+                    ("AUTOLYNX_ENV", "prod"),
+                    ("WEBHOOK_SHARED_SECRET", "whsec"),
+                    ("VAPI_API_KEY", "sk"),
+                ]
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+            ),
+        })
+        .unwrap();
+        assert!(s.database.url.expose_secret().contains("sslmode=require"));
+        assert!(
+            s.production_problems().is_empty(),
+            "{:?}",
+            s.production_problems()
+        );
     }
 
     #[test]

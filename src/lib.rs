@@ -8,6 +8,7 @@
 //! `domain::call::plan`, which `store::calls` writes conditionally; `provider` speaks Vapi (and
 //! simulates it); `store` is the only place with SQL.
 
+pub mod backup;
 pub mod cli;
 pub mod config;
 pub mod demo;
@@ -16,6 +17,7 @@ pub mod http;
 pub mod metrics;
 pub mod provider;
 pub mod runtime;
+pub mod seed;
 pub mod startup;
 pub mod store;
 pub mod telemetry;

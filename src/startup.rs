@@ -34,6 +34,12 @@ impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         install_crypto_provider();
         crate::metrics::init();
+        let problems = settings.production_problems();
+        anyhow::ensure!(
+            problems.is_empty(),
+            "AUTOLYNX_ENV=prod refuses to start: {}",
+            problems.join("; ")
+        );
         if settings.webhook.secret.is_none() {
             anyhow::ensure!(
                 settings.webhook.allow_unsigned,
@@ -44,6 +50,20 @@ impl Application {
             tracing::warn!(
                 "webhook.allow_unsigned is set and no webhook secret is configured: anyone can \
                  post call events. Never run like this in production"
+            );
+        }
+        // A rotation in progress: say so at every start, so the old secret is not forgotten.
+        if settings.webhook.previous_secret.is_some() {
+            tracing::warn!(
+                "webhook.previous_secret (WEBHOOK_PREVIOUS_SECRET) is set: deliveries \
+                 authenticated with the old webhook secret are still accepted. Unset it once \
+                 Vapi sends the new one"
+            );
+        }
+        if settings.scheduler.cron_previous_secret.is_some() {
+            tracing::warn!(
+                "scheduler.cron_previous_secret (CRON_PREVIOUS_SECRET) is set: ticks with the \
+                 old cron secret are still accepted. Unset it once the cron job sends the new one"
             );
         }
         let db = store::connect(&settings.database)

@@ -12,9 +12,11 @@ mod m20261125_000002_assistants_campaigns;
 mod m20261125_000003_contacts_calls_events;
 mod m20261125_000004_suppression;
 mod m20261125_000005_contact_scheduling;
+mod m20261201_000006_token_expiry;
+mod m20261201_000007_audit_log;
 
 /// Names of every table the migrations create, in creation (foreign-key) order.
-pub const TABLES: [&str; 8] = [
+pub const TABLES: [&str; 9] = [
     "users",
     "api_tokens",
     "assistants",
@@ -23,6 +25,7 @@ pub const TABLES: [&str; 8] = [
     "calls",
     "call_events",
     "suppression_list",
+    "audit_log",
 ];
 
 /// The ordered list of autolynx migrations.
@@ -37,6 +40,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000003_contacts_calls_events::Migration),
             Box::new(m20261125_000004_suppression::Migration),
             Box::new(m20261125_000005_contact_scheduling::Migration),
+            Box::new(m20261201_000006_token_expiry::Migration),
+            Box::new(m20261201_000007_audit_log::Migration),
         ]
     }
 }

@@ -13,6 +13,7 @@ use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
 use crate::domain::templates::{self, AssistantSpec, RESERVED_OPTION_KEYS, Template};
+use crate::http::audit;
 use crate::http::auth::BearerAuth;
 use crate::http::common::{PaginationDto, paging};
 use crate::http::error::{ApiError, ApiResult};
@@ -292,6 +293,19 @@ impl AssistantsApi {
             auth.0.id,
         )
         .await?;
+        audit::record(
+            &state,
+            &auth.0,
+            "assistant.create",
+            "assistant",
+            Some(created.id.to_string()),
+            json!({
+                "name": created.name,
+                "providerAssistantId": created.provider_assistant_id,
+                "ephemeral": created.ephemeral,
+            }),
+        )
+        .await;
         Ok(CreateResponse::Created(Json(created.try_into()?)))
     }
 
@@ -345,6 +359,19 @@ impl AssistantsApi {
         let (model, created) =
             store::assistants::upsert_imported(&state.db, &found.id, name, found.raw, auth.0.id)
                 .await?;
+        audit::record(
+            &state,
+            &auth.0,
+            "assistant.import",
+            "assistant",
+            Some(model.id.to_string()),
+            json!({
+                "name": model.name,
+                "providerAssistantId": model.provider_assistant_id,
+                "refreshed": !created,
+            }),
+        )
+        .await;
         let dto = AssistantDto::try_from(model)?;
         Ok(if created {
             ImportResponse::Created(Json(dto))
@@ -391,6 +418,20 @@ impl AssistantsApi {
             auth.0.id,
         )
         .await?;
+        audit::record(
+            &state,
+            &auth.0,
+            "assistant.clone",
+            "assistant",
+            Some(created.id.to_string()),
+            json!({
+                "name": created.name,
+                "template": template.key,
+                "providerAssistantId": created.provider_assistant_id,
+                "ephemeral": created.ephemeral,
+            }),
+        )
+        .await;
         Ok(CreateResponse::Created(Json(created.try_into()?)))
     }
 
@@ -463,6 +504,11 @@ impl AssistantsApi {
             patch.insert("voice".into(), Value::Object(voice));
         }
 
+        // Which fields changed (not their values: prompts can be long and are in the config).
+        let mut changed: Vec<String> = patch.keys().cloned().collect();
+        if req.active.is_some() {
+            changed.push("active".to_owned());
+        }
         let mut config = current.config_json.clone();
         if !patch.is_empty() {
             let provider_id = provider_id_of(&current)?;
@@ -491,6 +537,15 @@ impl AssistantsApi {
         row.config_json = Set(config);
         row.updated_at = Set(Utc::now());
         let saved = store::assistants::save(&state.db, row).await?;
+        audit::record(
+            &state,
+            &auth.0,
+            "assistant.update",
+            "assistant",
+            Some(saved.id.to_string()),
+            json!({ "name": saved.name, "fields": changed, "active": saved.active }),
+        )
+        .await;
         Ok(AssistantResponse::Ok(Json(saved.try_into()?)))
     }
 
@@ -530,7 +585,26 @@ impl AssistantsApi {
                 Err(e) => return Err(provider_error(e, || gone_at_provider(provider_id))),
             }
         }
+        let (id, name, provider_id, ephemeral) = (
+            current.id,
+            current.name.clone(),
+            current.provider_assistant_id.clone(),
+            current.ephemeral,
+        );
         store::assistants::mark_deleted(&state.db, current).await?;
+        audit::record(
+            &state,
+            &auth.0,
+            "assistant.delete",
+            "assistant",
+            Some(id.to_string()),
+            json!({
+                "name": name,
+                "providerAssistantId": provider_id,
+                "deletedAtProvider": ephemeral && provider_id.is_some(),
+            }),
+        )
+        .await;
         Ok(DeleteResponse::Deleted)
     }
 }

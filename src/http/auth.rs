@@ -1,5 +1,5 @@
-//! Bearer-token authentication: the token's SHA-256 is looked up; disabled, non-allowlisted
-//! or revoked identities are refused. Roles are checked by the handlers.
+//! Bearer-token authentication: the token's SHA-256 is looked up; disabled, non-allowlisted,
+//! revoked or expired identities are refused. Roles are checked by the handlers.
 
 use poem::Request;
 use poem_openapi::SecurityScheme;
@@ -20,6 +20,8 @@ pub struct AuthUser {
     pub role: Role,
     pub token_id: Uuid,
     pub token_name: String,
+    /// The request's id (see `observe`), for the audit trail.
+    pub request_id: Option<String>,
 }
 
 impl AuthUser {
@@ -60,6 +62,9 @@ async fn check_bearer(req: &Request, bearer: Bearer) -> poem::Result<AuthUser> {
     let Some((user, token)) = found else {
         return Err(ApiError::unauthorized("invalid or revoked token").into());
     };
+    if token.expires_at.is_some_and(|at| at <= chrono::Utc::now()) {
+        return Err(ApiError::unauthorized("this token has expired").into());
+    }
     if user.disabled {
         return Err(ApiError::unauthorized("this user is disabled").into());
     }
@@ -93,5 +98,9 @@ async fn check_bearer(req: &Request, bearer: Bearer) -> poem::Result<AuthUser> {
         role,
         token_id: token.id,
         token_name: token.name,
+        request_id: req
+            .extensions()
+            .get::<crate::http::observe::RequestId>()
+            .map(|r| r.0.clone()),
     })
 }

@@ -19,6 +19,7 @@ use crate::domain::campaign::{CampaignMode, CampaignStatus, ContactStatus};
 use crate::domain::hours::{self, CallingHours, CallingHoursView, Schedule};
 use crate::domain::import::{ImportError, ImportOptions, ImportReport, parse_contacts};
 use crate::domain::redial::{self, RedialError, RedialPolicy};
+use crate::http::audit;
 use crate::http::auth::{AuthUser, BearerAuth};
 use crate::http::common::{OptionalJson, PaginationDto, owner_scope, paging};
 use crate::http::error::{ApiError, ApiResult};
@@ -169,6 +170,8 @@ pub struct CreateCampaignForm {
     pub name: String,
     /// Most calls live at once (1–50). Default: `campaigns.default_cap`.
     pub cap: Option<u32>,
+    /// Default `continuous`; `batch` is refused (422 `feature_disabled`) when
+    /// `features.strict_batching` is off.
     pub mode: Option<CampaignModeDto>,
     /// An active assistant from the directory.
     pub assistant_id: Uuid,
@@ -607,6 +610,13 @@ impl CampaignsApi {
             return Err(ApiError::validation("cap", "must be between 1 and 50"));
         }
         let mode: CampaignMode = form.mode.unwrap_or(CampaignModeDto::Continuous).into();
+        if mode == CampaignMode::Batch && !settings.features.strict_batching {
+            return Err(ApiError::feature_disabled(
+                poem::http::StatusCode::UNPROCESSABLE_ENTITY,
+                "strict_batching",
+                "batch mode",
+            ));
+        }
         let assistant = store::assistants::get(&state.db, form.assistant_id)
             .await?
             .ok_or_else(|| ApiError::validation("assistantId", "no such assistant"))?;
@@ -739,6 +749,22 @@ impl CampaignsApi {
         };
         let created = store::campaigns::create_with_contacts(&state.db, new, contacts).await?;
         let id = created.id;
+        audit::record(
+            &state,
+            &auth.0,
+            "campaign.create",
+            "campaign",
+            Some(id.to_string()),
+            json!({
+                "name": created.name,
+                "assistantId": created.assistant_id,
+                "cap": created.cap,
+                "mode": created.mode,
+                "contacts": report_dto.accepted,
+                "skippedRows": report_dto.skipped.len(),
+            }),
+        )
+        .await;
         let counters = store::campaigns::counters(&state.db, &[id]).await?;
         let dto = campaign_dto(created, Some(assistant.name), counters.get(&id))?;
         Ok(CreateCampaignResponse::Created(Json(CreatedCampaignDto {
@@ -896,7 +922,8 @@ impl CampaignsApi {
         })))
     }
 
-    /// Export the contacts with their latest call as CSV, streamed in constant memory.
+    /// Export the contacts with their latest call as CSV, streamed in constant memory. 404
+    /// `feature_disabled` when `features.export` is off.
     #[oai(
         path = "/campaigns/:id/export.csv",
         method = "get",
@@ -908,6 +935,13 @@ impl CampaignsApi {
         state: Data<&AppState>,
         id: Path<Uuid>,
     ) -> ApiResult<ExportResponse> {
+        if !state.settings.features.export {
+            return Err(ApiError::feature_disabled(
+                poem::http::StatusCode::NOT_FOUND,
+                "export",
+                "the campaign export",
+            ));
+        }
         let c = visible_campaign(&state, &auth.0, id.0).await?;
         state.rate_limits.check(Budget::Export, auth.0.id)?;
         let disposition = format!(
@@ -933,6 +967,19 @@ async fn command(
         ));
     }
     let status = state.runtime.control(campaign.id, command).await?;
+    let mut details = json!({ "from": campaign.status.as_str(), "to": status.as_str() });
+    if let Command::Stop(mode) = command {
+        details["mode"] = json!(mode.as_str());
+    }
+    audit::record(
+        state,
+        user,
+        &format!("campaign.{}", command.name()),
+        "campaign",
+        Some(campaign.id.to_string()),
+        details,
+    )
+    .await;
     Ok(ControlResponse::Ok(Json(CampaignStatusReply {
         id: campaign.id,
         status: status.into(),

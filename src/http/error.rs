@@ -63,6 +63,17 @@ impl ApiError {
         Self::new(StatusCode::FORBIDDEN, "forbidden", message)
     }
 
+    /// A feature switched off in `[features]`: `status` is what the feature's route answers
+    /// (404 for a route that is gone, 422 for an option that is refused).
+    pub fn feature_disabled(status: StatusCode, key: &str, what: &str) -> Self {
+        Self::new(
+            status,
+            "feature_disabled",
+            format!("{what} is turned off on this server (features.{key} = false)"),
+        )
+        .with_details(json!({ "feature": format!("features.{key}") }))
+    }
+
     pub fn not_found(what: impl Into<String>) -> Self {
         Self::new(
             StatusCode::NOT_FOUND,

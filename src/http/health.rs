@@ -193,7 +193,8 @@ impl HealthApi {
 
     /// Live calls on a phone line as the provider sees them: `healthy` (none), `busy`, or
     /// `error` (the provider could not be asked). Give `phoneNumberId`, or `campaignId` for
-    /// the campaign's line. Cached 60 s per line; informational only.
+    /// the campaign's line. Cached 60 s per line; informational only. 404 `feature_disabled`
+    /// when `features.phone_line_health_check` is off.
     #[oai(
         path = "/health/phone-line",
         method = "get",
@@ -206,6 +207,13 @@ impl HealthApi {
         #[oai(name = "phoneNumberId")] phone_number_id: Query<Option<String>>,
         #[oai(name = "campaignId")] campaign_id: Query<Option<Uuid>>,
     ) -> ApiResult<PhoneLineResponse> {
+        if !state.settings.features.phone_line_health_check {
+            return Err(ApiError::feature_disabled(
+                poem::http::StatusCode::NOT_FOUND,
+                "phone_line_health_check",
+                "the phone-line health check",
+            ));
+        }
         let line = match (
             phone_number_id.0.filter(|s| !s.trim().is_empty()),
             campaign_id.0,

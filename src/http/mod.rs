@@ -2,11 +2,13 @@
 //! `/docs`. Every error leaves through the envelope in [`error`].
 
 pub mod assistants;
+pub mod audit;
 pub mod auth;
 pub mod campaigns;
 pub mod common;
 pub mod error;
 pub mod export;
+pub mod headers;
 pub mod health;
 pub mod limit;
 pub mod live;
@@ -66,6 +68,8 @@ pub enum ApiTags {
     Assistants,
     /// Inbound provider webhooks (public, authenticated by signature).
     Webhooks,
+    /// The audit trail of changes made through the API.
+    Audit,
 }
 
 type Apis = (
@@ -77,6 +81,7 @@ type Apis = (
     assistants::AssistantsApi,
     webhooks::WebhooksApi,
     scheduler::SchedulerApi,
+    audit::AuditApi,
 );
 
 /// The OpenAPI service; builds without a database so `autolynx openapi` works anywhere.
@@ -91,6 +96,7 @@ pub fn api_service() -> OpenApiService<Apis, ()> {
             assistants::AssistantsApi,
             webhooks::WebhooksApi,
             scheduler::SchedulerApi,
+            audit::AuditApi,
         ),
         "autolynx",
         env!("CARGO_PKG_VERSION"),
@@ -122,5 +128,6 @@ pub fn app(state: AppState) -> impl Endpoint {
         .with(limit::BodyLimit::new(limit))
         .data(state)
         .catch_all_error(error::catch_all)
+        .with(headers::SecurityHeaders)
         .with(observe::Observe)
 }

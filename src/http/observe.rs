@@ -14,6 +14,10 @@ use tracing::Instrument;
 
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
 
+/// The request id, in the request's extensions for handlers that record it (the audit trail).
+#[derive(Debug, Clone)]
+pub struct RequestId(pub String);
+
 pub struct Observe;
 
 impl<E: Endpoint> Middleware<E> for Observe {
@@ -40,7 +44,7 @@ fn sane_request_id(value: &str) -> bool {
 impl<E: Endpoint> Endpoint for ObserveEndpoint<E> {
     type Output = Response;
 
-    async fn call(&self, req: Request) -> poem::Result<Self::Output> {
+    async fn call(&self, mut req: Request) -> poem::Result<Self::Output> {
         let request_id = req
             .headers()
             .get(REQUEST_ID_HEADER)
@@ -56,6 +60,7 @@ impl<E: Endpoint> Endpoint for ObserveEndpoint<E> {
             method = %method,
             route = %route,
         );
+        req.extensions_mut().insert(RequestId(request_id.clone()));
         let started = Instant::now();
         let result = self.inner.call(req).instrument(span.clone()).await;
         let mut response = match result {

@@ -1,6 +1,7 @@
 //! `POST /api/scheduler/tick`: the cron-compatible tick. Public in the OpenAPI sense (no API
-//! token) but authenticated here by `Authorization: Bearer <CRON_SHARED_SECRET>`, compared in
-//! constant time; 503 when no cron secret is configured. It runs the sweep now, for one
+//! token) but authenticated here by `Authorization: Bearer <CRON_SHARED_SECRET>` (or, during a
+//! rotation, `CRON_PREVIOUS_SECRET`), compared in constant time; 503 when no cron secret is
+//! configured. It runs the sweep now, for one
 //! campaign or all, and answers the seed's shape.
 
 use poem::Request;
@@ -108,8 +109,9 @@ pub enum TickResponse {
 impl SchedulerApi {
     /// Cron-compatible tick: runs the sweep now (adopt campaigns without a live supervisor,
     /// reconcile silent calls, report unknown dials) for `campaignId` or every campaign.
-    /// Authenticated by `Authorization: Bearer <CRON_SHARED_SECRET>` (401 without or wrong;
-    /// 503 when no cron secret is configured). The runtime already sweeps on its own every
+    /// Authenticated by `Authorization: Bearer <CRON_SHARED_SECRET>` (or the previous secret
+    /// during a rotation, `CRON_PREVIOUS_SECRET`; 401 without or wrong; 503 when no cron secret
+    /// is configured). The runtime already sweeps on its own every
     /// `scheduler.cadence_secs`; an external cron is optional.
     #[oai(
         path = "/scheduler/tick",
@@ -128,7 +130,15 @@ impl SchedulerApi {
             ));
         };
         let sent = bearer(req).unwrap_or_default();
-        if !constant_time_eq(sent, secret.expose_secret()) {
+        // Both are compared whatever the first gives, so timing does not tell which matched.
+        let current = constant_time_eq(sent, secret.expose_secret());
+        let previous = state
+            .settings
+            .scheduler
+            .cron_previous_secret
+            .as_ref()
+            .is_some_and(|old| constant_time_eq(sent, old.expose_secret()));
+        if !(current | previous) {
             tracing::warn!("scheduler tick refused: missing or wrong cron secret");
             return Err(ApiError::unauthorized(
                 "missing or invalid cron secret (send Authorization: Bearer <CRON_SHARED_SECRET>)",

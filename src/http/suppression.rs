@@ -11,6 +11,7 @@ use poem_openapi::{ApiResponse, Multipart, Object, OpenApi};
 use uuid::Uuid;
 
 use crate::domain::import::{PhoneE164, normalize_header};
+use crate::http::audit;
 use crate::http::auth::BearerAuth;
 use crate::http::common::{PaginationDto, paging};
 use crate::http::error::{ApiError, ApiResult};
@@ -155,6 +156,20 @@ impl SuppressionApi {
             .filter(|r| !r.is_empty());
         let (entry, created) =
             store::suppression::add(&state.db, phone.as_str(), reason, Some(auth.0.id)).await?;
+        if created {
+            audit::record(
+                &state,
+                &auth.0,
+                "suppression.add",
+                "suppression",
+                Some(entry.id.to_string()),
+                serde_json::json!({
+                    "phone": crate::domain::import::mask_phone(&entry.phone_e164),
+                    "reason": entry.reason,
+                }),
+            )
+            .await;
+        }
         Ok(if created {
             AddResponse::Created(Json(entry.into()))
         } else {
@@ -216,6 +231,21 @@ impl SuppressionApi {
                 }),
             }
         }
+        audit::record(
+            &state,
+            &auth.0,
+            "suppression.import",
+            "suppression",
+            None,
+            serde_json::json!({
+                "totalRows": report.total_rows,
+                "added": report.added,
+                "alreadyListed": report.already_listed,
+                "invalid": report.invalid.len(),
+                "reason": default_reason,
+            }),
+        )
+        .await;
         Ok(ImportResponse::Ok(Json(report)))
     }
 
@@ -233,6 +263,15 @@ impl SuppressionApi {
     ) -> ApiResult<RemoveResponse> {
         auth.0.require_admin()?;
         if store::suppression::remove(&state.db, id.0).await? {
+            audit::record(
+                &state,
+                &auth.0,
+                "suppression.remove",
+                "suppression",
+                Some(id.0.to_string()),
+                serde_json::json!({}),
+            )
+            .await;
             Ok(RemoveResponse::Removed)
         } else {
             Err(ApiError::not_found("do-not-call entry"))

@@ -8,6 +8,7 @@ use poem_openapi::{ApiResponse, Enum, Object, OpenApi};
 use uuid::Uuid;
 
 use crate::domain::auth::Role;
+use crate::http::audit;
 use crate::http::auth::BearerAuth;
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::{ApiTags, AppState};
@@ -84,6 +85,8 @@ pub struct TokenDto {
     pub created_at: DateTime<Utc>,
     pub last_used_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
+    /// When the token stops working; absent = never.
+    pub expires_at: Option<DateTime<Utc>>,
 }
 
 impl From<api_token::Model> for TokenDto {
@@ -95,6 +98,7 @@ impl From<api_token::Model> for TokenDto {
             created_at: m.created_at,
             last_used_at: m.last_used_at,
             revoked_at: m.revoked_at,
+            expires_at: m.expires_at,
         }
     }
 }
@@ -134,6 +138,13 @@ pub struct CreateTokenRequest {
     /// What the token is for, e.g. "ci" or "laptop".
     #[oai(validator(min_length = 1, max_length = 200))]
     pub name: String,
+    /// When the token stops working (must be in the future). With `expiresInDays`, give one
+    /// or the other; without either the token never expires. Rotate by issuing the new token
+    /// with the old one still valid, then letting the old one expire (or revoking it).
+    pub expires_at: Option<DateTime<Utc>>,
+    /// Days from now until the token stops working (1–3650).
+    #[oai(validator(minimum(value = "1"), maximum(value = "3650")))]
+    pub expires_in_days: Option<u32>,
 }
 
 #[derive(Debug, Object)]
@@ -244,6 +255,19 @@ impl UsersApi {
         }
         let (user, created) =
             store::users::upsert_allowlisted(&state.db, name, email, req.role.into()).await?;
+        audit::record(
+            &state,
+            &auth.0,
+            if created {
+                "user.create"
+            } else {
+                "user.allowlist"
+            },
+            "user",
+            Some(user.id.to_string()),
+            serde_json::json!({ "name": user.name, "email": user.email, "role": user.role }),
+        )
+        .await;
         let dto = UserDto::try_from(user)?;
         Ok(if created {
             UpsertUserResponse::Created(Json(dto))
@@ -289,7 +313,32 @@ impl UsersApi {
             allowlisted: req.allowlisted,
             disabled: req.disabled,
         };
+        let mut details = serde_json::Map::new();
+        if let Some(name) = &changes.name {
+            details.insert("name".into(), name.as_str().into());
+        }
+        if let Some(role) = changes.role {
+            details.insert("role".into(), role.as_str().into());
+        }
+        if let Some(allowlisted) = changes.allowlisted {
+            details.insert("allowlisted".into(), allowlisted.into());
+        }
+        if let Some(disabled) = changes.disabled {
+            details.insert("disabled".into(), disabled.into());
+        }
         let user = store::users::update(&state.db, user, changes).await?;
+        // An empty PATCH changes nothing and is not an action.
+        if !details.is_empty() {
+            audit::record(
+                &state,
+                &auth.0,
+                "user.update",
+                "user",
+                Some(user.id.to_string()),
+                details.into(),
+            )
+            .await;
+        }
         Ok(UserResponse::Ok(Json(user.try_into()?)))
     }
 
@@ -341,7 +390,8 @@ impl UsersApi {
         )))
     }
 
-    /// Issue a new token for a user (admin). The token is in this response only.
+    /// Issue a new token for a user (admin), optionally expiring (`expiresAt` or
+    /// `expiresInDays`). The token is in this response only.
     #[oai(
         path = "/users/:id/tokens",
         method = "post",
@@ -358,11 +408,40 @@ impl UsersApi {
         store::users::get(&state.db, id.0)
             .await?
             .ok_or_else(|| ApiError::not_found("user"))?;
-        let name = body.0.name.trim().to_owned();
+        let req = body.0;
+        let name = req.name.trim().to_owned();
         if name.is_empty() {
             return Err(ApiError::validation("name", "must not be blank"));
         }
-        let (info, token) = store::users::create_token(&state.db, id.0, &name).await?;
+        let now = Utc::now();
+        let expires_at = match (req.expires_at, req.expires_in_days) {
+            (Some(_), Some(_)) => {
+                return Err(ApiError::validation(
+                    "expiresAt",
+                    "give expiresAt or expiresInDays, not both",
+                ));
+            }
+            (Some(at), None) if at <= now => {
+                return Err(ApiError::validation("expiresAt", "must be in the future"));
+            }
+            (Some(at), None) => Some(at),
+            (None, Some(days)) => Some(now + chrono::Duration::days(days.into())),
+            (None, None) => None,
+        };
+        let (info, token) =
+            store::users::create_token_expiring(&state.db, id.0, &name, expires_at).await?;
+        audit::record(
+            &state,
+            &auth.0,
+            "token.create",
+            "token",
+            Some(info.id.to_string()),
+            serde_json::json!({
+                "userId": id.0, "name": info.name, "prefix": info.prefix,
+                "expiresAt": info.expires_at,
+            }),
+        )
+        .await;
         Ok(CreateTokenResponse::Created(Json(CreatedTokenDto {
             token: token.expose().to_owned(),
             info: info.into(),
@@ -383,9 +462,23 @@ impl UsersApi {
         #[oai(name = "tokenId")] token_id: Path<Uuid>,
     ) -> ApiResult<TokenResponse> {
         auth.0.require_admin()?;
+        // Microseconds: what the database keeps of the revocation time.
+        let before = chrono::SubsecRound::trunc_subsecs(Utc::now(), 6);
         let token = store::users::revoke_token(&state.db, id.0, token_id.0)
             .await?
             .ok_or_else(|| ApiError::not_found("token"))?;
+        // Revoking a revoked token changes nothing and is not an action.
+        if token.revoked_at.is_some_and(|at| at >= before) {
+            audit::record(
+                &state,
+                &auth.0,
+                "token.revoke",
+                "token",
+                Some(token.id.to_string()),
+                serde_json::json!({ "userId": id.0, "name": token.name, "prefix": token.prefix }),
+            )
+            .await;
+        }
         Ok(TokenResponse::Ok(Json(token.into())))
     }
 }

@@ -1,6 +1,10 @@
 //! Webhook authentication: verifies that a delivery comes from Vapi under each scheme Vapi
 //! offers (HMAC with a configurable layout, bearer token, legacy `X-Vapi-Secret`), over the raw
 //! body bytes and in constant time — and signs deliveries the same way for the simulator.
+//!
+//! During a secret rotation a delivery passes when it is authenticated with the current secret
+//! or the previous one; both are always checked (no early exit), so the answer's timing does
+//! not tell which one matched. Signing uses the current secret only.
 
 use std::time::Duration;
 
@@ -43,6 +47,8 @@ pub enum VerifyError {
 pub struct WebhookVerifier {
     scheme: WebhookScheme,
     secret: Option<SecretString>,
+    /// The secret being rotated out: accepted, never used to sign.
+    previous: Option<SecretString>,
     allow_unsigned: bool,
     tolerance: Duration,
     bearer_header: HeaderName,
@@ -66,6 +72,10 @@ impl WebhookVerifier {
             scheme: settings.scheme,
             secret: settings
                 .secret
+                .clone()
+                .filter(|s| !s.expose_secret().is_empty()),
+            previous: settings
+                .previous_secret
                 .clone()
                 .filter(|s| !s.expose_secret().is_empty()),
             allow_unsigned: settings.allow_unsigned,
@@ -98,17 +108,20 @@ impl WebhookVerifier {
                 Err(VerifyError::NoSecret)
             };
         };
-        let secret = secret.expose_secret().as_bytes();
+        let secrets: Vec<&[u8]> = std::iter::once(secret)
+            .chain(self.previous.as_ref())
+            .map(|s| s.expose_secret().as_bytes())
+            .collect();
         match self.scheme {
             WebhookScheme::Bearer => {
                 let value = header_str(headers, &self.bearer_header)?;
                 let token = strip_bearer(value)
                     .ok_or_else(|| VerifyError::MalformedHeader(self.bearer_header.to_string()))?;
-                ct_eq(token.as_bytes(), secret)
+                ct_eq_any(token.as_bytes(), &secrets)
             }
             WebhookScheme::XVapiSecret => {
                 let value = header_str(headers, &HeaderName::from_static(X_VAPI_SECRET))?;
-                ct_eq(value.as_bytes(), secret)
+                ct_eq_any(value.as_bytes(), &secrets)
             }
             WebhookScheme::Hmac => {
                 let signed_ts = if self.hmac.payload_format.contains("{timestamp}")
@@ -143,7 +156,16 @@ impl WebhookVerifier {
                 }
                 .map_err(|_| VerifyError::Mismatch)?;
                 let payload = self.payload(method, url_path, &signed_ts, body);
-                self.verify_mac(secret, &payload, &signature)
+                // Every secret is tried, whichever matches, so timing does not tell which.
+                let mut matched = false;
+                for secret in &secrets {
+                    matched |= self.verify_mac(secret, &payload, &signature).is_ok();
+                }
+                if matched {
+                    Ok(())
+                } else {
+                    Err(VerifyError::Mismatch)
+                }
             }
         }
     }
@@ -278,8 +300,13 @@ fn strip_bearer(value: &str) -> Option<&str> {
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }
 
-fn ct_eq(given: &[u8], expected: &[u8]) -> Result<(), VerifyError> {
-    if bool::from(given.ct_eq(expected)) {
+/// Whether `given` equals any of `expected`, each compared in constant time and all of them
+/// compared (no early exit).
+fn ct_eq_any(given: &[u8], expected: &[&[u8]]) -> Result<(), VerifyError> {
+    let matched = expected
+        .iter()
+        .fold(subtle::Choice::from(0), |acc, e| acc | given.ct_eq(e));
+    if bool::from(matched) {
         Ok(())
     } else {
         Err(VerifyError::Mismatch)
@@ -550,6 +577,56 @@ mod tests {
             Ok(())
         );
         assert!(v.sign("POST", PATH, BODY, Utc::now()).unwrap().is_empty());
+    }
+
+    #[test]
+    fn during_a_rotation_the_current_and_the_previous_secret_pass_under_every_scheme() {
+        let now = Utc::now();
+        for scheme in [
+            WebhookScheme::Hmac,
+            WebhookScheme::Bearer,
+            WebhookScheme::XVapiSecret,
+        ] {
+            let mut rotating = settings(scheme, "new-secret");
+            rotating.previous_secret = Some(SecretString::from("old-secret"));
+            let v = verifier(&rotating);
+            let by_new = signed(&verifier(&settings(scheme, "new-secret")), BODY, now);
+            let by_old = signed(&verifier(&settings(scheme, "old-secret")), BODY, now);
+            let by_other = signed(&verifier(&settings(scheme, "other-secret")), BODY, now);
+            assert_eq!(
+                v.verify("POST", PATH, &by_new, BODY, now),
+                Ok(()),
+                "{scheme:?}"
+            );
+            assert_eq!(
+                v.verify("POST", PATH, &by_old, BODY, now),
+                Ok(()),
+                "{scheme:?}"
+            );
+            assert_eq!(
+                v.verify("POST", PATH, &by_other, BODY, now),
+                Err(VerifyError::Mismatch),
+                "{scheme:?}"
+            );
+            // Signing uses the current secret only.
+            let header = match scheme {
+                WebhookScheme::Hmac => "x-signature",
+                WebhookScheme::Bearer => "authorization",
+                WebhookScheme::XVapiSecret => X_VAPI_SECRET,
+            };
+            assert_eq!(
+                signed(&v, BODY, now).get(header),
+                by_new.get(header),
+                "{scheme:?}"
+            );
+            // Without a previous secret, the old one is refused.
+            let plain = verifier(&settings(scheme, "new-secret"));
+            assert_eq!(
+                plain.verify("POST", PATH, &by_old, BODY, now),
+                Err(VerifyError::Mismatch),
+                "{scheme:?}"
+            );
+        }
     }
 
     #[test]

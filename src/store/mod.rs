@@ -2,6 +2,8 @@
 //! `&impl ConnectionTrait` so callers can wrap several in one transaction.
 
 pub mod assistants;
+pub mod audit;
+pub mod backup;
 pub mod calls;
 pub mod campaigns;
 pub mod entities;
@@ -75,9 +77,45 @@ pub fn failure_may_heal(err: &(dyn std::error::Error + 'static)) -> bool {
     err.downcast_ref::<DbErr>().is_some_and(is_transient)
 }
 
-/// Applies every pending migration.
+/// Applies every pending migration; refuses a database migrated by a newer version.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    let unknown = unknown_migrations(db).await?;
+    if !unknown.is_empty() {
+        return Err(DbErr::Custom(newer_schema_message(&unknown)));
+    }
     Migrator::up(db, None).await
+}
+
+/// Migrations applied to the database that this binary does not know: a newer autolynx
+/// migrated it, and this one must not run on it (it could not read or roll back its schema).
+pub async fn unknown_migrations(db: &DatabaseConnection) -> Result<Vec<String>, DbErr> {
+    if !migration::SchemaManager::new(db)
+        .has_table("seaql_migrations")
+        .await?
+    {
+        return Ok(Vec::new());
+    }
+    let known: Vec<String> = Migrator::migrations()
+        .iter()
+        .map(|m| m.name().to_owned())
+        .collect();
+    Ok(backup::applied_migrations(db)
+        .await?
+        .into_iter()
+        .filter(|m| !known.contains(m))
+        .collect())
+}
+
+/// What to tell someone whose database has migrations this binary does not know.
+pub fn newer_schema_message(unknown: &[String]) -> String {
+    format!(
+        "the database was migrated by a newer autolynx: it has {} migration(s) this binary does \
+         not know ({}). Run that newer version, or roll the database back with it first \
+         (`autolynx migrate down --steps {}` using the newer binary)",
+        unknown.len(),
+        unknown.join(", "),
+        unknown.len()
+    )
 }
 
 /// One page of a listing, with what a client needs to fetch the others.

@@ -1,6 +1,6 @@
 //! Users and their API tokens.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, IntoActiveModel,
     PaginatorTrait, QueryFilter, QueryOrder, Set,
@@ -10,7 +10,7 @@ use uuid::Uuid;
 use crate::domain::auth::{NewToken, Role, TokenHash};
 use crate::store::entities::{api_token, user};
 
-/// The owner of a valid, unrevoked token.
+/// The owner of an unrevoked token (expired ones included: the caller says why it refuses).
 pub async fn find_by_token(
     db: &impl ConnectionTrait,
     hash: &TokenHash,
@@ -141,6 +141,16 @@ pub async fn create_token(
     user_id: Uuid,
     name: &str,
 ) -> Result<(api_token::Model, NewToken), DbErr> {
+    create_token_expiring(db, user_id, name, None).await
+}
+
+/// Issues a new token that stops working at `expires_at` (`None`: never).
+pub async fn create_token_expiring(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    name: &str,
+    expires_at: Option<DateTime<Utc>>,
+) -> Result<(api_token::Model, NewToken), DbErr> {
     let token = NewToken::generate();
     let model = api_token::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -151,6 +161,7 @@ pub async fn create_token(
         created_at: Set(Utc::now()),
         last_used_at: Set(None),
         revoked_at: Set(None),
+        expires_at: Set(expires_at),
     }
     .insert(db)
     .await?;

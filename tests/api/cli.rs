@@ -88,7 +88,7 @@ async fn migrate_up_down_up_through_the_cli() {
     assert!(status.lines().all(|l| l.starts_with("applied")), "{status}");
     let total = status.lines().count();
 
-    let down = stdout(&autolynx(&db.url, &["migrate", "down"]));
+    let down = stdout(&autolynx(&db.url, &["migrate", "down", "--yes"]));
     assert!(down.contains("rolled back 1"), "{down}");
     let status = stdout(&autolynx(&db.url, &["migrate", "status"]));
     assert_eq!(
@@ -96,7 +96,7 @@ async fn migrate_up_down_up_through_the_cli() {
         1
     );
 
-    let down = stdout(&autolynx(&db.url, &["migrate", "down", "--all"]));
+    let down = stdout(&autolynx(&db.url, &["migrate", "down", "--all", "--yes"]));
     assert!(
         down.contains(&format!("rolled back {}", total - 1)),
         "{down}"

@@ -2,13 +2,19 @@
 //! when AUTOLYNX_TEST_POSTGRES_URL is set.
 
 mod assistants;
+mod audit;
 mod auth;
+mod backup;
 mod campaigns;
 mod chaos;
 mod cli;
 mod demo;
+mod deploy;
+mod environments;
 mod errors;
 mod exactly_once;
+mod features;
+mod headers;
 mod healing;
 mod health;
 mod helpers;
@@ -21,7 +27,9 @@ mod provider;
 mod ratelimit;
 mod readme;
 mod redial;
+mod rotation;
 mod runtime;
+mod seed;
 mod sse;
 mod suppression;
 mod users;

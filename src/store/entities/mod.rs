@@ -3,6 +3,7 @@
 
 pub mod api_token;
 pub mod assistant;
+pub mod audit_log;
 pub mod call;
 pub mod call_event;
 pub mod campaign;
@@ -14,6 +15,7 @@ pub mod user;
 pub mod prelude {
     pub use super::api_token::Entity as ApiToken;
     pub use super::assistant::Entity as Assistant;
+    pub use super::audit_log::Entity as AuditLog;
     pub use super::call::Entity as Call;
     pub use super::call_event::Entity as CallEvent;
     pub use super::campaign::Entity as Campaign;
