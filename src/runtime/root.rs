@@ -89,6 +89,9 @@ impl Actor for RootActor {
                 let found = state.supervisors.remove(&campaign_id);
                 if let Some(sup) = &found {
                     state.by_actor.remove(&sup.get_id());
+                    // Closed first: the dying supervisor handles its children's ends before
+                    // the kill and must not claim meanwhile (the next one opens it again).
+                    state.ctx.set_gate(campaign_id, false);
                     sup.stop_children(None);
                     sup.kill();
                 }
