@@ -106,6 +106,10 @@ pub struct FeatureSettings {
     pub phone_line_health_check: bool,
     /// Campaign CSV exports; off: 404.
     pub export: bool,
+    /// Transcripts and messages of calls; off: never stored (outcome and summary still are).
+    pub transcript_storage: bool,
+    /// Costs of calls; off: never recorded.
+    pub cost_tracking: bool,
 }
 
 /// Per-user request budgets (a token bucket per user and kind).

@@ -86,9 +86,48 @@ impl CallUpdate {
         }
     }
 
+    /// Drops what switched-off features must not keep: transcripts and messages, costs.
+    pub fn scrub(&mut self, keep_transcripts: bool, keep_costs: bool) {
+        if !keep_transcripts {
+            self.transcript = None;
+        }
+        if !keep_costs {
+            self.cost = None;
+        }
+    }
+
     /// The update makes the call terminal, if it applies.
     pub fn ends(&self) -> bool {
         self.status.is_some_and(CallStatus::is_terminal)
+    }
+}
+
+/// Removes from a stored webhook payload what switched-off features must not keep: the
+/// transcript and messages (`artifact.*`, the legacy top-level copies), and costs (`cost`,
+/// `costs`, `costBreakdown`, `call.cost`, `call.costs`).
+pub fn scrub_payload(payload: &mut Value, keep_transcripts: bool, keep_costs: bool) {
+    const TRANSCRIPTS: &[&str] = &["transcript", "messages", "messagesOpenAIFormatted"];
+    const COSTS: &[&str] = &["cost", "costs", "costBreakdown"];
+    let Some(message) = payload.get_mut("message").and_then(Value::as_object_mut) else {
+        return;
+    };
+    let drop_from = |object: &mut serde_json::Map<String, Value>| {
+        if !keep_transcripts {
+            for key in TRANSCRIPTS {
+                object.remove(*key);
+            }
+        }
+        if !keep_costs {
+            for key in COSTS {
+                object.remove(*key);
+            }
+        }
+    };
+    drop_from(message);
+    for nested in ["artifact", "call"] {
+        if let Some(object) = message.get_mut(nested).and_then(Value::as_object_mut) {
+            drop_from(object);
+        }
     }
 }
 

@@ -148,11 +148,19 @@ impl WebhooksApi {
         };
         let update = CallUpdate::from_message(&message).filter(|_| duplicate.is_none());
         let dedupe_key = message.dedupe_key();
+        // What switched-off features must not keep is not stored with the event either.
+        let features = &state.settings.features;
+        let mut payload = message.raw.clone();
+        crate::domain::call::scrub_payload(
+            &mut payload,
+            features.transcript_storage,
+            features.cost_tracking,
+        );
         let event = store::events::NewEvent {
             call_id: call.id,
             kind: &message.kind,
             status,
-            payload: &message.raw,
+            payload: &payload,
             dedupe_key: &dedupe_key,
         };
         // Durable (with its effect) before the 2xx.

@@ -244,7 +244,7 @@ impl RuntimeContext {
         call_id: Uuid,
         update: &CallUpdate,
     ) -> Result<Option<store::calls::Applied>, sea_orm::DbErr> {
-        let owned = update.clone();
+        let owned = self.scrubbed(update);
         let applied = self
             .writer
             .write(move |txn| {
@@ -255,6 +255,14 @@ impl RuntimeContext {
             self.announce(a, update);
         }
         Ok(applied)
+    }
+
+    /// The update without what switched-off features must not keep (transcripts, costs).
+    fn scrubbed(&self, update: &CallUpdate) -> CallUpdate {
+        let mut update = update.clone();
+        let features = &self.settings.features;
+        update.scrub(features.transcript_storage, features.cost_tracking);
+        update
     }
 
     /// The group-commit writer: the hot path's durable writes share its transactions.
@@ -513,7 +521,7 @@ pub async fn record_and_apply(
         event.payload.clone(),
         event.dedupe_key.to_owned(),
     );
-    let owned = update.cloned();
+    let owned = update.map(|u| ctx.scrubbed(u));
     let recorded = ctx
         .writer
         .write(move |txn| {

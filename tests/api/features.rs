@@ -103,3 +103,101 @@ async fn strict_batching_off_refuses_batch_campaigns_only() {
         .await;
     assert_eq!(batch["campaign"]["mode"], "batch");
 }
+
+/// Runs a campaign of answered calls (with transcripts and costs) on `app` and returns its
+/// calls and the payloads of their stored events.
+async fn answered_calls(
+    app: &crate::helpers::TestApp,
+) -> (
+    Vec<autolynx::store::entities::call::Model>,
+    Vec<serde_json::Value>,
+) {
+    use sea_orm::EntityTrait;
+    let id = app.start_campaign(3, &[]).await;
+    app.wait_for_status(&id, "COMPLETED", std::time::Duration::from_secs(20))
+        .await;
+    // The end-of-call reports come after the end.
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let calls = app.calls_of(&id).await;
+        if calls.iter().all(|c| c.summary.is_some()) {
+            let events = autolynx::store::entities::call_event::Entity::find()
+                .all(&app.db)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|e| e.payload)
+                .collect();
+            return (calls, events);
+        }
+        assert!(tokio::time::Instant::now() < deadline, "{calls:?}");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+fn answered_sim() -> autolynx::provider::simulator::SimulatorConfig {
+    let mut config = autolynx::provider::simulator::SimulatorConfig::fast();
+    config.outcomes = autolynx::provider::simulator::OutcomeMix::all_answered();
+    config
+}
+
+fn has_key(value: &serde_json::Value, key: &str) -> bool {
+    match value {
+        serde_json::Value::Object(o) => o.iter().any(|(k, v)| k == key || has_key(v, key)),
+        serde_json::Value::Array(items) => items.iter().any(|v| has_key(v, key)),
+        _ => false,
+    }
+}
+
+#[tokio::test]
+async fn transcript_storage_off_keeps_no_transcript_anywhere() {
+    let on = crate::helpers::spawn_app_with_sim(answered_sim(), &[]).await;
+    let (calls, events) = answered_calls(&on).await;
+    assert!(calls.iter().all(|c| c.transcript_json.is_some()));
+    assert!(events.iter().any(|p| has_key(p, "transcript")));
+
+    let off = crate::helpers::spawn_app_with_sim(
+        answered_sim(),
+        &[("AUTOLYNX__FEATURES__TRANSCRIPT_STORAGE", "false")],
+    )
+    .await;
+    let (calls, events) = answered_calls(&off).await;
+    assert!(
+        calls.iter().all(|c| c.transcript_json.is_none()),
+        "{calls:?}"
+    );
+    // The outcome and the summary are still kept.
+    assert!(
+        calls
+            .iter()
+            .all(|c| c.outcome.as_deref() == Some("answered") && c.summary.is_some())
+    );
+    for key in ["transcript", "messages", "messagesOpenAIFormatted"] {
+        assert!(!events.iter().any(|p| has_key(p, key)), "{key} stored");
+    }
+}
+
+#[tokio::test]
+async fn cost_tracking_off_records_no_cost_anywhere() {
+    let on = crate::helpers::spawn_app_with_sim(answered_sim(), &[]).await;
+    let (calls, events) = answered_calls(&on).await;
+    assert!(calls.iter().all(|c| c.cost.is_some_and(|c| c > 0.0)));
+    assert!(events.iter().any(|p| has_key(p, "costs")));
+
+    let off = crate::helpers::spawn_app_with_sim(
+        answered_sim(),
+        &[("AUTOLYNX__FEATURES__COST_TRACKING", "false")],
+    )
+    .await;
+    let (calls, events) = answered_calls(&off).await;
+    assert!(calls.iter().all(|c| c.cost.is_none()), "{calls:?}");
+    for key in ["cost", "costs", "costBreakdown"] {
+        assert!(!events.iter().any(|p| has_key(p, key)), "{key} stored");
+    }
+    // Everything else is.
+    assert!(
+        calls
+            .iter()
+            .all(|c| c.outcome.as_deref() == Some("answered"))
+    );
+}
