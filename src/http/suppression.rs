@@ -107,6 +107,25 @@ pub enum ImportResponse {
     Ok(Json<ImportNumbersReport>),
 }
 
+/// What an erasure removed.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct ErasureReport {
+    /// E.164: now on the do-not-call list.
+    pub phone: String,
+    /// Contacts removed, across every campaign.
+    pub contacts: u64,
+    pub calls: u64,
+    /// Stored webhook events of those calls.
+    pub events: u64,
+}
+
+#[derive(ApiResponse)]
+pub enum EraseResponse {
+    #[oai(status = 200)]
+    Ok(Json<ErasureReport>),
+}
+
 #[derive(ApiResponse)]
 pub enum RemoveResponse {
     #[oai(status = 204)]
@@ -175,6 +194,59 @@ impl SuppressionApi {
         } else {
             AddResponse::Existing(Json(entry.into()))
         })
+    }
+
+    /// Erase a person's data (admin): the number's contacts in every campaign, their calls and
+    /// events are deleted, and the number goes on the do-not-call list (right to erasure).
+    /// 409 while a call to the number may be live; erasing twice finds nothing the second
+    /// time.
+    #[oai(path = "/contacts", method = "delete", operation_id = "eraseContact")]
+    async fn erase(
+        &self,
+        auth: BearerAuth,
+        state: Data<&AppState>,
+        /// The person's number, in any common format (required).
+        phone: Query<Option<String>>,
+    ) -> ApiResult<EraseResponse> {
+        auth.0.require_admin()?;
+        let Some(phone) = phone.0.filter(|p| !p.trim().is_empty()) else {
+            return Err(ApiError::validation(
+                "phone",
+                "the number to erase is required",
+            ));
+        };
+        let region = region(&state)?;
+        let phone = PhoneE164::parse(&phone, region)
+            .map_err(|e| ApiError::validation("phone", e.to_string()))?;
+        let erased = store::suppression::erase(&state.db, phone.as_str(), Some(auth.0.id))
+            .await
+            .map_err(|e| match e {
+                store::suppression::EraseError::Live => ApiError::conflict(
+                    "a call to this number is in progress; erase it once the call has ended",
+                )
+                .with_details(serde_json::json!({ "field": "phone" })),
+                store::suppression::EraseError::Db(e) => e.into(),
+            })?;
+        audit::record(
+            &state,
+            &auth.0,
+            "contact.erase",
+            "contact",
+            None,
+            serde_json::json!({
+                "phone": crate::domain::import::mask_phone(phone.as_str()),
+                "contacts": erased.contacts,
+                "calls": erased.calls,
+                "events": erased.events,
+            }),
+        )
+        .await;
+        Ok(EraseResponse::Ok(Json(ErasureReport {
+            phone: phone.as_str().to_owned(),
+            contacts: erased.contacts,
+            calls: erased.calls,
+            events: erased.events,
+        })))
     }
 
     /// Add every number of a CSV upload to the do-not-call list (admin).

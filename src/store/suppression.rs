@@ -90,3 +90,85 @@ pub async fn remove(db: &impl ConnectionTrait, id: Uuid) -> Result<bool, DbErr> 
     let result = suppression::Entity::delete_by_id(id).exec(db).await?;
     Ok(result.rows_affected > 0)
 }
+
+/// What an erasure removed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Erased {
+    pub contacts: u64,
+    pub calls: u64,
+    pub events: u64,
+}
+
+/// Why a number could not be erased.
+#[derive(Debug, thiserror::Error)]
+pub enum EraseError {
+    /// A call to the number may be live: erasing it would leave the runtime following a call
+    /// it no longer knows.
+    #[error("a call to this number is in progress")]
+    Live,
+    #[error(transparent)]
+    Db(#[from] DbErr),
+}
+
+/// Erases every trace of a person's number — its contacts in every campaign, their calls and
+/// the calls' events — and lists the number as do-not-call, in one transaction. Refused while
+/// a call to the number may be live.
+pub async fn erase<C: ConnectionTrait + sea_orm::TransactionTrait>(
+    db: &C,
+    phone_e164: &str,
+    added_by: Option<Uuid>,
+) -> Result<Erased, EraseError> {
+    use crate::domain::campaign::{CallStatus, ContactStatus};
+    use crate::store::entities::{call, call_event, contact};
+    use sea_orm::TransactionSession;
+
+    let txn = db.begin().await?;
+    // Starts with a write, so SQLite takes its write lock up front (a read first would have to
+    // upgrade it, and fail at once when another writer got there first).
+    contact::Entity::update_many()
+        .col_expr(
+            contact::Column::UpdatedAt,
+            sea_orm::sea_query::Expr::col(contact::Column::UpdatedAt),
+        )
+        .filter(contact::Column::PhoneE164.eq(phone_e164))
+        .exec(&txn)
+        .await?;
+    let contacts: Vec<contact::Model> = contact::Entity::find()
+        .filter(contact::Column::PhoneE164.eq(phone_e164))
+        .all(&txn)
+        .await?;
+    let contact_ids: Vec<Uuid> = contacts.iter().map(|c| c.id).collect();
+    let calls: Vec<call::Model> = call::Entity::find()
+        .filter(call::Column::ContactId.is_in(contact_ids.clone()))
+        .all(&txn)
+        .await?;
+    if contacts.iter().any(|c| c.status == ContactStatus::Dialing)
+        || calls.iter().any(|c| CallStatus::LIVE.contains(&c.status))
+    {
+        txn.rollback().await?;
+        return Err(EraseError::Live);
+    }
+    let call_ids: Vec<Uuid> = calls.iter().map(|c| c.id).collect();
+    let events = call_event::Entity::delete_many()
+        .filter(call_event::Column::CallId.is_in(call_ids.clone()))
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    let calls = call::Entity::delete_many()
+        .filter(call::Column::Id.is_in(call_ids))
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    let contacts = contact::Entity::delete_many()
+        .filter(contact::Column::Id.is_in(contact_ids))
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    add(&txn, phone_e164, Some("erasure".to_owned()), added_by).await?;
+    txn.commit().await?;
+    Ok(Erased {
+        contacts,
+        calls,
+        events,
+    })
+}

@@ -109,3 +109,139 @@ async fn csv_upload_adds_every_valid_number() {
         .unwrap();
     assert_eq!(report["added"], 2);
 }
+
+/// Right to erasure: every trace of a number goes, in every campaign, and the number is never
+/// imported or dialed again. Refused while a call to it may be live.
+#[tokio::test]
+async fn erasing_a_number_removes_it_everywhere_and_lists_it() {
+    use autolynx::provider::simulator::{MsRange, OutcomeMix, SimulatorConfig, Timings};
+    use autolynx::store::entities::{call, call_event, contact, suppression};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+    let mut config = SimulatorConfig::fast();
+    config.outcomes = OutcomeMix::all_answered();
+    let app = crate::helpers::spawn_app_with_sim(config, &[]).await;
+    // The same three people in a finished campaign and in one not started.
+    let done = app.start_campaign(3, &[]).await;
+    app.wait_for_status(&done, "COMPLETED", std::time::Duration::from_secs(20))
+        .await;
+    let assistant = app.seed_assistant("Erasure").await;
+    app.create_campaign(
+        &app.admin_token,
+        assistant,
+        &crate::helpers::contacts_csv(3),
+        &[],
+    )
+    .await;
+    let target = "+14152340000";
+    let erase = |phone: &'static str, token: String| {
+        let app = &app;
+        async move {
+            app.request(
+                Method::DELETE,
+                &format!("/api/contacts?phone={}", urlencode(phone)),
+                Some(&token),
+                None,
+            )
+            .await
+        }
+    };
+    let (_, operator) = app.create_user("op", "operator").await;
+    assert_envelope(
+        &erase("(415) 234-0000", operator).await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    );
+    let bad = erase("12345", app.admin_token.clone()).await;
+    assert_eq!(
+        assert_envelope(&bad, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed")["details"]["field"],
+        "phone"
+    );
+
+    let reply = erase("(415) 234-0000", app.admin_token.clone()).await;
+    assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+    assert_eq!(reply.body["phone"], target);
+    assert_eq!(reply.body["contacts"], 2);
+    assert_eq!(reply.body["calls"], 1);
+    assert!(
+        reply.body["events"].as_u64().unwrap() >= 2,
+        "{:?}",
+        reply.body
+    );
+
+    // Nothing of that person is left; everyone else is untouched.
+    let contacts = contact::Entity::find().all(&app.db).await.unwrap();
+    assert!(contacts.iter().all(|c| c.phone_e164 != target));
+    assert_eq!(contacts.len(), 4);
+    let calls = call::Entity::find().all(&app.db).await.unwrap();
+    assert_eq!(calls.len(), 2);
+    let ids: Vec<_> = calls.iter().map(|c| c.id).collect();
+    assert!(
+        call_event::Entity::find()
+            .all(&app.db)
+            .await
+            .unwrap()
+            .iter()
+            .all(|e| ids.contains(&e.call_id))
+    );
+    let listed = suppression::Entity::find()
+        .filter(suppression::Column::PhoneE164.eq(target))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .expect("listed as do-not-call");
+    assert_eq!(listed.reason.as_deref(), Some("erasure"));
+    // Never imported again.
+    let created = app
+        .create_campaign(
+            &app.admin_token,
+            assistant,
+            &crate::helpers::contacts_csv(3),
+            &[],
+        )
+        .await;
+    assert_eq!(created["importReport"]["accepted"], 2, "{created}");
+    assert_eq!(
+        created["importReport"]["skipped"][0]["reason"], "do-not-call",
+        "{created}"
+    );
+    // A second erasure finds nothing.
+    let again = erase("+14152340000", app.admin_token.clone()).await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert_eq!(again.body["contacts"], 0);
+
+    // While a call to a number may be live, erasing it is refused.
+    app.sim
+        .reconfigure(autolynx::provider::simulator::ConfigPatch {
+            timings: Some(Timings {
+                call_ms: MsRange::new(30_000, 30_000),
+                ..Timings::fast()
+            }),
+            ..Default::default()
+        });
+    let live = app
+        .start_campaign_csv(&crate::helpers::contacts_csv_from(500, 1), &[])
+        .await;
+    app.wait_for_status(&live, "RUNNING", std::time::Duration::from_secs(10))
+        .await;
+    let refused = erase("+14152340500", app.admin_token.clone()).await;
+    let error = assert_envelope(&refused, StatusCode::CONFLICT, "conflict");
+    assert_eq!(error["details"]["field"], "phone");
+    assert!(
+        contact::Entity::find()
+            .filter(contact::Column::PhoneE164.eq("+14152340500"))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .is_some()
+    );
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
