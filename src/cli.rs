@@ -67,6 +67,12 @@ pub enum Command {
         #[arg(long, default_value_t = 20)]
         contacts: usize,
     },
+    /// Apply the retention settings now (`retention.campaign_days`, `retention.transcript_days`);
+    /// the runtime also applies them once a day.
+    Retention {
+        #[command(subcommand)]
+        action: RetentionAction,
+    },
     /// Run the Vapi simulator: a fake Vapi API on a loopback port that plays calls, sends
     /// signed webhooks, enforces a concurrency limit, injects faults and counts everything at
     /// GET /_sim/stats. Needs no database or configuration file.
@@ -76,6 +82,16 @@ pub enum Command {
     /// with live progress bars, then a summary checked against the simulator. Needs no
     /// database, configuration file or network.
     Demo(Box<crate::demo::DemoArgs>),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RetentionAction {
+    /// Delete what is past its retention; prints what was (or would be) deleted.
+    Run {
+        /// Only print what would be deleted.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 /// Every knob of the simulator.
@@ -508,11 +524,32 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 .unwrap_or_else(|| format!("http://{}", settings.server.bind));
             crate::seed::run(&settings, &url, contacts).await
         }
+        Command::Retention {
+            action: RetentionAction::Run { dry_run },
+        } => retention(&settings, dry_run).await,
         Command::Backup(args) => match args.to {
             Some(to) => crate::backup::backup(&settings, &to).await,
             None => anyhow::bail!("give --to FILE, or `verify FILE_OR_URL`"),
         },
     }
+}
+
+async fn retention(settings: &Settings, dry_run: bool) -> anyhow::Result<()> {
+    let retention = settings.retention;
+    if !retention.is_on() {
+        println!(
+            "retention is off (retention.campaign_days and retention.transcript_days are 0): nothing to do"
+        );
+        return Ok(());
+    }
+    let db = store::connect(&settings.database).await?;
+    let report = store::retention::run(&db, &retention, chrono::Utc::now(), dry_run).await?;
+    let verb = if dry_run { "would delete" } else { "deleted" };
+    println!(
+        "retention {verb}: {} campaigns ({} contacts, {} calls, {} events); transcripts of {} calls",
+        report.campaigns, report.contacts, report.calls, report.events, report.transcripts
+    );
+    Ok(())
 }
 
 async fn serve(settings: Settings) -> anyhow::Result<()> {

@@ -95,6 +95,23 @@ pub struct Settings {
     pub metrics: MetricsSettings,
     pub rate_limits: RateLimitSettings,
     pub features: FeatureSettings,
+    pub retention: RetentionSettings,
+}
+
+/// How long finished work is kept.
+#[derive(Debug, Clone, Copy, Deserialize)]
+pub struct RetentionSettings {
+    /// Finished campaigns older than this many days are deleted; 0 keeps them.
+    pub campaign_days: u32,
+    /// Ended calls older than this many days lose their transcripts; 0 keeps them.
+    pub transcript_days: u32,
+}
+
+impl RetentionSettings {
+    /// Whether anything is ever deleted.
+    pub fn is_on(&self) -> bool {
+        self.campaign_days > 0 || self.transcript_days > 0
+    }
 }
 
 /// Optional features; off means really off (the API says `feature_disabled`).
@@ -471,6 +488,20 @@ impl Settings {
             self.database.max_connections.into(),
             1,
             1000,
+        );
+        range(
+            "retention.campaign_days",
+            None,
+            self.retention.campaign_days.into(),
+            0,
+            36_500,
+        );
+        range(
+            "retention.transcript_days",
+            None,
+            self.retention.transcript_days.into(),
+            0,
+            36_500,
         );
         range(
             "database.group_commit_max_batch",

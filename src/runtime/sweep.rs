@@ -164,6 +164,9 @@ impl Sweeper {
     }
 }
 
+/// How often the periodic sweep applies the retention settings.
+const RETENTION_EVERY: Duration = Duration::from_secs(24 * 3600);
+
 /// Stops the periodic sweep when dropped.
 pub struct SweepTimer {
     _stop: watch::Sender<()>,
@@ -173,6 +176,7 @@ pub struct SweepTimer {
 pub fn spawn_periodic(sweeper: Arc<Sweeper>, cadence: Duration) -> SweepTimer {
     let (stop, mut stopped) = watch::channel(());
     tokio::spawn(async move {
+        let mut last_retention: Option<std::time::Instant> = None;
         loop {
             let wait = jittered(cadence);
             tokio::select! {
@@ -189,6 +193,22 @@ pub fn spawn_periodic(sweeper: Arc<Sweeper>, cadence: Duration) -> SweepTimer {
                     "periodic sweep"
                 ),
                 Err(e) => tracing::warn!(error = %e, "periodic sweep failed"),
+            }
+            // Retention, once a day (the first time at the first sweep).
+            let ctx = sweeper.runtime.context();
+            let retention = ctx.settings.retention;
+            if retention.is_on() && last_retention.is_none_or(|at| at.elapsed() >= RETENTION_EVERY)
+            {
+                last_retention = Some(std::time::Instant::now());
+                match crate::store::retention::run(&ctx.db, &retention, Utc::now(), false).await {
+                    Ok(r) => tracing::info!(
+                        campaigns = r.campaigns,
+                        calls = r.calls,
+                        transcripts = r.transcripts,
+                        "retention applied"
+                    ),
+                    Err(e) => tracing::warn!(error = %e, "retention failed; will retry tomorrow"),
+                }
             }
         }
     });

@@ -9,6 +9,7 @@ pub mod campaigns;
 pub mod entities;
 pub mod events;
 pub mod ops;
+pub mod retention;
 pub mod suppression;
 pub mod users;
 pub mod writer;

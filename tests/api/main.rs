@@ -27,6 +27,7 @@ mod provider;
 mod ratelimit;
 mod readme;
 mod redial;
+mod retention;
 mod rotation;
 mod runtime;
 mod seed;
