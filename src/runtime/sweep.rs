@@ -55,6 +55,8 @@ pub struct Sweeper {
     runtime: Runtime,
     last_dials: AtomicU64,
     running: tokio::sync::Mutex<()>,
+    /// When the retention settings were last applied (once a day).
+    last_retention: std::sync::Mutex<Option<std::time::Instant>>,
 }
 
 impl Sweeper {
@@ -64,7 +66,43 @@ impl Sweeper {
             runtime,
             last_dials: AtomicU64::new(last),
             running: tokio::sync::Mutex::new(()),
+            last_retention: std::sync::Mutex::new(None),
         })
+    }
+
+    /// Applies the retention settings when they are on and a day has passed since the last
+    /// time (the first sweep applies them at once). A failure is retried at the next sweep.
+    async fn apply_retention(&self) {
+        let ctx = self.runtime.context();
+        let retention = ctx.settings.retention;
+        if !retention.is_on() {
+            return;
+        }
+        {
+            let mut last = self
+                .last_retention
+                .lock()
+                .unwrap_or_else(|p| p.into_inner());
+            if last.is_some_and(|at| at.elapsed() < RETENTION_EVERY) {
+                return;
+            }
+            *last = Some(std::time::Instant::now());
+        }
+        match crate::store::retention::run(&ctx.db, &retention, Utc::now(), false).await {
+            Ok(r) => tracing::info!(
+                campaigns = r.campaigns,
+                calls = r.calls,
+                transcripts = r.transcripts,
+                "retention applied"
+            ),
+            Err(e) => {
+                tracing::warn!(error = %e, "retention failed; retried at the next sweep");
+                *self
+                    .last_retention
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner()) = None;
+            }
+        }
     }
 
     /// Sweeps every runnable campaign, or only `campaign`.
@@ -160,11 +198,12 @@ impl Sweeper {
                 unknown_dials: unknown.get(&c.id).copied().unwrap_or(0),
             });
         }
+        self.apply_retention().await;
         Ok(report)
     }
 }
 
-/// How often the periodic sweep applies the retention settings.
+/// How often the sweep applies the retention settings.
 const RETENTION_EVERY: Duration = Duration::from_secs(24 * 3600);
 
 /// Stops the periodic sweep when dropped.
@@ -176,7 +215,6 @@ pub struct SweepTimer {
 pub fn spawn_periodic(sweeper: Arc<Sweeper>, cadence: Duration) -> SweepTimer {
     let (stop, mut stopped) = watch::channel(());
     tokio::spawn(async move {
-        let mut last_retention: Option<std::time::Instant> = None;
         loop {
             let wait = jittered(cadence);
             tokio::select! {
@@ -193,22 +231,6 @@ pub fn spawn_periodic(sweeper: Arc<Sweeper>, cadence: Duration) -> SweepTimer {
                     "periodic sweep"
                 ),
                 Err(e) => tracing::warn!(error = %e, "periodic sweep failed"),
-            }
-            // Retention, once a day (the first time at the first sweep).
-            let ctx = sweeper.runtime.context();
-            let retention = ctx.settings.retention;
-            if retention.is_on() && last_retention.is_none_or(|at| at.elapsed() >= RETENTION_EVERY)
-            {
-                last_retention = Some(std::time::Instant::now());
-                match crate::store::retention::run(&ctx.db, &retention, Utc::now(), false).await {
-                    Ok(r) => tracing::info!(
-                        campaigns = r.campaigns,
-                        calls = r.calls,
-                        transcripts = r.transcripts,
-                        "retention applied"
-                    ),
-                    Err(e) => tracing::warn!(error = %e, "retention failed; will retry tomorrow"),
-                }
             }
         }
     });

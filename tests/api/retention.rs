@@ -159,3 +159,68 @@ async fn retention_deletes_old_finished_campaigns_and_transcripts_only() {
         "only the kept campaign's contacts remain"
     );
 }
+
+/// The runtime's sweep (its timer, or a cron tick) applies retention — once a day.
+#[tokio::test]
+async fn the_sweep_applies_retention_once_a_day() {
+    const SECRET: &str = "cron-secret-for-retention";
+    let mut config = SimulatorConfig::fast();
+    config.outcomes = OutcomeMix::all_answered();
+    let app = spawn_app_with_sim(
+        config,
+        &[
+            ("CRON_SHARED_SECRET", SECRET),
+            ("AUTOLYNX__RETENTION__CAMPAIGN_DAYS", "7"),
+        ],
+    )
+    .await;
+    let mut finished = Vec::new();
+    for first in [0, 10] {
+        let id = app
+            .start_campaign_csv(&crate::helpers::contacts_csv_from(first, 2), &[])
+            .await;
+        app.wait_for_status(&id, "COMPLETED", Duration::from_secs(20))
+            .await;
+        finished.push(id.parse::<Uuid>().unwrap());
+    }
+    let backdate = |id: Uuid| {
+        let db = app.db.clone();
+        async move {
+            campaign::Entity::update_many()
+                .col_expr(
+                    campaign::Column::CompletedAt,
+                    Expr::value(chrono::Utc::now() - chrono::Duration::days(10)),
+                )
+                .filter(campaign::Column::Id.eq(id))
+                .exec(&db)
+                .await
+                .unwrap();
+        }
+    };
+    let exists = |id: Uuid| {
+        let db = app.db.clone();
+        async move {
+            campaign::Entity::find_by_id(id)
+                .one(&db)
+                .await
+                .unwrap()
+                .is_some()
+        }
+    };
+    let tick = || {
+        app.request(
+            reqwest::Method::POST,
+            "/api/scheduler/tick",
+            Some(SECRET),
+            None,
+        )
+    };
+    backdate(finished[0]).await;
+    assert_eq!(tick().await.status, reqwest::StatusCode::OK);
+    assert!(!exists(finished[0]).await, "deleted by the first sweep");
+    assert!(exists(finished[1]).await, "not past its days");
+    // Past its days now, but retention already ran today.
+    backdate(finished[1]).await;
+    assert_eq!(tick().await.status, reqwest::StatusCode::OK);
+    assert!(exists(finished[1]).await, "retention runs once a day");
+}
