@@ -355,18 +355,26 @@ async fn webhook_faults_change_no_final_status_and_store_each_message_once() {
     }
     // Each message answered 2xx is stored exactly once: as many events as the simulator
     // delivered, less the deliveries it made twice on purpose (reports come after the end).
+    // Quiet for longer than the longest delay (300 ms) plus post-processing: every message
+    // has been delivered.
     let mut stats = app.sim.stats();
-    for _ in 0..100 {
+    let mut quiet = 0;
+    for _ in 0..200 {
         tokio::time::sleep(Duration::from_millis(100)).await;
         let now = app.sim.stats();
-        let settled = now.webhooks_sent == stats.webhooks_sent;
+        quiet = if now.webhooks_sent == stats.webhooks_sent {
+            quiet + 1
+        } else {
+            0
+        };
         stats = now;
-        if settled && stats.webhooks_delivered > 0 {
+        if quiet >= 6 && stats.webhooks_delivered > 0 {
             break;
         }
     }
     assert_eq!(stats.webhooks_failed, 0, "{stats:?}");
     let events = call_event::Entity::find().all(&app.db).await.unwrap();
+    assert_eq!(app.sim.stats(), stats, "a delivery came in while counting");
     assert_eq!(
         events.len() as u64,
         stats.webhooks_delivered - stats.webhooks_duplicated,
