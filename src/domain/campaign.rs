@@ -43,6 +43,14 @@ impl CampaignStatus {
     }
 
     /// No further change can happen.
+    /// A campaign in this status may send dials.
+    pub fn dials(self) -> bool {
+        matches!(
+            self,
+            CampaignStatus::Queued | CampaignStatus::Dialing | CampaignStatus::Running
+        )
+    }
+
     pub fn is_finished(self) -> bool {
         matches!(
             self,

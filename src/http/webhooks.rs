@@ -146,7 +146,9 @@ impl WebhooksApi {
             (Some(ours), Some(theirs)) if *ours != theirs.id => Some(theirs),
             _ => None,
         };
-        let update = CallUpdate::from_message(&message).filter(|_| duplicate.is_none());
+        let news = CallUpdate::from_message(&message);
+        let ended = news.as_ref().is_some_and(CallUpdate::ends);
+        let update = news.filter(|_| duplicate.is_none());
         let dedupe_key = message.dedupe_key();
         // What switched-off features must not keep is not stored with the event either.
         let features = &state.settings.features;
@@ -166,7 +168,6 @@ impl WebhooksApi {
         // Durable (with its effect) before the 2xx.
         let recorded_event = crate::runtime::record_and_apply(ctx, &event, update.as_ref()).await?;
         if let (Some(duplicate), Some(ours)) = (duplicate, &recorded) {
-            let ended = CallUpdate::from_message(&message).is_some_and(|u| u.ends());
             crate::runtime::duplicate::found(ctx, call.id, ours, duplicate, ended).await?;
         }
         if let store::calls::Recorded::Duplicate = recorded_event {

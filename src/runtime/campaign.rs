@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use ractor::{Actor, ActorId, ActorProcessingErr, ActorRef, RpcReplyPort, SupervisionEvent};
@@ -79,6 +80,8 @@ struct Slot {
 pub struct CampaignState {
     ctx: Arc<RuntimeContext>,
     campaign_id: Uuid,
+    /// The campaign's dial gate (see `RuntimeContext::gate`).
+    gate: Arc<AtomicBool>,
     /// Permits reserved for live calls, used up when they are adopted.
     reserved: Option<OwnedSemaphorePermit>,
     root: ActorRef<RootMsg>,
@@ -126,13 +129,12 @@ impl CampaignState {
     }
 
     fn may_dial(&self) -> bool {
-        matches!(
-            self.status,
-            CampaignStatus::Queued | CampaignStatus::Dialing | CampaignStatus::Running
-        ) && self
-            .ctx
-            .gate(self.campaign_id)
-            .load(std::sync::atomic::Ordering::SeqCst)
+        self.status.dials() && self.gate.load(Ordering::SeqCst)
+    }
+
+    /// Opens or closes the campaign's dial gate (shared with its call actors and dial tasks).
+    fn set_gate(&self, open: bool) {
+        self.gate.store(open, Ordering::SeqCst);
     }
 }
 
@@ -150,6 +152,7 @@ impl Actor for CampaignSupervisor {
         // (restarted within limits), not a failed spawn.
         myself.cast(CampaignMsg::Init)?;
         Ok(CampaignState {
+            gate: args.ctx.gate(args.campaign_id),
             ctx: args.ctx,
             campaign_id: args.campaign_id,
             reserved: args.reserved,
@@ -363,9 +366,7 @@ async fn init(
         Err(reason) => Some(reason),
     };
     state.campaign = Some(c);
-    state
-        .ctx
-        .set_gate(campaign_id, dials(state.status) && unreadable.is_none());
+    state.set_gate(state.status.dials() && unreadable.is_none());
     if let Some(reason) = unreadable {
         tracing::error!(%campaign_id, %reason, "campaign settings unreadable; refusing to dial");
         if !state.status.is_finished() {
@@ -687,9 +688,9 @@ async fn move_to(
     detail: Option<&str>,
 ) -> Result<bool, ActorProcessingErr> {
     let id = state.id();
-    if !dials(to) {
+    if !to.dials() {
         // Closed before the change is written and answered: no dial leaves after it.
-        state.ctx.set_gate(id, false);
+        state.set_gate(false);
     }
     let moved = state
         .ctx
@@ -698,7 +699,7 @@ async fn move_to(
     let moved = match moved {
         Ok(moved) => moved,
         Err(e) => {
-            state.ctx.set_gate(id, dials(state.status));
+            state.set_gate(state.status.dials());
             return Err(e.into());
         }
     };
@@ -709,16 +710,8 @@ async fn move_to(
         // Someone else moved it (another process, an operator): follow the database.
         state.status = current.status;
     }
-    state.ctx.set_gate(id, dials(state.status));
+    state.set_gate(state.status.dials());
     Ok(moved)
-}
-
-/// Whether a campaign in `status` may send dials.
-fn dials(status: CampaignStatus) -> bool {
-    matches!(
-        status,
-        CampaignStatus::Queued | CampaignStatus::Dialing | CampaignStatus::Running
-    )
 }
 
 async fn control(
@@ -753,7 +746,7 @@ async fn control(
         }
         Command::Stop(mode) => {
             // The gate first: no dial leaves from here on, retries and claims included.
-            state.ctx.set_gate(id, false);
+            state.set_gate(false);
             if mode == StopMode::Hangup {
                 // Stored, so a restart or a crashed supervisor finishes the hang-up.
                 store::calls::request_end_of_live_calls(&state.ctx.db, id)

@@ -368,7 +368,7 @@ impl Command {
         use CampaignStatus::*;
         let to = match (self, current) {
             (Command::Start, Created) => Queued,
-            (Command::Pause, Queued | Dialing | Running) => Paused,
+            (Command::Pause, s) if s.dials() => Paused,
             (Command::Resume, Paused) => Queued,
             (Command::Stop(_), s) if !s.is_finished() => Stopped,
             _ => {
