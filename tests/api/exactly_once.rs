@@ -517,16 +517,7 @@ async fn unreadable_stored_settings_fail_the_campaign_closed() {
         ("redial", serde_json::json!({ "maxAttempts": "many" })),
     ] {
         let app = spawn_app_with_sim(sim(Faults::default()), &[]).await;
-        let assistant = app.seed_assistant("A").await;
-        let created = app
-            .create_campaign(
-                &app.admin_token,
-                assistant,
-                &crate::helpers::contacts_csv(3),
-                &[],
-            )
-            .await;
-        let id = created["campaignId"].as_str().unwrap().to_owned();
+        let id = app.created_campaign(3, &[]).await;
         let uuid: Uuid = id.parse().unwrap();
         let model = autolynx::store::entities::campaign::Entity::find_by_id(uuid)
             .one(&app.db)

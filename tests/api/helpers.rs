@@ -532,13 +532,23 @@ impl TestApp {
         self.start_campaign_csv(&contacts_csv(n), extra).await
     }
 
-    /// Creates a campaign over `csv` and starts it; returns its id.
-    pub async fn start_campaign_csv(&self, csv: &[u8], extra: &[(&str, &str)]) -> String {
+    /// Creates (does not start) a campaign over `n` generated contacts; returns its id.
+    pub async fn created_campaign(&self, n: usize, extra: &[(&str, &str)]) -> String {
+        self.created_campaign_csv(&contacts_csv(n), extra).await
+    }
+
+    /// Creates (does not start) a campaign over `csv`; returns its id.
+    pub async fn created_campaign_csv(&self, csv: &[u8], extra: &[(&str, &str)]) -> String {
         let assistant = self.seed_assistant("Runtime test").await;
         let created = self
             .create_campaign(&self.admin_token, assistant, csv, extra)
             .await;
-        let id = created["campaignId"].as_str().unwrap().to_owned();
+        created["campaignId"].as_str().unwrap().to_owned()
+    }
+
+    /// Creates a campaign over `csv` and starts it; returns its id.
+    pub async fn start_campaign_csv(&self, csv: &[u8], extra: &[(&str, &str)]) -> String {
+        let id = self.created_campaign_csv(csv, extra).await;
         let started = self
             .request(
                 Method::POST,

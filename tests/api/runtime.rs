@@ -626,16 +626,7 @@ async fn stop_hangup_ends_live_calls_through_the_provider() {
 #[tokio::test]
 async fn illegal_transitions_are_409_with_the_current_status() {
     let app = spawn_app_with_sim(sim(Faults::default()), &[]).await;
-    let assistant = app.seed_assistant("A").await;
-    let created = app
-        .create_campaign(
-            &app.admin_token,
-            assistant,
-            &crate::helpers::contacts_csv(2),
-            &[],
-        )
-        .await;
-    let id = created["campaignId"].as_str().unwrap().to_owned();
+    let id = app.created_campaign(2, &[]).await;
     for command in ["pause", "resume"] {
         let reply = control(&app, &id, command, None).await;
         let error = assert_envelope(&reply, StatusCode::CONFLICT, "conflict");
@@ -843,16 +834,7 @@ async fn line_quiet_gating_waits_for_a_quiet_line() {
 #[tokio::test]
 async fn without_vapi_configured_campaigns_wait_instead_of_failing() {
     let app = spawn_app_with_sim(sim(Faults::default()), &[("VAPI_API_KEY", "")]).await;
-    let assistant = app.seed_assistant("A").await;
-    let created = app
-        .create_campaign(
-            &app.admin_token,
-            assistant,
-            &crate::helpers::contacts_csv(2),
-            &[],
-        )
-        .await;
-    let id = created["campaignId"].as_str().unwrap().to_owned();
+    let id = app.created_campaign(2, &[]).await;
     let refused = control(&app, &id, "start", None).await;
     assert_envelope(&refused, StatusCode::SERVICE_UNAVAILABLE, "unavailable");
     // A campaign left running by an earlier process is not failed for want of Vapi.
