@@ -373,6 +373,7 @@ impl SimulatorArgs {
             legacy_shapes_rate: rate("legacy-shapes-rate", Some(self.legacy_shapes_rate), 0.0)?,
             // A long-running simulator keeps no log of its deliveries.
             keep_delivered: false,
+            keep_timeline: false,
         })
     }
 }

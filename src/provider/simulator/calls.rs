@@ -29,6 +29,8 @@ pub(crate) struct State {
     /// Every webhook message answered 2xx (a message delivered twice appears twice): what the
     /// receiver promised to have stored.
     pub(crate) delivered: Vec<Value>,
+    /// Creations and final status-updates, when `keep_timeline` is set.
+    pub(crate) timeline: Vec<super::TimelineEntry>,
 }
 
 pub(crate) struct SimCall {
@@ -52,6 +54,7 @@ impl State {
             rng: Rng64::new(seed ^ 0x5EED_FA17),
             next_seq: 0,
             delivered: Vec::new(),
+            timeline: Vec::new(),
         }
     }
 
@@ -134,6 +137,19 @@ pub(crate) fn create(shared: &Arc<Shared>, new: NewCall) -> Created {
             *dials - 1
         };
         stats.calls_created += 1;
+        if config.keep_timeline {
+            let campaign_id = str_at(
+                &new.assistant_overrides,
+                &["metadata", crate::provider::METADATA_CAMPAIGN_ID],
+            )
+            .map(str::to_owned);
+            state.timeline.push(super::TimelineEntry {
+                at: std::time::Instant::now(),
+                kind: super::TimelineKind::CallCreated,
+                campaign_id,
+            });
+        }
+        let stats = &mut state.stats;
         if let Some(ours) = str_at(
             &new.assistant_overrides,
             &["metadata", crate::provider::METADATA_CALL_ID],
@@ -570,4 +586,5 @@ pub(crate) fn reset(shared: &Shared) {
     state.rng = Rng64::new(shared.seed ^ 0x5EED_FA17);
     state.next_seq = 0;
     state.delivered.clear();
+    state.timeline.clear();
 }

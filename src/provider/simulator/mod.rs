@@ -27,6 +27,22 @@ use crate::provider::verify::WebhookVerifier;
 
 pub use stats::SimStats;
 
+/// What happened, when, for which campaign (from the call's metadata).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimelineEntry {
+    pub at: std::time::Instant,
+    pub kind: TimelineKind,
+    pub campaign_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimelineKind {
+    /// A call was created (`POST /call` answered 201).
+    CallCreated,
+    /// The first attempt to deliver a call's `status-update` with status `ended` was sent.
+    FinalStatusSent,
+}
+
 /// An inclusive range of milliseconds, written `MIN..MAX` (or a single `N`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MsRange {
@@ -382,6 +398,10 @@ pub struct SimulatorConfig {
     /// Keep every webhook message answered 2xx for [`Simulator::delivered_messages`] (an
     /// oracle for tests; it grows with every delivery, so it is off unless asked for).
     pub keep_delivered: bool,
+    /// Keep a timeline of call creations and final status-updates for
+    /// [`Simulator::timeline`] (the benchmarks' clock for start and refill latency; off unless
+    /// asked for).
+    pub keep_timeline: bool,
 }
 
 impl Default for SimulatorConfig {
@@ -400,6 +420,7 @@ impl Default for SimulatorConfig {
             faults: Faults::default(),
             legacy_shapes_rate: 0.0,
             keep_delivered: false,
+            keep_timeline: false,
         }
     }
 }
@@ -722,6 +743,12 @@ impl Simulator {
     /// `keep_delivered` was set).
     pub fn delivered_messages(&self) -> Vec<serde_json::Value> {
         self.shared.state().delivered.clone()
+    }
+
+    /// Call creations and final status-updates in the order they happened (empty unless
+    /// `keep_timeline` was set).
+    pub fn timeline(&self) -> Vec<TimelineEntry> {
+        self.shared.state().timeline.clone()
     }
 
     /// Changes faults, timings, outcomes or the concurrency limit while running.

@@ -73,10 +73,19 @@ async fn deliver(shared: &Shared, message: &Value) {
     let path = reqwest::Url::parse(url)
         .map(|u| u.path().to_owned())
         .unwrap_or_else(|_| "/".to_owned());
-    let (plan, keep) = {
+    let (plan, keep, timeline) = {
         let config = lock(&shared.config);
-        (config.webhook_delivery, config.keep_delivered)
+        (
+            config.webhook_delivery,
+            config.keep_delivered,
+            config.keep_timeline,
+        )
     };
+    // Deliveries are `{"message": {...}}` envelopes.
+    let inner = message.get("message").unwrap_or(message);
+    let is_final = timeline
+        && inner.get("type").and_then(Value::as_str) == Some("status-update")
+        && inner.get("status").and_then(Value::as_str) == Some("ended");
     for attempt in 0..=plan.max_retries {
         if attempt > 0 {
             shared.state().stats.webhooks_retried += 1;
@@ -100,7 +109,33 @@ async fn deliver(shared: &Shared, message: &Value) {
                 tracing::warn!(%err, "simulator could not sign a webhook");
             }
         }
-        shared.state().stats.webhooks_sent += 1;
+        {
+            let mut state = shared.state();
+            state.stats.webhooks_sent += 1;
+            if is_final && attempt == 0 {
+                let call = inner.get("call").unwrap_or(&Value::Null);
+                let campaign_id = crate::provider::str_at(
+                    call,
+                    &[
+                        "assistantOverrides",
+                        "metadata",
+                        crate::provider::METADATA_CAMPAIGN_ID,
+                    ],
+                )
+                .or_else(|| {
+                    crate::provider::str_at(
+                        call,
+                        &["metadata", crate::provider::METADATA_CAMPAIGN_ID],
+                    )
+                })
+                .map(str::to_owned);
+                state.timeline.push(super::TimelineEntry {
+                    at: std::time::Instant::now(),
+                    kind: super::TimelineKind::FinalStatusSent,
+                    campaign_id,
+                });
+            }
+        }
         let ok = matches!(request.send().await, Ok(r) if r.status().is_success());
         let mut state = shared.state();
         if ok {

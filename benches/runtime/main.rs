@@ -1,0 +1,127 @@
+//! The runtime benchmark suite: nine scenarios against a real server and the simulator on
+//! loopback, on SQLite and (with `AUTOLYNX_BENCH_POSTGRES_URL` naming an admin database) on
+//! PostgreSQL in the same run. Prints a table; `--json FILE` writes it as JSON too.
+//!
+//! ```text
+//! cargo bench --bench runtime [-- --quick] [--json FILE] [--only start,refill,...]
+//! ```
+//!
+//! `--quick` is CI's smoke run (small sizes; CI runs it in the debug profile with
+//! `cargo test --bench runtime -- --quick`, where the numbers mean nothing but every scenario
+//! runs end to end). Targets are for the 2-core development machine; a miss is printed, never
+//! asserted.
+
+mod harness;
+mod scenarios;
+
+use std::path::PathBuf;
+
+use harness::{Backend, Report};
+use scenarios::Sizes;
+
+const SCENARIOS: [&str; 9] = [
+    "start", "refill", "makespan", "settled", "webhooks", "import", "export", "scale", "recovery",
+];
+
+struct Args {
+    quick: bool,
+    json: Option<PathBuf>,
+    only: Vec<String>,
+}
+
+fn args() -> Args {
+    let mut args = Args {
+        quick: false,
+        json: None,
+        only: SCENARIOS.iter().map(|s| (*s).to_owned()).collect(),
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--quick" => args.quick = true,
+            "--json" => args.json = it.next().map(PathBuf::from),
+            "--only" => {
+                let list = it.next().unwrap_or_default();
+                args.only = list.split(',').map(|s| s.trim().to_owned()).collect();
+                for name in &args.only {
+                    assert!(
+                        SCENARIOS.contains(&name.as_str()),
+                        "unknown scenario {name:?}; the scenarios are {SCENARIOS:?}"
+                    );
+                }
+            }
+            // `cargo bench` adds `--bench`; libtest-style flags mean nothing here.
+            _ => {}
+        }
+    }
+    args
+}
+
+fn main() {
+    let args = args();
+    let sizes = if args.quick {
+        Sizes::quick()
+    } else {
+        Sizes::full()
+    };
+    let mut backends = vec![Backend::Sqlite];
+    match std::env::var("AUTOLYNX_BENCH_POSTGRES_URL") {
+        Ok(url) if !url.is_empty() => backends.push(Backend::Postgres(url)),
+        _ => println!("(AUTOLYNX_BENCH_POSTGRES_URL is not set: SQLite only)"),
+    }
+    println!(
+        "autolynx benchmarks: {} run, {} profile, machine {}",
+        if args.quick { "quick" } else { "full" },
+        if cfg!(debug_assertions) {
+            "debug"
+        } else {
+            "release"
+        },
+        harness::machine()
+    );
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let mut report = Report::default();
+    Report::header();
+    let wants = |name: &str| args.only.iter().any(|o| o == name);
+    runtime.block_on(async {
+        for backend in &backends {
+            if wants("start") {
+                scenarios::start(&mut report, backend, sizes).await;
+            }
+            if wants("refill") || wants("makespan") {
+                scenarios::makespan(&mut report, backend, sizes).await;
+            }
+            if wants("settled") {
+                scenarios::settled(&mut report, backend, sizes).await;
+            }
+            if wants("webhooks") {
+                scenarios::webhooks(&mut report, backend, sizes).await;
+            }
+            if wants("import") {
+                scenarios::import(&mut report, backend, sizes).await;
+            }
+            if wants("export") {
+                scenarios::export(&mut report, backend, sizes).await;
+            }
+            if wants("scale") {
+                scenarios::scale(&mut report, backend, sizes).await;
+            }
+            if wants("recovery") {
+                scenarios::recovery(&mut report, backend, sizes).await;
+            }
+        }
+    });
+    let misses = report.rows.iter().filter(|r| r.met == Some(false)).count();
+    println!(
+        "{} figures, {} with a target, {misses} missed",
+        report.rows.len(),
+        report.rows.iter().filter(|r| r.target.is_some()).count()
+    );
+    if let Some(path) = &args.json {
+        report.write_json(path, args.quick);
+        println!("wrote {}", path.display());
+    }
+}
