@@ -24,7 +24,7 @@ use crate::runtime::root::RootMsg;
 use crate::runtime::{Command, ControlError, RuntimeContext, StopMode};
 use crate::store;
 use crate::store::calls::Eligible;
-use crate::store::entities::{call, campaign};
+use crate::store::entities::{call, campaign, contact};
 
 /// Restarts of one call's tracker before the call is given up on.
 const MAX_CALL_RESTARTS: u32 = 3;
@@ -40,6 +40,10 @@ pub enum CampaignMsg {
     Fill,
     /// Contacts may have become callable: calling hours opened, or a redial came due.
     Wake,
+    /// Slots were freed: fill them all at once. Sent to itself when a call actor ends;
+    /// supervision events come before messages, so every call that ended meanwhile has freed
+    /// its slot by the time this runs, and one round refills them all.
+    Refill,
     /// The account budget granted a permit.
     Permit(OwnedSemaphorePermit),
     /// The line-quiet check answered: `true` when the phone line has no live calls.
@@ -100,6 +104,8 @@ pub struct CampaignState {
     line_check_pending: bool,
     line_quiet: bool,
     fill_scheduled: bool,
+    /// A [`CampaignMsg::Refill`] is on its way.
+    refill_pending: bool,
     /// Calling hours, when the campaign has them.
     schedule: Option<Schedule>,
     /// Redials, when the campaign has them.
@@ -167,6 +173,7 @@ impl Actor for CampaignSupervisor {
             line_check_pending: false,
             line_quiet: false,
             fill_scheduled: false,
+            refill_pending: false,
             schedule: None,
             redial: None,
             wake_at: None,
@@ -186,6 +193,10 @@ impl Actor for CampaignSupervisor {
             CampaignMsg::Init => init(&myself, state).await?,
             CampaignMsg::Fill => {
                 state.fill_scheduled = false;
+                fill(&myself, state).await?;
+            }
+            CampaignMsg::Refill => {
+                state.refill_pending = false;
                 fill(&myself, state).await?;
             }
             CampaignMsg::Wake => {
@@ -264,7 +275,7 @@ impl Actor for CampaignSupervisor {
                 if let Some(slot) = state.slots.remove(&cell.get_id()) {
                     state.ctx.release_permit(slot.call.id);
                 }
-                fill(&myself, state).await?;
+                refill(&myself, state).await?;
             }
             SupervisionEvent::ActorFailed(cell, error) => {
                 let Some(slot) = state.slots.remove(&cell.get_id()) else {
@@ -419,6 +430,24 @@ async fn init(
     fill(myself, state).await
 }
 
+/// Fills the freed slots once every call that ended meanwhile has been counted. When the
+/// campaign may not dial any more, whether it is finished is decided now.
+async fn refill(
+    myself: &ActorRef<CampaignMsg>,
+    state: &mut CampaignState,
+) -> Result<(), ActorProcessingErr> {
+    if !state.may_dial() {
+        return fill(myself, state).await;
+    }
+    if !state.refill_pending {
+        state.refill_pending = myself.cast(CampaignMsg::Refill).is_ok();
+        if !state.refill_pending {
+            return fill(myself, state).await;
+        }
+    }
+    Ok(())
+}
+
 fn schedule_fill(myself: &ActorRef<CampaignMsg>, state: &mut CampaignState, after: Duration) {
     if !state.fill_scheduled {
         state.fill_scheduled = true;
@@ -467,6 +496,9 @@ async fn fill(
         }
         eligible.zones = Some(open);
     }
+    // Every free slot in one round: one query for the candidates, one for the do-not-call
+    // list, one commit for the claims. A round repeats only when a candidate was lost (claimed
+    // elsewhere, or listed).
     while state.slots.len() < state.cap() {
         if eligible.zones.is_some() && mode == CampaignMode::Batch && eligible.batch.is_none() {
             // Batch order holds whatever the hours: only the earliest waiting batch may go.
@@ -477,70 +509,107 @@ async fn fill(
             };
             eligible.batch = Some(head.batch_index);
         }
-        let Some(contact) = store::calls::next_pending(&db, campaign.id, &eligible).await? else {
-            break;
-        };
-        if mode == CampaignMode::Batch
-            && state
-                .slots
-                .values()
-                .any(|s| s.batch_index < contact.batch_index)
-        {
-            // Batch N+1 waits until every call of batch N is terminal.
+        let free = (state.cap() - state.slots.len()) as u64;
+        let candidates = store::calls::next_pending_many(&db, campaign.id, &eligible, free).await?;
+        if candidates.is_empty() {
             break;
         }
-        if campaign.line_quiet_gating && state.slots.is_empty() && !state.line_quiet {
-            request_line_check(myself, state, &campaign.phone_number_id);
-            break;
+        // Fewer than asked for: nothing else is waiting.
+        let exhausted = (candidates.len() as u64) < free;
+        let phones: Vec<&str> = candidates.iter().map(|c| c.phone_e164.as_str()).collect();
+        let listed = store::suppression::listed_among(&db, &phones).await?;
+        let mut chosen: Vec<contact::Model> = Vec::new();
+        let mut permits = Vec::new();
+        let mut blocked = false;
+        for contact in candidates {
+            if mode == CampaignMode::Batch
+                && (state
+                    .slots
+                    .values()
+                    .any(|s| s.batch_index < contact.batch_index)
+                    || chosen.iter().any(|c| c.batch_index < contact.batch_index))
+            {
+                // Batch N+1 waits until every call of batch N is terminal.
+                blocked = true;
+                break;
+            }
+            if campaign.line_quiet_gating
+                && state.slots.is_empty()
+                && chosen.is_empty()
+                && !state.line_quiet
+            {
+                request_line_check(myself, state, &campaign.phone_number_id);
+                blocked = true;
+                break;
+            }
+            if listed.contains(&contact.phone_e164) {
+                // Listed after the import: never dialed.
+                store::calls::settle_without_call(&db, contact.id, "do-not-call").await?;
+                continue;
+            }
+            let permit = match state.spare.take() {
+                Some(p) => p,
+                None => match state.ctx.budget.clone().try_acquire_owned() {
+                    Ok(p) => p,
+                    Err(_) => {
+                        request_permit(myself, state);
+                        blocked = true;
+                        break;
+                    }
+                },
+            };
+            chosen.push(contact);
+            permits.push(permit);
         }
-        let permit = match state.spare.take() {
-            Some(p) => p,
-            None => match state.ctx.budget.clone().try_acquire_owned() {
-                Ok(p) => p,
-                Err(_) => {
-                    request_permit(myself, state);
-                    break;
-                }
-            },
-        };
-        if store::suppression::is_suppressed(&db, &contact.phone_e164).await? {
-            // Listed after the import: never dialed.
-            store::calls::settle_without_call(&db, contact.id, "do-not-call").await?;
-            state.spare = Some(permit);
+        if chosen.is_empty() {
+            if blocked {
+                break;
+            }
             continue;
         }
         let claimed = {
-            let contact = contact.clone();
+            let chosen = chosen.clone();
             state
                 .ctx
                 .writer()
-                .write(move |txn| Box::pin(async move { store::calls::claim(txn, &contact).await }))
+                .write(move |txn| {
+                    Box::pin(async move { store::calls::claim_many(txn, &chosen).await })
+                })
                 .await?
         };
-        let Some(call) = claimed else {
-            state.spare = Some(permit);
-            continue;
-        };
-        state.line_quiet = false;
-        state.ctx.events.publish(RuntimeEvent::Call {
-            campaign_id: campaign.id,
-            call_id: call.id,
-            contact_id: contact.id,
-            status: CallStatus::Queued,
-            outcome: None,
-            ended_reason: None,
-            at: chrono::Utc::now(),
-        });
-        spawn_call(
-            myself,
-            state,
-            call,
-            CallMode::Dial(Box::new(contact)),
-            Some(permit),
-            (0, 0),
-            Duration::ZERO,
-        )
-        .await?;
+        let mut calls: HashMap<Uuid, call::Model> =
+            claimed.into_iter().map(|c| (c.contact_id, c)).collect();
+        let lost = calls.len() < chosen.len();
+        for (contact, permit) in chosen.into_iter().zip(permits) {
+            let Some(call) = calls.remove(&contact.id) else {
+                // Claimed elsewhere meanwhile: its permit serves the next candidate.
+                state.spare = Some(permit);
+                continue;
+            };
+            state.line_quiet = false;
+            state.ctx.events.publish(RuntimeEvent::Call {
+                campaign_id: campaign.id,
+                call_id: call.id,
+                contact_id: contact.id,
+                status: CallStatus::Queued,
+                outcome: None,
+                ended_reason: None,
+                at: chrono::Utc::now(),
+            });
+            spawn_call(
+                myself,
+                state,
+                call,
+                CallMode::Dial(Box::new(contact)),
+                Some(permit),
+                (0, 0),
+                Duration::ZERO,
+            )
+            .await?;
+        }
+        if blocked || (exhausted && !lost) {
+            break;
+        }
     }
     if state.redial.is_some()
         && state.slots.len() < state.cap()

@@ -94,6 +94,21 @@ pub async fn next_pending(
     campaign_id: Uuid,
     eligible: &Eligible,
 ) -> Result<Option<contact::Model>, DbErr> {
+    Ok(next_pending_many(db, campaign_id, eligible, 1)
+        .await?
+        .into_iter()
+        .next())
+}
+
+/// Up to `limit` contacts to dial among the eligible, in the order [`next_pending`] gives:
+/// one query for every free slot of a fill.
+pub async fn next_pending_many(
+    db: &impl ConnectionTrait,
+    campaign_id: Uuid,
+    eligible: &Eligible,
+    limit: u64,
+) -> Result<Vec<contact::Model>, DbErr> {
+    use sea_orm::QuerySelect;
     let mut query = contact::Entity::find()
         .filter(contact::Column::CampaignId.eq(campaign_id))
         .filter(contact::Column::Status.eq(ContactStatus::Pending.as_str()))
@@ -117,7 +132,8 @@ pub async fn next_pending(
     query
         .order_by_asc(contact::Column::BatchIndex)
         .order_by_asc(contact::Column::RowNumber)
-        .one(db)
+        .limit(limit)
+        .all(db)
         .await
 }
 
@@ -184,6 +200,22 @@ pub async fn claim<C: ConnectionTrait + TransactionTrait>(
     db: &C,
     contact: &contact::Model,
 ) -> Result<Option<call::Model>, DbErr> {
+    Ok(claim_many(db, std::slice::from_ref(contact))
+        .await?
+        .into_iter()
+        .next())
+}
+
+/// Claims the contacts still PENDING among `contacts` and writes their dial intents (QUEUED
+/// calls without provider id), all in one transaction of two statements: the calls of the
+/// contacts claimed, in no particular order (a contact no longer PENDING has none).
+pub async fn claim_many<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    contacts: &[contact::Model],
+) -> Result<Vec<call::Model>, DbErr> {
+    if contacts.is_empty() {
+        return Ok(Vec::new());
+    }
     let now = Utc::now();
     // The transaction starts with a write, so SQLite takes its write lock up front.
     let txn = db.begin().await?;
@@ -197,19 +229,20 @@ pub async fn claim<C: ConnectionTrait + TransactionTrait>(
             Expr::col(contact::Column::Attempts).add(1),
         )
         .col_expr(contact::Column::UpdatedAt, Expr::value(now))
-        .filter(contact::Column::Id.eq(contact.id))
+        .filter(contact::Column::Id.is_in(contacts.iter().map(|c| c.id)))
         .filter(contact::Column::Status.eq(ContactStatus::Pending.as_str()))
-        .exec(&txn)
+        .exec_with_returning(&txn)
         .await?;
-    if claimed.rows_affected != 1 {
+    if claimed.is_empty() {
         txn.rollback().await?;
-        return Ok(None);
+        return Ok(Vec::new());
     }
-    let model = call::ActiveModel {
+    let intents = claimed.iter().map(|contact| call::ActiveModel {
         id: Set(Uuid::now_v7()),
         campaign_id: Set(contact.campaign_id),
         contact_id: Set(contact.id),
-        attempt: Set(contact.attempts + 1),
+        // Already counted by the claim.
+        attempt: Set(contact.attempts),
         provider_call_id: Set(None),
         status: Set(CallStatus::Queued),
         outcome: Set(None),
@@ -232,11 +265,12 @@ pub async fn claim<C: ConnectionTrait + TransactionTrait>(
         last_event_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
-    }
-    .insert(&txn)
-    .await?;
+    });
+    let calls = call::Entity::insert_many(intents)
+        .exec_with_returning(&txn)
+        .await?;
     txn.commit().await?;
-    Ok(Some(model))
+    Ok(calls)
 }
 
 /// Records that `POST /call` is about to be sent for this call, and when: every send moves the

@@ -48,6 +48,24 @@ pub async fn is_suppressed(db: &impl ConnectionTrait, phone_e164: &str) -> Resul
     Ok(find(db, phone_e164).await?.is_some())
 }
 
+/// The numbers among `phones` that are listed: one query for a fill's worth of dials.
+pub async fn listed_among(
+    db: &impl ConnectionTrait,
+    phones: &[&str],
+) -> Result<HashSet<String>, DbErr> {
+    if phones.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let numbers: Vec<String> = suppression::Entity::find()
+        .select_only()
+        .column(suppression::Column::PhoneE164)
+        .filter(suppression::Column::PhoneE164.is_in(phones.iter().copied()))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(numbers.into_iter().collect())
+}
+
 /// Every listed number, for checking a whole import at once.
 pub async fn all_numbers(db: &impl ConnectionTrait) -> Result<HashSet<String>, DbErr> {
     let numbers: Vec<String> = suppression::Entity::find()

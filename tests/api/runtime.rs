@@ -534,6 +534,18 @@ async fn pause_holds_new_dials_and_resume_continues() {
         .get(&format!("/api/campaigns/{id}"), Some(&app.admin_token))
         .await;
     assert_eq!(detail.body["status"], "PAUSED");
+    // The calls' final webhooks may still be on their way on a loaded machine: resume once
+    // every call is settled here too, so that nothing is live.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while app
+        .calls_of(&id)
+        .await
+        .iter()
+        .any(|c| !c.status.is_terminal())
+    {
+        assert!(std::time::Instant::now() < deadline, "calls never settled");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 
     // Nothing is live: the campaign has dialed before, so it is DIALING again (RUNNING only
     // with live calls).
@@ -875,4 +887,60 @@ async fn without_vapi_configured_campaigns_wait_instead_of_failing() {
     let contacts = contact::Entity::find().all(&app.db).await.unwrap();
     assert!(contacts.iter().all(|c| c.status == "NOT_ATTEMPTED"));
     assert_eq!(app.sim.stats().create_requests, 0);
+}
+
+/// A fill claims every free slot's contact in one transaction: only contacts still PENDING,
+/// each with its dial intent (QUEUED, attempt counted), and nothing for the others.
+#[tokio::test]
+async fn claim_many_claims_only_pending_contacts_with_their_intents() {
+    use autolynx::domain::campaign::{CallStatus, ContactStatus};
+    use autolynx::store;
+    use autolynx::store::calls::Eligible;
+    let app = spawn_app_with_sim(sim(Faults::default()), &[]).await;
+    let id = app.created_campaign(6, &[]).await;
+    let campaign: Uuid = id.parse().unwrap();
+    let first = store::calls::next_pending_many(&app.db, campaign, &Eligible::default(), 4)
+        .await
+        .unwrap();
+    assert_eq!(first.len(), 4);
+    let rows: Vec<i32> = first.iter().map(|c| c.row_number).collect();
+    assert_eq!(rows, vec![1, 2, 3, 4], "CSV order");
+    // One of them is claimed elsewhere first.
+    let elsewhere = store::calls::claim(&app.db, &first[1]).await.unwrap();
+    assert!(elsewhere.is_some());
+    let calls = store::calls::claim_many(&app.db, &first).await.unwrap();
+    assert_eq!(calls.len(), 3, "{calls:?}");
+    assert!(calls.iter().all(|c| c.contact_id != first[1].id));
+    assert!(
+        calls.iter().all(|c| c.status == CallStatus::Queued
+            && c.attempt == 1
+            && c.provider_call_id.is_none())
+    );
+    // Claimed again: nothing, and no second intent.
+    assert!(
+        store::calls::claim_many(&app.db, &first)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(app.calls_of(&id).await.len(), 4);
+    let contacts = app.contacts_of(&id).await;
+    let dialing = contacts
+        .iter()
+        .filter(|c| c.status == ContactStatus::Dialing)
+        .count();
+    assert_eq!(dialing, 4);
+    assert!(
+        contacts
+            .iter()
+            .all(|c| c.attempts == i32::from(c.status == ContactStatus::Dialing))
+    );
+    // The rest in order, the claimed ones skipped.
+    let rest = store::calls::next_pending_many(&app.db, campaign, &Eligible::default(), 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        rest.iter().map(|c| c.row_number).collect::<Vec<_>>(),
+        vec![5, 6]
+    );
 }
