@@ -163,6 +163,8 @@ pub struct DatabaseSettings {
     pub group_commit_max_batch: u32,
     /// How long a batch may wait for company after its first write.
     pub group_commit_max_wait_ms: u64,
+    /// Writer tasks, each with its own group commit (0: one on SQLite, four on PostgreSQL).
+    pub group_commit_writers: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -516,6 +518,13 @@ impl Settings {
             self.database.group_commit_max_wait_ms,
             0,
             100,
+        );
+        range(
+            "database.group_commit_writers",
+            None,
+            self.database.group_commit_writers.into(),
+            0,
+            64,
         );
         range(
             "database.connect_timeout_secs",

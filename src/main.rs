@@ -2,6 +2,12 @@
 
 use clap::Parser;
 
+/// mimalloc instead of the system allocator: profiling a busy campaign showed a quarter of the
+/// CPU in glibc's malloc and free (webhook bodies, JSON values and database rows are many
+/// short-lived allocations), and its consolidation kept the resident size high.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let cli = autolynx::cli::Cli::parse();

@@ -3,13 +3,17 @@
 //! PostgreSQL in the same run. Prints a table; `--json FILE` writes it as JSON too.
 //!
 //! ```text
-//! cargo bench --bench runtime [-- --quick] [--json FILE] [--only start,refill,...]
+//! cargo bench --bench runtime [-- --quick] [--json FILE] [--only start,refill,...] [--db sqlite|postgres]
 //! ```
 //!
 //! `--quick` is CI's smoke run (small sizes; CI runs it in the debug profile with
 //! `cargo test --bench runtime -- --quick`, where the numbers mean nothing but every scenario
 //! runs end to end). Targets are for the 2-core development machine; a miss is printed, never
 //! asserted.
+
+/// The binary's allocator, so that what runs in this process is measured as shipped.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod harness;
 mod scenarios;
@@ -25,6 +29,8 @@ const SCENARIOS: [&str; 9] = [
 
 struct Args {
     quick: bool,
+    /// `sqlite`, `postgres` or both (the default).
+    db: Option<String>,
     json: Option<PathBuf>,
     only: Vec<String>,
 }
@@ -32,6 +38,7 @@ struct Args {
 fn args() -> Args {
     let mut args = Args {
         quick: false,
+        db: None,
         json: None,
         only: SCENARIOS.iter().map(|s| (*s).to_owned()).collect(),
     };
@@ -40,6 +47,7 @@ fn args() -> Args {
         match arg.as_str() {
             "--quick" => args.quick = true,
             "--json" => args.json = it.next().map(PathBuf::from),
+            "--db" => args.db = it.next(),
             "--only" => {
                 let list = it.next().unwrap_or_default();
                 args.only = list.split(',').map(|s| s.trim().to_owned()).collect();
@@ -64,10 +72,15 @@ fn main() {
     } else {
         Sizes::full()
     };
-    let mut backends = vec![Backend::Sqlite];
-    match std::env::var("AUTOLYNX_BENCH_POSTGRES_URL") {
-        Ok(url) if !url.is_empty() => backends.push(Backend::Postgres(url)),
-        _ => println!("(AUTOLYNX_BENCH_POSTGRES_URL is not set: SQLite only)"),
+    let mut backends = Vec::new();
+    if args.db.as_deref() != Some("postgres") {
+        backends.push(Backend::Sqlite);
+    }
+    if args.db.as_deref() != Some("sqlite") {
+        match std::env::var("AUTOLYNX_BENCH_POSTGRES_URL") {
+            Ok(url) if !url.is_empty() => backends.push(Backend::Postgres(url)),
+            _ => println!("(AUTOLYNX_BENCH_POSTGRES_URL is not set: no PostgreSQL figures)"),
+        }
     }
     println!(
         "autolynx benchmarks: {} run, {} profile, machine {}",

@@ -304,31 +304,35 @@ pub async fn webhooks(report: &mut Report, backend: &Backend, sizes: Sizes) {
     .await;
     let db = Database::create(backend).await;
     let server = InProcess::start(server_env(&db.url, &sim, calls as u32, &[]), &sim, false).await;
-    let (id, _) = server
-        .api
-        .create_campaign("webhooks", contacts_csv(0, calls), calls as u32)
-        .await;
-    server.api.start(&id).await;
-    let campaign_id: uuid::Uuid = id.parse().expect("campaign id");
+    // Campaigns of at most 50 (the largest cap) until `calls` are live.
+    let mut campaign_ids = Vec::new();
+    let mut first = 0;
+    while first < calls {
+        let n = (calls - first).min(CAP as usize);
+        let (id, _) = server
+            .api
+            .create_campaign(
+                &format!("webhooks {first}"),
+                contacts_csv(first, n),
+                n as u32,
+            )
+            .await;
+        server.api.start(&id).await;
+        campaign_ids.push(id.parse::<uuid::Uuid>().expect("campaign id"));
+        first += n;
+    }
     let conn = server.db.clone();
+    let placed = || {
+        call::Entity::find()
+            .filter(call::Column::CampaignId.is_in(campaign_ids.clone()))
+            .filter(call::Column::ProviderCallId.is_not_null())
+    };
     until("every call placed", Duration::from_secs(120), || {
-        let conn = conn.clone();
-        async move {
-            call::Entity::find()
-                .filter(call::Column::CampaignId.eq(campaign_id))
-                .filter(call::Column::ProviderCallId.is_not_null())
-                .count(&conn)
-                .await
-                .unwrap_or(0) as usize
-                == calls
-        }
+        let (conn, query) = (conn.clone(), placed());
+        async move { query.count(&conn).await.unwrap_or(0) as usize == calls }
     })
     .await;
-    let ours = call::Entity::find()
-        .filter(call::Column::CampaignId.eq(campaign_id))
-        .all(&server.db)
-        .await
-        .expect("calls");
+    let ours = placed().all(&server.db).await.expect("calls");
     // The provider's view of each call, as webhooks carry it.
     let mut provider_calls = Vec::new();
     for c in &ours {

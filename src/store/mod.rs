@@ -37,6 +37,10 @@ pub async fn connect(settings: &DatabaseSettings) -> Result<DatabaseConnection, 
                 .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Full)
                 .busy_timeout(Duration::from_secs(10))
                 .foreign_keys(true)
+                // Reads through a memory map instead of read(2) calls: a commit by the writer
+                // invalidates the other connections' page caches, and re-reading the pages
+                // through system calls was a tenth of the CPU of a busy campaign.
+                .pragma("mmap_size", "268435456")
         });
     Database::connect(options).await
 }

@@ -72,6 +72,11 @@ pub struct Batching {
     /// How long a batch may wait for more callers after the first (zero: none; the batch is
     /// whatever queued while the previous commit ran).
     pub max_wait: Duration,
+    /// Writer tasks taking batches from the one queue, each committing on its own connection
+    /// (at least one). More than one only pays where transactions really run side by side
+    /// (PostgreSQL); every write the runtime makes is safe under it (conditional updates
+    /// re-read and retry).
+    pub writers: usize,
 }
 
 /// The handle callers use; cheap to clone.
@@ -83,11 +88,14 @@ pub struct Writer {
 }
 
 impl Writer {
-    /// Starts the writer task on `db`.
+    /// Starts the writer tasks on `db`.
     pub fn start(db: DatabaseConnection, batching: Batching) -> Self {
         let (queue, jobs) = mpsc::unbounded_channel::<Box<dyn Op>>();
+        let jobs = Arc::new(tokio::sync::Mutex::new(jobs));
         let batches = Arc::new(AtomicU64::new(0));
-        tokio::spawn(run(db, jobs, batching, batches.clone()));
+        for _ in 0..batching.writers.max(1) {
+            tokio::spawn(run(db.clone(), jobs.clone(), batching, batches.clone()));
+        }
         Self { queue, batches }
     }
 
@@ -119,14 +127,20 @@ impl Writer {
     }
 }
 
+/// One writer: takes the next batch (holding the queue only while taking it, so another
+/// writer takes the following batch while this one commits), commits it, answers.
 async fn run(
     db: DatabaseConnection,
-    mut jobs: mpsc::UnboundedReceiver<Box<dyn Op>>,
+    queue: Arc<tokio::sync::Mutex<mpsc::UnboundedReceiver<Box<dyn Op>>>>,
     batching: Batching,
     batches: Arc<AtomicU64>,
 ) {
     let max_batch = batching.max_batch.max(1);
-    while let Some(first) = jobs.recv().await {
+    loop {
+        let mut jobs = queue.lock().await;
+        let Some(first) = jobs.recv().await else {
+            return;
+        };
         let mut batch = vec![first];
         if !batching.max_wait.is_zero() {
             let deadline = tokio::time::Instant::now() + batching.max_wait;
@@ -143,6 +157,7 @@ async fn run(
                 Err(_) => break,
             }
         }
+        drop(jobs);
         let size = batch.len();
         let committed = commit(&db, &mut batch).await;
         batches.fetch_add(1, Ordering::Relaxed);
@@ -223,6 +238,7 @@ mod tests {
             Batching {
                 max_batch: 64,
                 max_wait: Duration::from_millis(5),
+                writers: 1,
             },
         ));
         let mut tasks = Vec::new();
@@ -250,6 +266,49 @@ mod tests {
         );
     }
 
+    /// Several writers take turns at the queue: every write is answered once, each good write is
+    /// durable, the bad one fails alone, and commits are still shared.
+    #[tokio::test]
+    async fn several_writers_share_the_queue() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("w.db").display());
+        let mut options = sea_orm::ConnectOptions::new(url);
+        options.map_sqlx_sqlite_opts(|o| {
+            o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                .busy_timeout(Duration::from_secs(10))
+        });
+        let db = Database::connect(options).await.unwrap();
+        db.execute_unprepared("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)")
+            .await
+            .unwrap();
+        let writer = Arc::new(Writer::start(
+            db.clone(),
+            Batching {
+                max_batch: 16,
+                max_wait: Duration::from_millis(2),
+                writers: 3,
+            },
+        ));
+        let mut tasks = Vec::new();
+        for id in 0..300 {
+            let writer = writer.clone();
+            let v = if id == 123 { None } else { Some("ok") };
+            tasks.push(tokio::spawn(
+                async move { writer.write(insert(id, v)).await },
+            ));
+        }
+        let mut failed = Vec::new();
+        for (id, task) in tasks.into_iter().enumerate() {
+            match task.await.unwrap() {
+                Ok(got) => assert_eq!(got, id as i64),
+                Err(_) => failed.push(id),
+            }
+        }
+        assert_eq!(failed, vec![123]);
+        assert_eq!(count(&db).await, 299);
+        assert!(writer.batches() < 300, "{} commits", writer.batches());
+    }
+
     /// A write is answered only once it is committed: what the caller was told is there.
     #[tokio::test]
     async fn an_answered_write_is_committed() {
@@ -259,6 +318,7 @@ mod tests {
             Batching {
                 max_batch: 8,
                 max_wait: Duration::ZERO,
+                writers: 1,
             },
         );
         writer.write(insert(7, Some("x"))).await.unwrap();
