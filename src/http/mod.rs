@@ -16,6 +16,7 @@ pub mod metrics;
 pub mod observe;
 pub mod ratelimit;
 pub mod scheduler;
+pub mod session;
 pub mod suppression;
 pub mod users;
 pub mod webhooks;
@@ -82,6 +83,7 @@ type Apis = (
     webhooks::WebhooksApi,
     scheduler::SchedulerApi,
     audit::AuditApi,
+    session::LoginLinksApi,
 );
 
 /// The OpenAPI service; builds without a database so `autolynx openapi` works anywhere.
@@ -97,6 +99,7 @@ pub fn api_service() -> OpenApiService<Apis, ()> {
             webhooks::WebhooksApi,
             scheduler::SchedulerApi,
             audit::AuditApi,
+            session::LoginLinksApi,
         ),
         "autolynx",
         env!("CARGO_PKG_VERSION"),
@@ -121,7 +124,8 @@ pub fn app(state: AppState) -> impl Endpoint {
     let spec = api.spec_endpoint();
     let limit = state.settings.server.max_upload_bytes;
     Route::new()
-        .nest("/api", api)
+        .nest("/api", api.with(session::SessionCookie))
+        .at("/session", session::routes())
         .nest("/docs", docs)
         .at("/openapi.json", spec)
         .at("/metrics", get(metrics::scrape))

@@ -31,6 +31,7 @@ mod retention;
 mod rotation;
 mod runtime;
 mod seed;
+mod session;
 mod sse;
 mod suppression;
 mod users;
