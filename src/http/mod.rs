@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod campaigns;
 pub mod common;
+pub mod console;
 pub mod error;
 pub mod export;
 pub mod headers;
@@ -126,6 +127,8 @@ pub fn app(state: AppState) -> impl Endpoint {
     Route::new()
         .nest("/api", api.with(session::SessionCookie))
         .at("/session", session::routes())
+        .at("/", get(console::index))
+        .at("/console/*path", get(console::asset))
         .nest("/docs", docs)
         .at("/openapi.json", spec)
         .at("/metrics", get(metrics::scrape))

@@ -8,6 +8,7 @@ mod backup;
 mod campaigns;
 mod chaos;
 mod cli;
+mod console;
 mod demo;
 mod deploy;
 mod environments;
