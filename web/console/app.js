@@ -2,7 +2,7 @@
 // draws the navigation for the user's role, and routes `#/...` to the pages.
 
 import { session, setCsrf, describe } from './api.js';
-import { h, field, notice, errorBox } from './dom.js';
+import { h, field, notice, errorBox, fill, add } from './dom.js';
 import { campaignsPage } from './pages/campaigns.js';
 import { newCampaignPage } from './pages/new-campaign.js';
 import { campaignPage } from './pages/campaign.js';
@@ -30,7 +30,7 @@ function drawNav(current) {
   const link = (key, href, text) =>
     h('a', { href, 'aria-current': key === current ? 'page' : null }, text);
   const admin = me.user.role === 'admin';
-  nav.replaceChildren(
+  fill(nav, 
     link('campaigns', '#/campaigns', 'Campaigns'),
     link('new', '#/campaigns/new', 'New campaign'),
     link('assistants', '#/assistants', 'Assistants'),
@@ -70,21 +70,21 @@ async function route() {
   }
   drawNav(found.nav);
   document.title = `${found.title} · autolynx`;
-  main.replaceChildren();
+  fill(main);
   if (found.admin && me.user.role !== 'admin') {
-    main.append(h('h1', {}, found.title), errorBox('This page is for admins.'));
+    add(main, h('h1', {}, found.title), errorBox('This page is for admins.'));
     return;
   }
   const args = hash.match(found.re).slice(1);
   try {
     cleanup = (await found.page(main, { me, args })) || null;
   } catch (err) {
-    main.append(errorBox(describe(err)));
+    add(main, errorBox(describe(err)));
   }
 }
 
 function showSignIn(message, isError = false) {
-  nav.replaceChildren();
+  fill(nav);
   document.title = 'Sign in · autolynx';
   const token = h('input', { type: 'password', autocomplete: 'off', name: 'token', required: true });
   const status = h('div', { 'aria-live': 'polite' });
@@ -96,14 +96,14 @@ function showSignIn(message, isError = false) {
         try {
           await start(await session('POST', { json: { token: token.value.trim() } }));
         } catch (err) {
-          status.replaceChildren(errorBox(describe(err)));
+          fill(status, errorBox(describe(err)));
         }
       },
     },
     field('API token', token, 'Paste a token from `autolynx token create`; the browser keeps only a session, never the token.'),
     h('button', { type: 'submit' }, 'Sign in'),
   );
-  main.replaceChildren(
+  fill(main, 
     h('h1', {}, 'Sign in'),
     message ? h('p', { class: isError ? 'error' : 'ok', role: isError ? 'alert' : 'status' }, message) : null,
     h('p', {}, 'Open a sign-in link (`autolynx login-link --name NAME`, or ask an admin), or paste an API token.'),

@@ -81,3 +81,16 @@ export function pager(page, onGo) {
     h('button', { class: 'secondary', disabled: page.page >= total, onclick: () => onGo(page.page + 1) }, 'Next'),
   );
 }
+
+/** Replaces an element's children, skipping empty ones (null, undefined, false). */
+export function fill(el, ...children) {
+  el.replaceChildren();
+  append(el, children);
+  return el;
+}
+
+/** Appends children, skipping empty ones. */
+export function add(el, ...children) {
+  append(el, children);
+  return el;
+}

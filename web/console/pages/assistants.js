@@ -2,7 +2,7 @@
 // delete (refused while a campaign that is not finished uses it — the page says so).
 
 import { api, query, describe } from '../api.js';
-import { h, field, table, pager, notice } from '../dom.js';
+import { h, field, table, pager, notice, fill, add } from '../dom.js';
 
 export async function assistantsPage(main, { me }) {
   const admin = me.user.role === 'admin';
@@ -45,13 +45,13 @@ export async function assistantsPage(main, { me }) {
           }
         } }, 'Delete'),
       ) : '')));
-    list.replaceChildren(
+    fill(list, 
       data.items.length ? table('Assistant directory', ['Name', 'Source', 'State', 'Vapi id', 'Actions'], rows) : h('p', {}, 'No assistants yet.'),
       pager(data.pagination, (p) => { page = p; load(); }),
     );
   }
 
-  main.append(
+  add(main, 
     h('h1', {}, 'Assistants'),
     h('form', { class: 'toolbar', role: 'search', onsubmit: (e) => { e.preventDefault(); page = 1; load(); } }, field('Search assistants', search), h('button', { type: 'submit' }, 'Search')),
     list,
@@ -62,7 +62,7 @@ export async function assistantsPage(main, { me }) {
     const cloneName = h('input', { name: 'cloneName', required: true });
     const vapiId = h('input', { name: 'providerAssistantId', required: true });
     const importName = h('input', { name: 'importName' });
-    main.append(
+    add(main, 
       h('h2', {}, 'Clone a template'),
       h('form', { class: 'toolbar', onsubmit: async (e) => {
         e.preventDefault();
@@ -77,7 +77,7 @@ export async function assistantsPage(main, { me }) {
       } }, field('Vapi assistant id', vapiId), field('Name (optional)', importName), h('button', { type: 'submit' }, 'Import')),
     );
   } else {
-    main.append(h('p', { class: 'muted' }, 'Only admins manage assistants; you can use any active one in your campaigns.'));
+    add(main, h('p', { class: 'muted' }, 'Only admins manage assistants; you can use any active one in your campaigns.'));
   }
   await load();
 }

@@ -2,7 +2,7 @@
 // confirmation that says what will happen, the contacts with their latest call, Export CSV.
 
 import { api, query, describe } from '../api.js';
-import { h, field, table, money, when, pager, notice } from '../dom.js';
+import { h, field, table, money, when, pager, notice, fill, add } from '../dom.js';
 import { live, successRate } from './live.js';
 
 const CONTACT_STATUSES = ['PENDING', 'DIALING', 'DONE', 'NOT_ATTEMPTED'];
@@ -39,12 +39,12 @@ export async function campaignPage(main, { args }) {
     statusEl.textContent = campaign.status;
     showCounters(campaign.counters);
     const t = campaign.timeline || {};
-    timeline.replaceChildren(table('Timeline', ['Created', 'Started', 'First dial', 'Estimated completion', 'Completed'], [
+    fill(timeline, table('Timeline', ['Created', 'Started', 'First dial', 'Estimated completion', 'Completed'], [
       h('tr', {}, h('td', {}, when(t.createdAt)), h('td', {}, when(t.startedAt)), h('td', {}, when(t.firstDialAt)), h('td', {}, when(t.estimatedCompletionAt)), h('td', {}, when(t.completedAt))),
     ]));
     const m = campaign.metrics || {};
     const byStatus = Object.entries(m.callsByStatus || {}).map(([k, v]) => `${k} ${v}`).join(', ') || 'none yet';
-    metrics.replaceChildren(h('p', {}, `Calls by status: ${byStatus}. Average cost ${money(m.averageCost)}, average duration ${m.averageDurationSeconds ? `${Math.round(m.averageDurationSeconds)} s` : '–'}.`));
+    fill(metrics, h('p', {}, `Calls by status: ${byStatus}. Average cost ${money(m.averageCost)}, average duration ${m.averageDurationSeconds ? `${Math.round(m.averageDurationSeconds)} s` : '–'}.`));
     drawActions();
   }
 
@@ -64,7 +64,7 @@ export async function campaignPage(main, { args }) {
     const s = campaign.status;
     const running = ['QUEUED', 'DIALING', 'RUNNING'].includes(s);
     const live = running || s === 'PAUSED';
-    actions.replaceChildren(
+    fill(actions, 
       s === 'CREATED' ? h('button', { type: 'button', onclick: command('start') }, 'Start') : null,
       running ? h('button', { type: 'button', class: 'secondary', onclick: command('pause', null, 'Pause this campaign? No new calls will be dialed; calls in progress finish normally.') }, 'Pause') : null,
       s === 'PAUSED' ? h('button', { type: 'button', onclick: command('resume') }, 'Resume') : null,
@@ -90,7 +90,7 @@ export async function campaignPage(main, { args }) {
         h('td', {}, call.recordingUrl ? h('a', { href: call.recordingUrl, rel: 'noopener noreferrer', target: '_blank' }, 'recording') : ''),
         h('td', {}, call.summary || ''), h('td', {}, when(c.nextAttemptAt)));
     });
-    contacts.replaceChildren(
+    fill(contacts, 
       table('Contacts and their latest call', ['Name', 'Business', 'Phone', 'Status', { label: 'Attempts', num: 1 }, 'Call', 'Outcome', { label: 'Duration', num: 1 }, { label: 'Cost', num: 1 }, 'Recording', 'Summary', 'Next redial'], rows),
       pager(data.pagination, (p) => { page = p; loadContacts().catch((err) => notice(describe(err))); }),
     );
@@ -99,7 +99,7 @@ export async function campaignPage(main, { args }) {
     field('Contact status', cStatus), field('Search contacts', cSearch), h('button', { type: 'submit' }, 'Filter'));
   cStatus.addEventListener('change', () => { page = 1; loadContacts().catch((err) => notice(describe(err))); });
 
-  main.append(
+  add(main, 
     h('h1', {}, campaign.name, ' ', statusEl),
     h('p', { class: 'muted' }, `Assistant ${campaign.assistantName || campaign.assistantId} · cap ${campaign.cap} · ${campaign.mode}${campaign.lineQuietGating ? ' · line-quiet gating' : ''}`),
     counterList,

@@ -1,7 +1,7 @@
 // Campaigns: status, live counters over /api/events, filter by status, search by name.
 
 import { api, query } from '../api.js';
-import { h, field, table, money, pager } from '../dom.js';
+import { h, field, table, money, pager, fill, add } from '../dom.js';
 import { live, successRate } from './live.js';
 
 const STATUSES = ['CREATED', 'QUEUED', 'DIALING', 'RUNNING', 'PAUSED', 'COMPLETED', 'STOPPED', 'FAILED'];
@@ -40,7 +40,7 @@ export async function campaignsPage(main) {
         cells.cost,
       );
     });
-    results.replaceChildren(
+    fill(results, 
       data.items.length
         ? table('Campaigns', ['Name', 'Status', { label: 'Pending', num: 1 }, { label: 'Live', num: 1 }, { label: 'Done', num: 1 }, { label: 'Success', num: 1 }, { label: 'Cost', num: 1 }], body)
         : h('p', {}, 'No campaigns match. ', h('a', { href: '#/campaigns/new' }, 'Create one.')),
@@ -59,7 +59,7 @@ export async function campaignsPage(main) {
     h('button', { type: 'submit' }, 'Filter'),
   );
   status.addEventListener('change', () => { page = 1; load(); });
-  main.append(h('h1', {}, 'Campaigns'), form, results);
+  add(main, h('h1', {}, 'Campaigns'), form, results);
   await load();
 
   const update = (e) => {

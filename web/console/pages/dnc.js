@@ -1,7 +1,7 @@
 // The do-not-call list (admin): search, add, import a file, remove.
 
 import { api, query, describe } from '../api.js';
-import { h, field, table, pager, notice, when } from '../dom.js';
+import { h, field, table, pager, notice, when, fill, add } from '../dom.js';
 
 export async function dncPage(main) {
   const q = h('input', { type: 'search', name: 'q', placeholder: 'Number contains…' });
@@ -14,7 +14,7 @@ export async function dncPage(main) {
 
   async function load() {
     const data = await api('GET', `/suppression${query({ q: q.value.trim(), page, limit: 25 })}`);
-    list.replaceChildren(
+    fill(list, 
       data.items.length
         ? table('Numbers that are never called', ['Number', 'Reason', 'Added by', 'Added', ''], data.items.map((n) => h('tr', {},
           h('td', {}, n.phone), h('td', {}, n.reason || ''), h('td', {}, n.addedBy || ''), h('td', {}, when(n.createdAt)),
@@ -27,7 +27,7 @@ export async function dncPage(main) {
     );
   }
 
-  main.append(
+  add(main, 
     h('h1', {}, 'Do-not-call list'),
     h('form', { class: 'toolbar', onsubmit: async (e) => {
       e.preventDefault();
@@ -46,10 +46,10 @@ export async function dncPage(main) {
       if (file.files[0]) data.set('file', file.files[0], file.files[0].name);
       try {
         const r = await api('POST', '/suppression/import', { form: data });
-        report.replaceChildren(h('p', { class: 'ok' }, `${r.added} added, ${r.alreadyListed} already listed, ${r.invalid.length} invalid of ${r.totalRows} rows.`),
+        fill(report, h('p', { class: 'ok' }, `${r.added} added, ${r.alreadyListed} already listed, ${r.invalid.length} invalid of ${r.totalRows} rows.`),
           r.invalid.length ? table('Invalid rows', ['Row', 'Value', 'Reason'], r.invalid.map((i) => h('tr', {}, h('td', {}, i.row), h('td', {}, i.value), h('td', {}, i.reason)))) : null);
         await load();
-      } catch (err) { report.replaceChildren(); notice(describe(err)); }
+      } catch (err) { fill(report); notice(describe(err)); }
     } }, field('Import a file of numbers', file, 'A CSV with a phone column, or one number per line'), h('button', { type: 'submit' }, 'Import')),
     report,
     h('form', { class: 'toolbar', role: 'search', onsubmit: (e) => { e.preventDefault(); page = 1; load(); } }, field('Search numbers', q), h('button', { type: 'submit' }, 'Search')),

@@ -1,7 +1,7 @@
 // Health: the database, the runtime, the provider, and a phone line's live calls.
 
 import { api, describe } from '../api.js';
-import { h, table } from '../dom.js';
+import { h, table, fill, add } from '../dom.js';
 
 export async function healthPage(main) {
   let report;
@@ -14,7 +14,7 @@ export async function healthPage(main) {
   }
   const checks = report.checks || {};
   const line = h('div', { 'aria-live': 'polite' });
-  main.append(
+  add(main, 
     h('h1', {}, 'Health'),
     h('p', { class: report.status === 'healthy' ? 'ok' : 'error' }, `Overall: ${report.status} · version ${report.version} · up ${report.uptimeSeconds} s`),
     table('Checks', ['Part', 'Status', 'Latency', 'Problem'], Object.entries(checks).map(([k, c]) => h('tr', {},
@@ -24,8 +24,8 @@ export async function healthPage(main) {
   );
   try {
     const l = await api('GET', '/health/phone-line');
-    line.append(h('p', {}, `Line ${l.phoneNumberId}: ${l.status}, ${l.liveCalls} live calls (checked ${new Date(l.checkedAt).toLocaleTimeString()}${l.cached ? ', cached' : ''}).${l.error ? ` ${l.error}` : ''}`));
+    add(line, h('p', {}, `Line ${l.phoneNumberId}: ${l.status}, ${l.liveCalls} live calls (checked ${new Date(l.checkedAt).toLocaleTimeString()}${l.cached ? ', cached' : ''}).${l.error ? ` ${l.error}` : ''}`));
   } catch (err) {
-    line.append(h('p', { class: 'muted' }, describe(err)));
+    add(line, h('p', { class: 'muted' }, describe(err)));
   }
 }

@@ -3,7 +3,7 @@
 // later.
 
 import { api, describe } from '../api.js';
-import { h, field, check, table, errorBox } from '../dom.js';
+import { h, field, check, table, errorBox, fill, add } from '../dom.js';
 
 export async function newCampaignPage(main) {
   const assistants = await api('GET', '/assistants?active=true&limit=100');
@@ -54,7 +54,7 @@ export async function newCampaignPage(main) {
           showReport(result, created);
           form.hidden = true;
         } catch (err) {
-          result.replaceChildren(errorBox(describe(err)));
+          fill(result, errorBox(describe(err)));
         } finally {
           submit.disabled = false;
         }
@@ -78,7 +78,7 @@ export async function newCampaignPage(main) {
     check('Wait until the phone line is quiet before each dial (line-quiet gating)', quiet),
     submit,
   );
-  main.append(h('h1', {}, 'New campaign'), form, result);
+  add(main, h('h1', {}, 'New campaign'), form, result);
 }
 
 function showReport(result, created) {
@@ -91,11 +91,11 @@ function showReport(result, created) {
         await api('POST', `/campaigns/${id}/start`);
         location.hash = `#/campaigns/${id}`;
       } catch (err) {
-        result.append(errorBox(describe(err)));
+        add(result, errorBox(describe(err)));
       }
     },
   }, 'Start now');
-  result.replaceChildren(
+  fill(result, 
     h('h2', {}, 'Import report'),
     h('p', { class: 'ok', role: 'status' }, `Campaign “${created.campaign.name}” created: ${report.accepted} of ${report.totalRows} rows accepted, ${report.skipped.length} skipped.`),
     report.skipped.length

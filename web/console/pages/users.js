@@ -2,7 +2,7 @@
 // list and revoke tokens (console sessions included).
 
 import { api, describe } from '../api.js';
-import { h, field, table, notice, when } from '../dom.js';
+import { h, field, table, notice, when, fill, add } from '../dom.js';
 
 export async function usersPage(main) {
   const name = h('input', { name: 'name', required: true });
@@ -14,7 +14,7 @@ export async function usersPage(main) {
 
   async function showLink(user) {
     const link = await api('POST', `/users/${user.id}/login-link`);
-    linkBox.replaceChildren(
+    fill(linkBox, 
       h('p', { class: 'ok' }, `Sign-in link for ${user.name}, valid once until ${when(link.expiresAt)}:`),
       h('p', { class: 'link-box', id: 'login-link' }, link.url),
     );
@@ -22,7 +22,7 @@ export async function usersPage(main) {
 
   async function showTokens(user) {
     const items = await api('GET', `/users/${user.id}/tokens`);
-    tokens.replaceChildren(
+    fill(tokens, 
       h('h2', {}, `Tokens of ${user.name}`),
       table(`Tokens and console sessions of ${user.name}`, ['Name', 'Prefix', 'Created', 'Last used', 'Expires', 'State', ''], items.map((t) => h('tr', {},
         h('td', {}, t.name), h('td', {}, t.prefix), h('td', {}, when(t.createdAt)), h('td', {}, when(t.lastUsedAt)), h('td', {}, when(t.expiresAt)),
@@ -38,7 +38,7 @@ export async function usersPage(main) {
 
   async function load() {
     const users = await api('GET', '/users');
-    list.replaceChildren(table('Users', ['Name', 'Email', 'Role', 'State', 'Actions'], users.map((u) => {
+    fill(list, table('Users', ['Name', 'Email', 'Role', 'State', 'Actions'], users.map((u) => {
       const roleSel = h('select', { 'aria-label': `Role of ${u.name}` }, ['operator', 'admin'].map((r) => h('option', { value: r, selected: r === u.role }, r)));
       roleSel.addEventListener('change', guard(async () => { await api('PATCH', `/users/${u.id}`, { json: { role: roleSel.value } }); notice(`${u.name} is now ${roleSel.value}.`, 'ok'); await load(); }));
       return h('tr', {},
@@ -56,7 +56,7 @@ export async function usersPage(main) {
     })));
   }
 
-  main.append(
+  add(main, 
     h('h1', {}, 'Users and tokens'),
     h('h2', {}, 'Invite someone'),
     h('form', { class: 'toolbar', onsubmit: guard(async (e) => {
