@@ -14,7 +14,7 @@
 //! `POST /api/users/{id}/login-link`.
 
 use chrono::{DateTime, Utc};
-use poem::http::header::{AUTHORIZATION, COOKIE, HOST, SET_COOKIE};
+use poem::http::header::{AUTHORIZATION, CONTENT_TYPE, COOKIE, HOST, ORIGIN, SET_COOKIE};
 use poem::http::{HeaderValue, Method, StatusCode};
 use poem::web::Data;
 use poem::{Body, Endpoint, IntoResponse, Middleware, Request, Response, handler};
@@ -233,10 +233,52 @@ struct SignIn {
     token: Option<String>,
 }
 
+/// Whether a browser says the request comes from another site: its `Origin` is neither the
+/// host it asked for (`Host`, or `X-Forwarded-Host` behind a proxy) nor `server.public_url`.
+/// Signing in is refused then, so another site cannot sign a visitor in to an account of its
+/// choosing (login CSRF).
+fn cross_site(req: &Request, state: &AppState) -> bool {
+    let Some(origin) = req.headers().get(ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let origin = origin.trim_end_matches('/');
+    let origin_host = origin.split_once("://").map(|(_, rest)| rest);
+    let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
+    let ours = [header("host"), header("x-forwarded-host")]
+        .into_iter()
+        .flatten()
+        .any(|h| origin_host == Some(h));
+    let public = state
+        .settings
+        .server
+        .public_url
+        .as_deref()
+        .is_some_and(|u| u.trim_end_matches('/') == origin);
+    !(ours || public)
+}
+
 /// `POST /session`: signs in with a one-time link or an API token and sets the cookie.
 #[handler]
 pub async fn sign_in(req: &Request, state: Data<&AppState>, body: Body) -> poem::Result<Response> {
     let state = *state;
+    if cross_site(req, state) {
+        return Err(csrf_refused().into());
+    }
+    // A JSON content type cannot be sent by another site's form, only by our page's fetch.
+    let json = req
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
+    if !json {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "send the sign-in as JSON (Content-Type: application/json)",
+        )
+        .into());
+    }
     let bytes = body
         .into_bytes()
         .await

@@ -289,6 +289,47 @@ async fn bad_sign_in_requests_are_answered_in_the_envelope() {
         assert_envelope(&answer.reply, status, code);
         assert!(answer.set_cookie.is_none());
     }
+    // Another site's form cannot send JSON, and a browser names the other site in Origin.
+    let form = app
+        .client
+        .post(app.url("/session"))
+        .header("Content-Type", "text/plain")
+        .body(json!({ "token": app.admin_token }).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(form.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert!(form.headers().get("set-cookie").is_none());
+    let foreign = send(
+        &app,
+        Method::POST,
+        "/session",
+        None,
+        None,
+        Some(json!({ "token": app.admin_token })),
+        &[("Origin", "https://evil.example")],
+    )
+    .await;
+    let error = assert_envelope(&foreign.reply, StatusCode::FORBIDDEN, "forbidden");
+    assert_eq!(error["details"]["reason"], "csrf");
+    assert!(foreign.set_cookie.is_none());
+    let own_origin = send(
+        &app,
+        Method::POST,
+        "/session",
+        None,
+        None,
+        Some(json!({ "token": app.admin_token })),
+        &[("Origin", &app.address)],
+    )
+    .await;
+    assert_eq!(
+        own_origin.reply.status,
+        StatusCode::CREATED,
+        "{:?}",
+        own_origin.reply.body
+    );
+
     let none = send(&app, Method::GET, "/session", None, None, None, &[]).await;
     assert_envelope(&none.reply, StatusCode::UNAUTHORIZED, "unauthorized");
 }
