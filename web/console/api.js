@@ -52,7 +52,12 @@ async function send(method, url, { json, form } = {}) {
   } catch {
     data = null;
   }
-  if (!res.ok) throw new ApiError(res.status, data);
+  if (!res.ok) {
+    const err = new ApiError(res.status, data);
+    // The session ended (expired, revoked, signed out elsewhere): the app goes back to sign-in.
+    if (res.status === 401 && url !== '/session') window.dispatchEvent(new CustomEvent('session-ended', { detail: err }));
+    throw err;
+  }
   return data;
 }
 

@@ -135,6 +135,16 @@ async function signInWithLink() {
 }
 
 async function boot() {
+  window.addEventListener('session-ended', (e) => {
+    if (!me) return;
+    me = null;
+    setCsrf(null);
+    if (cleanup) {
+      cleanup();
+      cleanup = null;
+    }
+    showSignIn(`Your session has ended: ${e.detail.describe()} Sign in again.`, true);
+  });
   window.addEventListener('hashchange', async () => {
     if (!(await signInWithLink())) await route();
   });

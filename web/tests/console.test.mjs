@@ -272,6 +272,22 @@ try {
     await phone.close();
   });
 
+  await step('a session revoked by an admin sends the console back to sign-in', async () => {
+    const { page } = admin;
+    await page.goto(`${BASE}/#/users`);
+    const row = page.getByRole('row').filter({ hasText: 'Olga Operator' });
+    await row.getByRole('button', { name: 'Tokens' }).click();
+    const session = page.getByRole('row').filter({ hasText: 'console session' }).filter({ hasText: 'valid' });
+    await session.first().getByRole('button', { name: 'Revoke' }).click();
+    await page.getByText('Token revoked.').waitFor();
+    // Without a reload: the next API answer (401) ends the open console.
+    await olga.page.goto(`${BASE}/#/assistants`);
+    await olga.page.getByText('Your session has ended').waitFor();
+    await olga.page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await olga.page.reload();
+    await olga.page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  });
+
   await step('sign out ends the session', async () => {
     const { page } = oscar;
     await page.getByRole('button', { name: 'Sign out' }).click();
