@@ -70,7 +70,8 @@ const cspErrors = [];
 async function newUser() {
   const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
-  page.on('dialog', (d) => d.accept());
+  // Confirmations are accepted; a prompt gets page.promptAnswer when a step set one.
+  page.on('dialog', (d) => d.accept(d.type() === 'prompt' && page.promptAnswer ? page.promptAnswer : undefined));
   page.on('console', (m) => {
     if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) cspErrors.push(m.text());
   });
@@ -153,6 +154,43 @@ try {
     await page.goto(`${BASE}/#/health`);
     await page.getByText('Overall: healthy').waitFor();
     await audit(page, 'health');
+  });
+
+  await step('admin: import by Vapi id, rename, deactivate, activate; delete refused while in use, and why', async () => {
+    const { page } = admin;
+    const res = await fetch(`${SIM}/assistant`, {
+      method: 'POST',
+      headers: { Authorization: 'Bearer sim-key', 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'Made at Vapi' }),
+    });
+    const vapiId = (await res.json()).id;
+    await page.goto(`${BASE}/#/assistants`);
+    await page.getByLabel('Vapi assistant id').fill(vapiId);
+    await page.getByLabel('Name (optional)').fill('Imported one');
+    await page.getByRole('button', { name: 'Import' }).click();
+    const row = (name) => page.getByRole('row').filter({ has: page.getByRole('cell', { name, exact: true }) });
+    await row('Imported one').waitFor();
+    page.promptAnswer = 'Imported renamed';
+    await row('Imported one').getByRole('button', { name: 'Rename' }).click();
+    await row('Imported renamed').waitFor();
+    page.promptAnswer = null;
+    await row('Imported renamed').getByRole('button', { name: 'Deactivate' }).click();
+    await row('Imported renamed').getByRole('cell', { name: 'inactive', exact: true }).waitFor();
+    await row('Imported renamed').getByRole('button', { name: 'Activate' }).click();
+    await row('Imported renamed').getByRole('cell', { name: 'active', exact: true }).waitFor();
+
+    await page.goto(`${BASE}/#/campaigns/new`);
+    await page.getByLabel('Name', { exact: true }).fill('Admin later');
+    await page.getByLabel('Assistant').selectOption({ label: 'Imported renamed' });
+    await page.getByLabel('Contacts (CSV)').setInputFiles({ name: 'c.csv', mimeType: 'text/csv', buffer: csv(goodRows(2, 500)) });
+    await page.getByRole('button', { name: 'Upload and create' }).click();
+    await page.getByRole('link', { name: /Start later/ }).click();
+    await page.locator('#campaign-status').getByText('CREATED').waitFor();
+
+    await page.goto(`${BASE}/#/assistants`);
+    await row('Imported renamed').getByRole('button', { name: 'Delete' }).click();
+    await page.getByText('cannot be deleted while a campaign that has not finished uses it').waitFor();
+    await row('Imported renamed').waitFor();
   });
 
   await step('operator: a CSV with bad rows shows every skipped row and its reason', async () => {
