@@ -206,6 +206,8 @@ try {
       buffer: csv([...goodRows(12, 1), 'Bad Phone,Shop,12', 'No Phone,Shop,', 'Twin,Shop,+14155550001', `Listed,Shop,${DNC}`]),
     });
     await page.getByLabel('Attempts per contact').fill('1');
+    // Three waves of calls, so the counters have steps to show.
+    await page.getByLabel('Cap (calls at once)').fill('4');
     await audit(page, 'new-campaign');
     await page.getByRole('button', { name: 'Upload and create' }).click();
     await page.getByText('12 of 16 rows accepted, 4 skipped').waitFor();
@@ -237,6 +239,8 @@ try {
     assert.equal(ended, 12);
     assert.equal(await counter(page, 'active'), 0);
     assert.equal(after.activeCalls, 0);
+    await until('the metrics to count every ended call', async () =>
+      (await page.getByText('Calls by status:').innerText()).includes(`ENDED ${ended}`), 10000);
     await until('the contacts table to show the calls', async () =>
       (await page.locator('tbody tr').filter({ hasText: 'ENDED' }).count()) === 12);
     await audit(page, 'campaign-detail');
