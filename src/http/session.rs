@@ -345,6 +345,12 @@ pub async fn sign_in(req: &Request, state: Data<&AppState>, body: Body) -> poem:
         .await
         .map_err(ApiError::from)?;
     tracing::info!(user_id = %user.id, session_id = %info.id, "console session started");
+    // Housekeeping on the way: what expired a day ago is of no use to anyone.
+    if let Err(e) =
+        store::sessions::prune_expired(&state.db, user.id, now - chrono::Duration::days(1)).await
+    {
+        tracing::warn!(error = %e, "could not prune expired console sessions");
+    }
     let mut response = poem::web::Json(session_body(&user, session.expose(), Some(expires_at)))
         .with_status(StatusCode::CREATED)
         .into_response();

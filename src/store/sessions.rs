@@ -106,3 +106,30 @@ pub async fn revoke_session(db: &impl ConnectionTrait, hash: &TokenHash) -> Resu
         .await?;
     Ok(())
 }
+
+/// Deletes a user's console sessions and sign-in links that expired before `cutoff`, so they
+/// neither pile up nor clutter the user's token list. Expiry is compared here, not in SQL (see
+/// [`redeem_login_link`]).
+pub async fn prune_expired(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    cutoff: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    let stale: Vec<Uuid> = api_token::Entity::find()
+        .filter(api_token::Column::UserId.eq(user_id))
+        .filter(api_token::Column::Kind.is_in([KIND_SESSION, KIND_LOGIN_LINK]))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|t| t.expires_at.is_some_and(|at| at < cutoff))
+        .map(|t| t.id)
+        .collect();
+    if stale.is_empty() {
+        return Ok(0);
+    }
+    let deleted = api_token::Entity::delete_many()
+        .filter(api_token::Column::Id.is_in(stale))
+        .exec(db)
+        .await?;
+    Ok(deleted.rows_affected)
+}

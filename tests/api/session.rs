@@ -606,3 +606,59 @@ async fn the_cli_prints_a_working_login_link() {
     assert!(!unknown.status.success());
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("no user named"));
 }
+
+#[tokio::test]
+async fn signing_in_prunes_the_users_long_expired_sessions_and_links() {
+    let app = spawn_app().await;
+    let (ana, _) = app.create_user("Ana", "operator").await;
+    let (bo, _) = app.create_user("Bo", "operator").await;
+    signed_in(&app, ana).await;
+    signed_in(&app, bo).await;
+    login_link(&app, ana).await;
+    // Ana's session and unused link expired two days ago; Bo's session too.
+    api_token::Entity::update_many()
+        .col_expr(
+            api_token::Column::ExpiresAt,
+            sea_orm::sea_query::Expr::value(chrono::Utc::now() - chrono::Duration::days(2)),
+        )
+        .filter(api_token::Column::Kind.is_in(["session", "login_link"]))
+        .exec(&app.db)
+        .await
+        .unwrap();
+    let count = |user: Uuid| {
+        let db = app.db.clone();
+        async move {
+            api_token::Entity::find()
+                .filter(api_token::Column::UserId.eq(user))
+                .filter(api_token::Column::Kind.is_in(["session", "login_link"]))
+                .all(&db)
+                .await
+                .unwrap()
+                .len()
+        }
+    };
+    assert_eq!(
+        count(ana).await,
+        3,
+        "two used or unused links and a session"
+    );
+    signed_in(&app, ana).await;
+    assert_eq!(
+        count(ana).await,
+        2,
+        "only the new link and session are left"
+    );
+    assert_eq!(count(bo).await, 2, "another user's are left alone");
+    // API tokens are never pruned.
+    let tokens = app
+        .get(&format!("/api/users/{ana}/tokens"), Some(&app.admin_token))
+        .await;
+    assert!(
+        tokens
+            .body
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["name"] == "t")
+    );
+}
