@@ -30,7 +30,7 @@ function drawNav(current) {
   const link = (key, href, text) =>
     h('a', { href, 'aria-current': key === current ? 'page' : null }, text);
   const admin = me.user.role === 'admin';
-  fill(nav, 
+  fill(nav,
     link('campaigns', '#/campaigns', 'Campaigns'),
     link('new', '#/campaigns/new', 'New campaign'),
     link('assistants', '#/assistants', 'Assistants'),
@@ -103,7 +103,7 @@ function showSignIn(message, isError = false) {
     field('API token', token, 'Paste a token from `autolynx token create`; the browser keeps only a session, never the token.'),
     h('button', { type: 'submit' }, 'Sign in'),
   );
-  fill(main, 
+  fill(main,
     h('h1', {}, 'Sign in'),
     message ? h('p', { class: isError ? 'error' : 'ok', role: isError ? 'alert' : 'status' }, message) : null,
     h('p', {}, 'Open a sign-in link (`autolynx login-link --name NAME`, or ask an admin), or paste an API token.'),

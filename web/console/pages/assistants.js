@@ -45,13 +45,13 @@ export async function assistantsPage(main, { me }) {
           }
         } }, 'Delete'),
       ) : '')));
-    fill(list, 
+    fill(list,
       data.items.length ? table('Assistant directory', ['Name', 'Source', 'State', 'Vapi id', 'Actions'], rows) : h('p', {}, 'No assistants yet.'),
       pager(data.pagination, (p) => { page = p; load(); }),
     );
   }
 
-  add(main, 
+  add(main,
     h('h1', {}, 'Assistants'),
     h('form', { class: 'toolbar', role: 'search', onsubmit: (e) => { e.preventDefault(); page = 1; load(); } }, field('Search assistants', search), h('button', { type: 'submit' }, 'Search')),
     list,
@@ -62,7 +62,7 @@ export async function assistantsPage(main, { me }) {
     const cloneName = h('input', { name: 'cloneName', required: true });
     const vapiId = h('input', { name: 'providerAssistantId', required: true });
     const importName = h('input', { name: 'importName' });
-    add(main, 
+    add(main,
       h('h2', {}, 'Clone a template'),
       h('form', { class: 'toolbar', onsubmit: async (e) => {
         e.preventDefault();

@@ -64,7 +64,7 @@ export async function campaignPage(main, { args }) {
     const s = campaign.status;
     const running = ['QUEUED', 'DIALING', 'RUNNING'].includes(s);
     const live = running || s === 'PAUSED';
-    fill(actions, 
+    fill(actions,
       s === 'CREATED' ? h('button', { type: 'button', onclick: command('start') }, 'Start') : null,
       running ? h('button', { type: 'button', class: 'secondary', onclick: command('pause', null, 'Pause this campaign? No new calls will be dialed; calls in progress finish normally.') }, 'Pause') : null,
       s === 'PAUSED' ? h('button', { type: 'button', onclick: command('resume') }, 'Resume') : null,
@@ -90,7 +90,7 @@ export async function campaignPage(main, { args }) {
         h('td', {}, call.recordingUrl ? h('a', { href: call.recordingUrl, rel: 'noopener noreferrer', target: '_blank' }, 'recording') : ''),
         h('td', {}, call.summary || ''), h('td', {}, when(c.nextAttemptAt)));
     });
-    fill(contacts, 
+    fill(contacts,
       table('Contacts and their latest call', ['Name', 'Business', 'Phone', 'Status', { label: 'Attempts', num: 1 }, 'Call', 'Outcome', { label: 'Duration', num: 1 }, { label: 'Cost', num: 1 }, 'Recording', 'Summary', 'Next redial'], rows),
       pager(data.pagination, (p) => { page = p; loadContacts().catch((err) => notice(describe(err))); }),
     );
@@ -99,7 +99,7 @@ export async function campaignPage(main, { args }) {
     field('Contact status', cStatus), field('Search contacts', cSearch), h('button', { type: 'submit' }, 'Filter'));
   cStatus.addEventListener('change', () => { page = 1; loadContacts().catch((err) => notice(describe(err))); });
 
-  add(main, 
+  add(main,
     h('h1', {}, campaign.name, ' ', statusEl),
     h('p', { class: 'muted' }, `Assistant ${campaign.assistantName || campaign.assistantId} · cap ${campaign.cap} · ${campaign.mode}${campaign.lineQuietGating ? ' · line-quiet gating' : ''}`),
     counterList,

@@ -40,7 +40,7 @@ export async function campaignsPage(main) {
         cells.cost,
       );
     });
-    fill(results, 
+    fill(results,
       data.items.length
         ? table('Campaigns', ['Name', 'Status', { label: 'Pending', num: 1 }, { label: 'Live', num: 1 }, { label: 'Done', num: 1 }, { label: 'Success', num: 1 }, { label: 'Cost', num: 1 }], body)
         : h('p', {}, 'No campaigns match. ', h('a', { href: '#/campaigns/new' }, 'Create one.')),

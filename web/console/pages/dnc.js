@@ -14,7 +14,7 @@ export async function dncPage(main) {
 
   async function load() {
     const data = await api('GET', `/suppression${query({ q: q.value.trim(), page, limit: 25 })}`);
-    fill(list, 
+    fill(list,
       data.items.length
         ? table('Numbers that are never called', ['Number', 'Reason', 'Added by', 'Added', ''], data.items.map((n) => h('tr', {},
           h('td', {}, n.phone), h('td', {}, n.reason || ''), h('td', {}, n.addedBy || ''), h('td', {}, when(n.createdAt)),
@@ -27,7 +27,7 @@ export async function dncPage(main) {
     );
   }
 
-  add(main, 
+  add(main,
     h('h1', {}, 'Do-not-call list'),
     h('form', { class: 'toolbar', onsubmit: async (e) => {
       e.preventDefault();

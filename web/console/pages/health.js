@@ -14,7 +14,7 @@ export async function healthPage(main) {
   }
   const checks = report.checks || {};
   const line = h('div', { 'aria-live': 'polite' });
-  add(main, 
+  add(main,
     h('h1', {}, 'Health'),
     h('p', { class: report.status === 'healthy' ? 'ok' : 'error' }, `Overall: ${report.status} · version ${report.version} · up ${report.uptimeSeconds} s`),
     table('Checks', ['Part', 'Status', 'Latency', 'Problem'], Object.entries(checks).map(([k, c]) => h('tr', {},

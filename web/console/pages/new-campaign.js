@@ -95,7 +95,7 @@ function showReport(result, created) {
       }
     },
   }, 'Start now');
-  fill(result, 
+  fill(result,
     h('h2', {}, 'Import report'),
     h('p', { class: 'ok', role: 'status' }, `Campaign “${created.campaign.name}” created: ${report.accepted} of ${report.totalRows} rows accepted, ${report.skipped.length} skipped.`),
     report.skipped.length

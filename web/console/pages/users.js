@@ -14,7 +14,7 @@ export async function usersPage(main) {
 
   async function showLink(user) {
     const link = await api('POST', `/users/${user.id}/login-link`);
-    fill(linkBox, 
+    fill(linkBox,
       h('p', { class: 'ok' }, `Sign-in link for ${user.name}, valid once until ${when(link.expiresAt)}:`),
       h('p', { class: 'link-box', id: 'login-link' }, link.url),
     );
@@ -22,7 +22,7 @@ export async function usersPage(main) {
 
   async function showTokens(user) {
     const items = await api('GET', `/users/${user.id}/tokens`);
-    fill(tokens, 
+    fill(tokens,
       h('h2', {}, `Tokens of ${user.name}`),
       table(`Tokens and console sessions of ${user.name}`, ['Name', 'Prefix', 'Created', 'Last used', 'Expires', 'State', ''], items.map((t) => h('tr', {},
         h('td', {}, t.name), h('td', {}, t.prefix), h('td', {}, when(t.createdAt)), h('td', {}, when(t.lastUsedAt)), h('td', {}, when(t.expiresAt)),
@@ -56,7 +56,7 @@ export async function usersPage(main) {
     })));
   }
 
-  add(main, 
+  add(main,
     h('h1', {}, 'Users and tokens'),
     h('h2', {}, 'Invite someone'),
     h('form', { class: 'toolbar', onsubmit: guard(async (e) => {
