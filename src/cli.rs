@@ -54,6 +54,23 @@ pub enum Command {
         #[command(subcommand)]
         action: TokenAction,
     },
+    /// Print a one-time link that signs a user in to the web console (it expires after
+    /// `console.login_link_minutes`). The user must exist unless --role is given, which creates
+    /// (or allowlists) them as `token create` does.
+    LoginLink {
+        /// The user's name (matched when no --email is given).
+        #[arg(long)]
+        name: String,
+        /// The user's email (the user is matched by it when given).
+        #[arg(long)]
+        email: Option<String>,
+        /// Create or allowlist the user with this role first.
+        #[arg(long, value_enum)]
+        role: Option<RoleArg>,
+        /// The console's base URL; default: server.public_url, else http://<server.bind>.
+        #[arg(long)]
+        url: Option<String>,
+    },
     /// Back up the database while the server runs (`--to FILE`), or check a backup
     /// (`verify FILE_OR_URL`).
     Backup(BackupArgs),
@@ -519,6 +536,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve => serve(settings).await,
         Command::Migrate { action } => migrate(settings, action).await,
         Command::Token { action } => token(settings, action).await,
+        Command::LoginLink {
+            name,
+            email,
+            role,
+            url,
+        } => login_link(settings, &name, email.as_deref(), role, url).await,
         Command::Seed { url, contacts } => {
             let url = url
                 .or_else(|| settings.server.public_url.clone())
@@ -644,6 +667,68 @@ async fn back_up_before_migrating(
         source.display(),
         copy.display()
     );
+    Ok(())
+}
+
+async fn login_link(
+    settings: Settings,
+    name: &str,
+    email: Option<&str>,
+    role: Option<RoleArg>,
+    url: Option<String>,
+) -> anyhow::Result<()> {
+    let name = name.trim();
+    anyhow::ensure!(!name.is_empty(), "--name must not be blank");
+    let email = email.map(str::trim).filter(|e| !e.is_empty());
+    let db = store::connect(&settings.database)
+        .await
+        .context("could not connect to the database")?;
+    store::migrate(&db).await?;
+    let user = match role {
+        Some(role) => {
+            store::users::upsert_allowlisted(&db, name, email, role.into())
+                .await?
+                .0
+        }
+        None => store::users::find_by_identity(&db, name, email)
+            .await?
+            .with_context(|| {
+                format!(
+                    "no user named {name:?}: give --role admin|operator to create one, \
+                     or create it with `autolynx token create`"
+                )
+            })?,
+    };
+    anyhow::ensure!(
+        !user.disabled && user.allowlisted,
+        "user {:?} is disabled or not allowlisted",
+        user.name
+    );
+    let base = url
+        .or_else(|| settings.server.public_url.clone())
+        .unwrap_or_else(|| format!("http://{}", settings.server.bind));
+    let (link, expires_at) =
+        http::session::issue_login_link(&db, &settings.console, &base, user.id).await?;
+    let entry = store::audit::NewEntry {
+        actor_user_id: None,
+        actor_name: "autolynx login-link (command line)".to_owned(),
+        action: "login_link.create".to_owned(),
+        target_type: "user".to_owned(),
+        target_id: Some(user.id.to_string()),
+        details: serde_json::json!({ "expiresAt": expires_at }),
+        request_id: None,
+    };
+    if let Err(e) = store::audit::record(&db, entry).await {
+        tracing::error!(error = %e, "could not write the audit entry of login-link");
+    }
+    println!(
+        "sign-in link for {} ({}), valid once until {}:",
+        user.name,
+        user.role,
+        expires_at.to_rfc3339()
+    );
+    println!("{link}");
+    db.close().await.ok();
     Ok(())
 }
 

@@ -96,6 +96,18 @@ pub struct Settings {
     pub rate_limits: RateLimitSettings,
     pub features: FeatureSettings,
     pub retention: RetentionSettings,
+    pub console: ConsoleSettings,
+}
+
+/// The web console's sign-in.
+#[derive(Debug, Clone, Copy, Deserialize)]
+pub struct ConsoleSettings {
+    /// Minutes a one-time sign-in link stays valid: short, because a link is a credential
+    /// that travels through chat and mail.
+    pub login_link_minutes: u32,
+    /// Hours a console session lasts before the server refuses it (a sign-out or a revoked
+    /// session ends it sooner).
+    pub session_hours: u32,
 }
 
 /// How long finished work is kept.
@@ -490,6 +502,20 @@ impl Settings {
             self.database.max_connections.into(),
             1,
             1000,
+        );
+        range(
+            "console.login_link_minutes",
+            None,
+            self.console.login_link_minutes.into(),
+            1,
+            1440,
+        );
+        range(
+            "console.session_hours",
+            None,
+            self.console.session_hours.into(),
+            1,
+            720,
         );
         range(
             "retention.campaign_days",

@@ -157,7 +157,18 @@ pub async fn run(args: &DemoArgs) -> anyhow::Result<()> {
             let max_dials = stats.dials_by_customer.values().copied().max().unwrap_or(0);
             print_summary(&summary, args, max, stats.calls_created, max_dials);
             if args.keep_running {
-                print_urls(&base, &token, summary.id);
+                let (console, _) = crate::http::session::issue_login_link(
+                    &db,
+                    &crate::config::ConsoleSettings {
+                        // Long enough to read the summary first; still used once.
+                        login_link_minutes: 60,
+                        session_hours: 12,
+                    },
+                    &base,
+                    admin.id,
+                )
+                .await?;
+                print_urls(&base, &token, summary.id, &console);
                 crate::startup::shutdown_signal().await;
             }
             if summary.status != "COMPLETED" {
@@ -735,9 +746,13 @@ fn print_summary(s: &Summary, args: &DemoArgs, max: u32, calls: u64, max_dials: 
     println!("  {:<18}{}", "export", s.export.display());
 }
 
-fn print_urls(base: &str, token: &str, id: Uuid) {
+fn print_urls(base: &str, token: &str, id: Uuid, console: &str) {
     println!();
     println!("The server keeps running (Ctrl-C stops it):");
+    println!("  console      {console}");
+    println!(
+        "               (a one-time sign-in link, valid for an hour; `autolynx login-link` makes more)"
+    );
     println!("  API          {base}/api");
     println!("  Swagger UI   {base}/docs");
     println!("  admin token  {token}");

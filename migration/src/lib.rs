@@ -14,6 +14,7 @@ mod m20261125_000004_suppression;
 mod m20261125_000005_contact_scheduling;
 mod m20261201_000006_token_expiry;
 mod m20261201_000007_audit_log;
+mod m20261201_000008_token_kind;
 
 /// Names of every table the migrations create, in creation (foreign-key) order.
 pub const TABLES: [&str; 9] = [
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000005_contact_scheduling::Migration),
             Box::new(m20261201_000006_token_expiry::Migration),
             Box::new(m20261201_000007_audit_log::Migration),
+            Box::new(m20261201_000008_token_kind::Migration),
         ]
     }
 }

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod campaigns;
 pub mod common;
+pub mod console;
 pub mod error;
 pub mod export;
 pub mod headers;
@@ -16,6 +17,7 @@ pub mod metrics;
 pub mod observe;
 pub mod ratelimit;
 pub mod scheduler;
+pub mod session;
 pub mod suppression;
 pub mod users;
 pub mod webhooks;
@@ -82,6 +84,7 @@ type Apis = (
     webhooks::WebhooksApi,
     scheduler::SchedulerApi,
     audit::AuditApi,
+    session::LoginLinksApi,
 );
 
 /// The OpenAPI service; builds without a database so `autolynx openapi` works anywhere.
@@ -97,6 +100,7 @@ pub fn api_service() -> OpenApiService<Apis, ()> {
             webhooks::WebhooksApi,
             scheduler::SchedulerApi,
             audit::AuditApi,
+            session::LoginLinksApi,
         ),
         "autolynx",
         env!("CARGO_PKG_VERSION"),
@@ -121,7 +125,10 @@ pub fn app(state: AppState) -> impl Endpoint {
     let spec = api.spec_endpoint();
     let limit = state.settings.server.max_upload_bytes;
     Route::new()
-        .nest("/api", api)
+        .nest("/api", api.with(session::SessionCookie))
+        .at("/session", session::routes())
+        .at("/", get(console::index))
+        .at("/console/*path", get(console::asset))
         .nest("/docs", docs)
         .at("/openapi.json", spec)
         .at("/metrics", get(metrics::scrape))

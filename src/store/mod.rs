@@ -10,6 +10,7 @@ pub mod entities;
 pub mod events;
 pub mod ops;
 pub mod retention;
+pub mod sessions;
 pub mod suppression;
 pub mod users;
 pub mod writer;

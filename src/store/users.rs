@@ -18,6 +18,7 @@ pub async fn find_by_token(
     let found = api_token::Entity::find()
         .filter(api_token::Column::TokenHash.eq(hash.as_str()))
         .filter(api_token::Column::RevokedAt.is_null())
+        .filter(api_token::Column::Kind.ne(crate::store::sessions::KIND_LOGIN_LINK))
         .find_also_related(user::Entity)
         .one(db)
         .await?;
@@ -151,6 +152,24 @@ pub async fn create_token_expiring(
     name: &str,
     expires_at: Option<DateTime<Utc>>,
 ) -> Result<(api_token::Model, NewToken), DbErr> {
+    insert_token(
+        db,
+        user_id,
+        name,
+        expires_at,
+        crate::store::sessions::KIND_API,
+    )
+    .await
+}
+
+/// Issues a token of any kind (see `api_token::Model::kind`).
+pub(crate) async fn insert_token(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+    name: &str,
+    expires_at: Option<DateTime<Utc>>,
+    kind: &str,
+) -> Result<(api_token::Model, NewToken), DbErr> {
     let token = NewToken::generate();
     let model = api_token::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -162,6 +181,7 @@ pub async fn create_token_expiring(
         last_used_at: Set(None),
         revoked_at: Set(None),
         expires_at: Set(expires_at),
+        kind: Set(kind.to_owned()),
     }
     .insert(db)
     .await?;

@@ -75,3 +75,47 @@ async fn demo_runs_a_campaign_within_its_cap_and_prints_the_summary() {
     let dir = std::path::Path::new(&export).parent().unwrap();
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[tokio::test]
+async fn demo_keep_running_prints_a_console_link_that_signs_in_once() {
+    use tokio::io::AsyncBufReadExt;
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_autolynx"))
+        .args(["demo", "--contacts", "10", "--cap", "4", "--keep-running"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("the binary starts");
+    let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let link = tokio::time::timeout(Duration::from_secs(90), async {
+        while let Some(line) = lines.next_line().await.expect("stdout read") {
+            if let Some(url) = line.trim_start().strip_prefix("console") {
+                return url.trim().to_owned();
+            }
+        }
+        panic!("the demo ended without printing the console link");
+    })
+    .await
+    .expect("the console link within 90 s");
+    let (base, secret) = link.split_once("/#signin=").expect("a sign-in link");
+    autolynx::startup::install_crypto_provider();
+    let client = reqwest::Client::builder().no_proxy().build().unwrap();
+    let page = client.get(format!("{base}/")).send().await.unwrap();
+    assert_eq!(page.status(), reqwest::StatusCode::OK);
+    for expected in [
+        reqwest::StatusCode::CREATED,
+        reqwest::StatusCode::UNAUTHORIZED,
+    ] {
+        let signed_in = client
+            .post(format!("{base}/session"))
+            .json(&serde_json::json!({ "link": secret }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(signed_in.status(), expected);
+    }
+    // Stopped by its own handle (kill_on_drop covers a panic above).
+    child.start_kill().expect("stop the demo");
+    child.wait().await.ok();
+}

@@ -19,6 +19,9 @@ pub struct Model {
     pub revoked_at: Option<DateTimeUtc>,
     /// After this instant the token is refused; `None` = never expires.
     pub expires_at: Option<DateTimeUtc>,
+    /// `api` (bearer token), `session` (console cookie) or `login_link` (one-time sign-in link,
+    /// never a bearer token); see `store::sessions`.
+    pub kind: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
