@@ -175,7 +175,7 @@ pub struct DatabaseSettings {
     pub group_commit_max_batch: u32,
     /// How long a batch may wait for company after its first write.
     pub group_commit_max_wait_ms: u64,
-    /// Writer tasks, each with its own group commit (0: one on SQLite, four on PostgreSQL).
+    /// Writer tasks, each with its own group commit.
     pub group_commit_writers: u32,
 }
 
@@ -549,7 +549,7 @@ impl Settings {
             "database.group_commit_writers",
             None,
             self.database.group_commit_writers.into(),
-            0,
+            1,
             64,
         );
         range(

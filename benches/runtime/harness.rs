@@ -152,9 +152,18 @@ pub fn server_env(
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))
     .collect();
-    for (k, v) in extra {
-        env.retain(|(key, _)| key != k);
-        env.push(((*k).to_owned(), v.clone()));
+    // Settings from this process's environment (`AUTOLYNX__DATABASE__GROUP_COMMIT_WRITERS=1`,
+    // say) reach the server too: how a setting changes a figure is one run away.
+    let outer: Vec<(String, String)> = std::env::vars()
+        .filter(|(k, _)| k.starts_with("AUTOLYNX__") && k != "AUTOLYNX__SERVER__BIND")
+        .collect();
+    for (k, v) in extra
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), v.clone()))
+        .chain(outer)
+    {
+        env.retain(|(key, _)| *key != k);
+        env.push((k, v));
     }
     env
 }

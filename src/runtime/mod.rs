@@ -77,11 +77,7 @@ impl RuntimeContext {
             store::writer::Batching {
                 max_batch: settings.database.group_commit_max_batch as usize,
                 max_wait: Duration::from_millis(settings.database.group_commit_max_wait_ms),
-                writers: match settings.database.group_commit_writers {
-                    0 if db.get_database_backend() == sea_orm::DatabaseBackend::Postgres => 4,
-                    0 => 1,
-                    n => n as usize,
-                },
+                writers: settings.database.group_commit_writers.max(1) as usize,
             },
         );
         Arc::new(Self {
