@@ -55,7 +55,7 @@ pub async fn record(
 pub struct AuditApi;
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct AuditEntryDto {
     pub id: Uuid,
     /// The user who acted; absent for actions outside the API.
@@ -91,7 +91,7 @@ impl From<audit_log::Model> for AuditEntryDto {
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct AuditListDto {
     pub items: Vec<AuditEntryDto>,
     pub pagination: PaginationDto,
@@ -128,8 +128,9 @@ impl AuditApi {
         since: Query<Option<DateTime<Utc>>>,
         /// Entries before this instant (RFC 3339).
         until: Query<Option<DateTime<Utc>>>,
-        page: Query<Option<u64>>,
+        #[oai(validator(minimum(value = "1")))] page: Query<Option<u64>>,
         /// 1–500, default 100.
+        #[oai(validator(minimum(value = "1"), maximum(value = "500")))]
         limit: Query<Option<u64>>,
     ) -> ApiResult<AuditListResponse> {
         auth.0.require_admin()?;

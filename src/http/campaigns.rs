@@ -21,7 +21,7 @@ use crate::domain::import::{ImportError, ImportOptions, ImportReport, parse_cont
 use crate::domain::redial::{self, RedialError, RedialPolicy};
 use crate::http::audit;
 use crate::http::auth::{AuthUser, BearerAuth};
-use crate::http::common::{OptionalJson, PaginationDto, owner_scope, paging};
+use crate::http::common::{OptionalJson, PaginationDto, non_null, owner_scope, paging};
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::live::CallStatusDto;
 use crate::http::ratelimit::Budget;
@@ -201,7 +201,7 @@ pub struct CreateCampaignForm {
 
 /// How unanswered contacts are called again.
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct RedialDto {
     /// Attempts per contact, the first included.
     pub max_attempts: u32,
@@ -223,7 +223,7 @@ impl From<RedialPolicy> for RedialDto {
 
 /// When contacts may be called, in their local time.
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct CallingHoursDto {
     /// `"HH:MM-HH:MM"`, start inclusive, end exclusive.
     pub window: String,
@@ -244,7 +244,7 @@ impl From<CallingHoursView> for CallingHoursDto {
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct CountersDto {
     pub total_contacts: u64,
     /// Contacts not dialed yet.
@@ -277,7 +277,7 @@ impl From<&Counters> for CountersDto {
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct CampaignDto {
     pub id: Uuid,
     pub name: String,
@@ -303,7 +303,7 @@ pub struct CampaignDto {
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct TimelineDto {
     pub created_at: DateTime<Utc>,
     /// When start was requested.
@@ -316,7 +316,7 @@ pub struct TimelineDto {
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct MetricsDto {
     pub calls_by_status: BTreeMap<String, u64>,
     pub contacts_by_status: BTreeMap<String, u64>,
@@ -328,7 +328,7 @@ pub struct MetricsDto {
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct CampaignDetailDto {
     #[oai(flatten)]
     pub campaign: CampaignDto,
@@ -339,7 +339,7 @@ pub struct CampaignDetailDto {
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct SkippedRowDto {
     /// 1-based data row (the header is not counted).
     pub row: u64,
@@ -352,7 +352,7 @@ pub struct SkippedRowDto {
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct ImportReportDto {
     pub total_rows: u64,
     pub accepted: u64,
@@ -379,7 +379,7 @@ impl From<&ImportReport> for ImportReportDto {
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct CreatedCampaignDto {
     pub campaign_id: Uuid,
     pub import_report: ImportReportDto,
@@ -387,14 +387,14 @@ pub struct CreatedCampaignDto {
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct CampaignListDto {
     pub items: Vec<CampaignDto>,
     pub pagination: PaginationDto,
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct LatestCallDto {
     pub id: Uuid,
     pub status: CallStatusDto,
@@ -430,7 +430,7 @@ impl From<call::Model> for LatestCallDto {
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct ContactDto {
     pub id: Uuid,
     pub row: u64,
@@ -452,7 +452,7 @@ pub struct ContactDto {
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct ContactListDto {
     pub items: Vec<ContactDto>,
     pub pagination: PaginationDto,
@@ -502,14 +502,15 @@ pub enum StopModeDto {
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct StopRequest {
     /// Default `finish`.
+    #[oai(deserialize_with = "non_null")]
     pub mode: Option<StopModeDto>,
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct CampaignStatusReply {
     pub id: Uuid,
     /// The campaign's status after the command.
@@ -783,8 +784,9 @@ impl CampaignsApi {
         status: Query<Option<CampaignStatusDto>>,
         /// Part of the campaign's name.
         search: Query<Option<String>>,
-        page: Query<Option<u64>>,
+        #[oai(validator(minimum(value = "1")))] page: Query<Option<u64>>,
         /// 1–100, default 50.
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
         limit: Query<Option<u64>>,
     ) -> ApiResult<CampaignListResponse> {
         let (page, limit) = paging(page.0, limit.0, 50, 100)?;
@@ -881,8 +883,9 @@ impl CampaignsApi {
         /// Part of the name, business name or phone number.
         search: Query<Option<String>>,
         batch: Query<Option<u32>>,
-        page: Query<Option<u64>>,
+        #[oai(validator(minimum(value = "1")))] page: Query<Option<u64>>,
         /// 1–500, default 50.
+        #[oai(validator(minimum(value = "1"), maximum(value = "500")))]
         limit: Query<Option<u64>>,
     ) -> ApiResult<ContactListResponse> {
         let c = visible_campaign(&state, &auth.0, id.0).await?;

@@ -7,7 +7,7 @@ use crate::http::error::ApiError;
 use crate::store::Page;
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct PaginationDto {
     /// 1-based page number.
     pub page: u64,
@@ -106,4 +106,28 @@ where
             .map(|v| Self(Some(v)))
             .map_err(|e| ApiError::bad_request(e.into_message()).into())
     }
+}
+
+/// Deserializes an optional request field under the API's one rule for absent values: an
+/// absent field is omitted, never `null` (responses omit theirs too). `null` is refused with
+/// a message naming the fix, so a client never wonders whether `null` meant "clear" or
+/// "leave alone".
+pub fn non_null<T>(value: Option<serde_json::Value>) -> poem_openapi::types::ParseResult<Option<T>>
+where
+    T: poem_openapi::types::ParseFromJSON,
+{
+    match value {
+        Some(serde_json::Value::Null) => Err(poem_openapi::types::ParseError::custom(
+            "null is not accepted: omit the field instead",
+        )),
+        value => <Option<T> as poem_openapi::types::ParseFromJSON>::parse_from_json(value)
+            .map_err(poem_openapi::types::ParseError::propagate),
+    }
+}
+
+/// Trims what a name may not start or end with: Unicode white space and the ASCII
+/// separators U+001C–U+001F, which the `\S` in the spec's name patterns also counts as
+/// space (so "blank" means the same to a client checking the pattern and to the server).
+pub fn trim(s: &str) -> &str {
+    s.trim_matches(|c: char| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c))
 }

@@ -1,6 +1,7 @@
 //! The HTTP API: poem-openapi services under `/api`, the spec at `/openapi.json`, Swagger UI at
 //! `/docs`. Every error leaves through the envelope in [`error`].
 
+pub mod allow;
 pub mod assistants;
 pub mod audit;
 pub mod auth;
@@ -128,6 +129,7 @@ pub fn app(state: AppState) -> impl Endpoint {
         .with(limit::BodyLimit::new(limit))
         .data(state)
         .catch_all_error(error::catch_all)
+        .around(allow::add_allow)
         .with(headers::SecurityHeaders)
         .with(observe::Observe)
 }

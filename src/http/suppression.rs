@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::domain::import::{PhoneE164, normalize_header};
 use crate::http::audit;
 use crate::http::auth::BearerAuth;
-use crate::http::common::{PaginationDto, paging};
+use crate::http::common::{PaginationDto, non_null, paging};
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::{ApiTags, AppState};
 use crate::store;
@@ -22,7 +22,7 @@ use crate::store::entities::suppression;
 pub struct SuppressionApi;
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct SuppressedNumberDto {
     pub id: Uuid,
     /// E.164.
@@ -45,10 +45,11 @@ impl From<suppression::Model> for SuppressedNumberDto {
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct AddNumberRequest {
     /// Any common format; stored as E.164 (read with `campaigns.default_region`).
     pub phone: String,
+    #[oai(deserialize_with = "non_null")]
     pub reason: Option<String>,
 }
 
@@ -63,7 +64,7 @@ pub struct ImportNumbersForm {
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct InvalidNumberDto {
     pub row: u64,
     pub value: String,
@@ -71,7 +72,7 @@ pub struct InvalidNumberDto {
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct ImportNumbersReport {
     pub total_rows: u64,
     pub added: u64,
@@ -80,7 +81,7 @@ pub struct ImportNumbersReport {
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct SuppressionListDto {
     pub items: Vec<SuppressedNumberDto>,
     pub pagination: PaginationDto,
@@ -109,7 +110,7 @@ pub enum ImportResponse {
 
 /// What an erasure removed.
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct ErasureReport {
     /// E.164: now on the do-not-call list.
     pub phone: String,
@@ -142,8 +143,9 @@ impl SuppressionApi {
         state: Data<&AppState>,
         /// Digits the number contains.
         q: Query<Option<String>>,
-        page: Query<Option<u64>>,
+        #[oai(validator(minimum(value = "1")))] page: Query<Option<u64>>,
         /// 1–500, default 100.
+        #[oai(validator(minimum(value = "1"), maximum(value = "500")))]
         limit: Query<Option<u64>>,
     ) -> ApiResult<ListResponse> {
         auth.0.require_admin()?;
@@ -206,10 +208,10 @@ impl SuppressionApi {
         auth: BearerAuth,
         state: Data<&AppState>,
         /// The person's number, in any common format (required).
-        phone: Query<Option<String>>,
+        phone: Query<String>,
     ) -> ApiResult<EraseResponse> {
         auth.0.require_admin()?;
-        let Some(phone) = phone.0.filter(|p| !p.trim().is_empty()) else {
+        let Some(phone) = Some(phone.0).filter(|p| !p.trim().is_empty()) else {
             return Err(ApiError::validation(
                 "phone",
                 "the number to erase is required",

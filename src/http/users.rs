@@ -10,6 +10,7 @@ use uuid::Uuid;
 use crate::domain::auth::Role;
 use crate::http::audit;
 use crate::http::auth::BearerAuth;
+use crate::http::common::{non_null, trim};
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::{ApiTags, AppState};
 use crate::store;
@@ -43,7 +44,7 @@ impl From<RoleDto> for Role {
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct UserDto {
     pub id: Uuid,
     pub name: String,
@@ -76,7 +77,7 @@ impl TryFrom<user::Model> for UserDto {
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct TokenDto {
     pub id: Uuid,
     pub name: String,
@@ -104,7 +105,7 @@ impl From<api_token::Model> for TokenDto {
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct MeDto {
     pub user: UserDto,
     /// The token this request was authenticated with.
@@ -113,42 +114,49 @@ pub struct MeDto {
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct CreateUserRequest {
-    #[oai(validator(min_length = 1, max_length = 200))]
+    #[oai(validator(min_length = 1, max_length = 200, pattern = r"\S"))]
     pub name: String,
     #[oai(validator(max_length = 320))]
+    #[oai(deserialize_with = "non_null")]
     pub email: Option<String>,
     pub role: RoleDto,
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct UpdateUserRequest {
-    #[oai(validator(min_length = 1, max_length = 200))]
+    #[oai(validator(min_length = 1, max_length = 200, pattern = r"\S"))]
+    #[oai(deserialize_with = "non_null")]
     pub name: Option<String>,
+    #[oai(deserialize_with = "non_null")]
     pub role: Option<RoleDto>,
+    #[oai(deserialize_with = "non_null")]
     pub allowlisted: Option<bool>,
+    #[oai(deserialize_with = "non_null")]
     pub disabled: Option<bool>,
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct CreateTokenRequest {
     /// What the token is for, e.g. "ci" or "laptop".
-    #[oai(validator(min_length = 1, max_length = 200))]
+    #[oai(validator(min_length = 1, max_length = 200, pattern = r"\S"))]
     pub name: String,
     /// When the token stops working (must be in the future). With `expiresInDays`, give one
     /// or the other; without either the token never expires. Rotate by issuing the new token
     /// with the old one still valid, then letting the old one expire (or revoking it).
+    #[oai(deserialize_with = "non_null")]
     pub expires_at: Option<DateTime<Utc>>,
     /// Days from now until the token stops working (1–3650).
     #[oai(validator(minimum(value = "1"), maximum(value = "3650")))]
+    #[oai(deserialize_with = "non_null")]
     pub expires_in_days: Option<u32>,
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct CreatedTokenDto {
     /// The bearer token. Shown this once: only its hash is stored.
     pub token: String,
@@ -239,7 +247,7 @@ impl UsersApi {
     ) -> ApiResult<UpsertUserResponse> {
         auth.0.require_admin()?;
         let req = body.0;
-        let name = req.name.trim();
+        let name = trim(&req.name);
         if name.is_empty() {
             return Err(ApiError::validation("name", "must not be blank"));
         }
@@ -303,12 +311,12 @@ impl UsersApi {
             ));
         }
         if let Some(name) = &req.name
-            && name.trim().is_empty()
+            && trim(name).is_empty()
         {
             return Err(ApiError::validation("name", "must not be blank"));
         }
         let changes = store::users::UserChanges {
-            name: req.name.map(|n| n.trim().to_owned()),
+            name: req.name.map(|n| trim(&n).to_owned()),
             role: req.role.map(Role::from),
             allowlisted: req.allowlisted,
             disabled: req.disabled,
@@ -409,7 +417,7 @@ impl UsersApi {
             .await?
             .ok_or_else(|| ApiError::not_found("user"))?;
         let req = body.0;
-        let name = req.name.trim().to_owned();
+        let name = trim(&req.name).to_owned();
         if name.is_empty() {
             return Err(ApiError::validation("name", "must not be blank"));
         }
