@@ -5,8 +5,12 @@
 
 use serde_json::{Map, Value, json};
 
-/// `(operationId, status, [(link name, target operationId, parameter, response field)])`.
-const LINKS: &[(&str, &str, &[(&str, &str, &str, &str)])] = &[
+/// A link: its name, the target operationId, the target's path parameter, and the field of
+/// the source's response body that fills it.
+type Link = (&'static str, &'static str, &'static str, &'static str);
+
+/// `(operationId, status, links)`: the links of each create operation's success response.
+const LINKS: &[(&str, &str, &[Link])] = &[
     (
         "createCampaign",
         "201",
@@ -72,10 +76,11 @@ pub fn refine(spec: &mut Value) {
         .into_iter()
         .flat_map(Map::values_mut)
     {
-        if schema.get("oneOf").is_some() && schema.get("discriminator").is_none() {
-            if let Some(schema) = schema.as_object_mut() {
-                schema.remove("type");
-            }
+        if schema.get("oneOf").is_some()
+            && schema.get("discriminator").is_none()
+            && let Some(schema) = schema.as_object_mut()
+        {
+            schema.remove("type");
         }
     }
     let Some(paths) = spec["paths"].as_object_mut() else {
