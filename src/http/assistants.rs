@@ -15,7 +15,7 @@ use uuid::Uuid;
 use crate::domain::templates::{self, AssistantSpec, RESERVED_OPTION_KEYS, Template};
 use crate::http::audit;
 use crate::http::auth::BearerAuth;
-use crate::http::common::{OptionalJson, PaginationDto, non_null, paging, trim};
+use crate::http::common::{OptionalJson, PaginationDto, non_null, paging, strict, trim};
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::{ApiTags, AppState};
 use crate::provider::ProviderError;
@@ -103,6 +103,7 @@ pub struct AssistantListDto {
 pub struct CreateAssistantRequest {
     /// 1–40 characters (Vapi's limit), not blank.
     #[oai(validator(min_length = 1, max_length = 40, pattern = r"\S"))]
+    #[oai(deserialize_with = "strict")]
     pub name: String,
     /// What the assistant says when the call connects; `{{name}}`-style variables are filled
     /// from the contact's CSV columns.
@@ -131,6 +132,8 @@ pub struct CreateAssistantRequest {
 #[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct ImportAssistantRequest {
     /// An existing assistant's id at the provider.
+    #[oai(validator(min_length = 1, pattern = r"\S"))]
+    #[oai(deserialize_with = "strict")]
     pub provider_assistant_id: String,
     /// The name shown here; defaults to the provider's name.
     #[oai(
@@ -258,7 +261,9 @@ impl AssistantsApi {
         /// Text the name contains (case-insensitive).
         q: Query<Option<String>>,
         active: Query<Option<bool>>,
-        #[oai(validator(minimum(value = "1")))] page: Query<Option<u64>>,
+        /// 1-based; at most 1,000,000.
+        #[oai(validator(minimum(value = "1"), maximum(value = "1000000")))]
+        page: Query<Option<u64>>,
         /// 1–100, default 50.
         #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
         limit: Query<Option<u64>>,
@@ -366,11 +371,15 @@ impl AssistantsApi {
             .get_assistant(&provider_id)
             .await
             .map_err(|e| {
+                // The id names nothing at the provider: a 404 like any reference to a
+                // missing resource, naming the field.
                 provider_error(e, || {
-                    ApiError::validation(
-                        "providerAssistantId",
+                    ApiError::new(
+                        poem::http::StatusCode::NOT_FOUND,
+                        "not_found",
                         format!("the provider has no assistant with id {provider_id}"),
                     )
+                    .with_details(json!({ "field": "providerAssistantId" }))
                 })
             })?;
         let name = name

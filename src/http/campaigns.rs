@@ -21,7 +21,9 @@ use crate::domain::import::{ImportError, ImportOptions, ImportReport, parse_cont
 use crate::domain::redial::{self, RedialError, RedialPolicy};
 use crate::http::audit;
 use crate::http::auth::{AuthUser, BearerAuth};
-use crate::http::common::{OptionalJson, PaginationDto, non_null, owner_scope, paging, trim};
+use crate::http::common::{
+    OptionalJson, PaginationDto, non_null, owner_scope, paging, strict, trim,
+};
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::live::CallStatusDto;
 use crate::http::ratelimit::Budget;
@@ -197,6 +199,7 @@ pub struct CreateCampaignForm {
     pub max_attempts: Option<u32>,
     /// Seconds between an unanswered attempt and the next. Default:
     /// `campaigns.redial_delay_secs`.
+    #[oai(validator(minimum(value = "1"), maximum(value = "604800")))]
     pub redial_delay_seconds: Option<u64>,
     /// Outcomes that lead to a redial, comma-separated: `no-answer`, `busy`, `voicemail`,
     /// `retryable-error`. Default: `campaigns.redial_on`.
@@ -209,6 +212,7 @@ pub struct CreateCampaignForm {
 pub struct CreateCampaignJson {
     /// 1–200 characters, not blank.
     #[oai(validator(min_length = 1, max_length = 200, pattern = r"\S"))]
+    #[oai(deserialize_with = "strict")]
     pub name: String,
     /// An active assistant from the directory.
     pub assistant_id: Uuid,
@@ -247,6 +251,7 @@ pub struct CreateCampaignJson {
     )]
     pub max_attempts: Option<u32>,
     /// Seconds between an unanswered attempt and the next.
+    #[oai(validator(minimum(value = "1"), maximum(value = "604800")))]
     #[oai(deserialize_with = "non_null")]
     pub redial_delay_seconds: Option<u64>,
     /// Outcomes that lead to a redial, comma-separated.
@@ -790,7 +795,9 @@ impl CampaignsApi {
         status: Query<Option<CampaignStatusDto>>,
         /// Part of the campaign's name.
         search: Query<Option<String>>,
-        #[oai(validator(minimum(value = "1")))] page: Query<Option<u64>>,
+        /// 1-based; at most 1,000,000.
+        #[oai(validator(minimum(value = "1"), maximum(value = "1000000")))]
+        page: Query<Option<u64>>,
         /// 1–100, default 50.
         #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
         limit: Query<Option<u64>>,
@@ -889,7 +896,9 @@ impl CampaignsApi {
         /// Part of the name, business name or phone number.
         search: Query<Option<String>>,
         batch: Query<Option<u32>>,
-        #[oai(validator(minimum(value = "1")))] page: Query<Option<u64>>,
+        /// 1-based; at most 1,000,000.
+        #[oai(validator(minimum(value = "1"), maximum(value = "1000000")))]
+        page: Query<Option<u64>>,
         /// 1–500, default 50.
         #[oai(validator(minimum(value = "1"), maximum(value = "500")))]
         limit: Query<Option<u64>>,

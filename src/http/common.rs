@@ -1,6 +1,9 @@
 //! Pieces shared by the resource APIs: pagination and ownership scope.
 
 use poem_openapi::Object;
+use poem_openapi::registry::MetaSchemaRef;
+use poem_openapi::types::{ParseError, ParseFromJSON, ParseResult};
+use serde_json::Value;
 
 use crate::http::auth::AuthUser;
 use crate::http::error::ApiError;
@@ -111,18 +114,42 @@ where
 /// Deserializes an optional request field under the API's one rule for absent values: an
 /// absent field is omitted, never `null` (responses omit theirs too). `null` is refused with
 /// a message naming the fix, so a client never wonders whether `null` meant "clear" or
-/// "leave alone".
-pub fn non_null<T>(value: Option<serde_json::Value>) -> poem_openapi::types::ParseResult<Option<T>>
+/// "leave alone". The value must also have the JSON type the spec declares (see [`strict`]).
+pub fn non_null<T>(value: Option<Value>) -> ParseResult<Option<T>>
 where
-    T: poem_openapi::types::ParseFromJSON,
+    T: ParseFromJSON,
 {
     match value {
-        Some(serde_json::Value::Null) => Err(poem_openapi::types::ParseError::custom(
+        Some(Value::Null) => Err(ParseError::custom(
             "null is not accepted: omit the field instead",
         )),
-        value => <Option<T> as poem_openapi::types::ParseFromJSON>::parse_from_json(value)
-            .map_err(poem_openapi::types::ParseError::propagate),
+        Some(value) => strict::<T>(Some(value))
+            .map(Some)
+            .map_err(ParseError::propagate),
+        None => Ok(None),
     }
+}
+
+/// Deserializes a request field only from the JSON type its schema declares: poem-openapi
+/// would read `false` or `5` into a string field, which the spec says is not a string.
+pub fn strict<T>(value: Option<Value>) -> ParseResult<T>
+where
+    T: ParseFromJSON,
+{
+    if let (Some(value), MetaSchemaRef::Inline(schema)) = (&value, T::schema_ref()) {
+        let matches = match schema.ty {
+            "string" => value.is_string(),
+            "integer" => value.is_i64() || value.is_u64(),
+            "number" => value.is_number(),
+            "boolean" => value.is_boolean(),
+            "array" => value.is_array(),
+            _ => true,
+        };
+        if !matches {
+            return Err(ParseError::custom(format!("expected {}", schema.ty)));
+        }
+    }
+    T::parse_from_json(value)
 }
 
 /// Trims what a name may not start or end with: Unicode white space and the ASCII

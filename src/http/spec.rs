@@ -69,8 +69,67 @@ const LINKS: &[(&str, &str, &[Link])] = &[
     ),
 ];
 
+/// Request fields holding a phone number "in any common format": `format: phone` tells
+/// clients (and schemathesis, through `scripts/contract_hooks.py`) what a valid one is, which
+/// no pattern can (validity depends on the country's numbering plan).
+const PHONE_FIELDS: &[&str] = &["AddNumberRequest"];
+
+/// Free-form Vapi objects in the assistant requests: any JSON object.
+const OBJECT_FIELDS: &[(&str, &[&str])] = &[
+    ("CreateAssistantRequest", &["model", "voice", "options"]),
+    ("UpdateAssistantRequest", &["model", "voice", "options"]),
+];
+
+/// Integer formats and their ranges: poem-openapi declares the format but not the range a
+/// Rust integer type can hold, so a client could send what the server cannot parse.
+fn integer_range(format: &str) -> Option<(Value, Value)> {
+    Some(match format {
+        "uint32" => (json!(0), json!(u32::MAX)),
+        "uint64" => (json!(0), json!(u64::MAX)),
+        "int32" => (json!(i32::MIN), json!(i32::MAX)),
+        "int64" => (json!(i64::MIN), json!(i64::MAX)),
+        _ => return None,
+    })
+}
+
+fn bound_integers(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            if map.get("type") == Some(&json!("integer"))
+                && let Some((min, max)) = map
+                    .get("format")
+                    .and_then(Value::as_str)
+                    .and_then(integer_range)
+            {
+                map.entry("minimum").or_insert(min);
+                map.entry("maximum").or_insert(max);
+            }
+            map.values_mut().for_each(bound_integers);
+        }
+        Value::Array(items) => items.iter_mut().for_each(bound_integers),
+        _ => {}
+    }
+}
+
 /// Applies the additions to the document poem-openapi generated.
 pub fn refine(spec: &mut Value) {
+    bound_integers(spec);
+    for name in PHONE_FIELDS {
+        let phone = &mut spec["components"]["schemas"][*name]["properties"]["phone"];
+        phone["format"] = json!("phone");
+        phone["minLength"] = json!(1);
+    }
+    for (name, fields) in OBJECT_FIELDS {
+        for field in *fields {
+            spec["components"]["schemas"][*name]["properties"][*field]["type"] = json!("object");
+        }
+    }
+    if let Some(params) = spec["paths"]["/contacts"]["delete"]["parameters"].as_array_mut() {
+        for param in params.iter_mut().filter(|p| p["name"] == "phone") {
+            param["schema"]["format"] = json!("phone");
+            param["schema"]["minLength"] = json!(1);
+        }
+    }
     for schema in spec["components"]["schemas"]
         .as_object_mut()
         .into_iter()

@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::domain::import::{PhoneE164, normalize_header};
 use crate::http::audit;
 use crate::http::auth::BearerAuth;
-use crate::http::common::{PaginationDto, non_null, paging};
+use crate::http::common::{PaginationDto, non_null, paging, strict};
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::{ApiTags, AppState};
 use crate::store;
@@ -48,6 +48,7 @@ impl From<suppression::Model> for SuppressedNumberDto {
 #[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct AddNumberRequest {
     /// Any common format; stored as E.164 (read with `campaigns.default_region`).
+    #[oai(deserialize_with = "strict")]
     pub phone: String,
     #[oai(deserialize_with = "non_null")]
     pub reason: Option<String>,
@@ -143,7 +144,9 @@ impl SuppressionApi {
         state: Data<&AppState>,
         /// Digits the number contains.
         q: Query<Option<String>>,
-        #[oai(validator(minimum(value = "1")))] page: Query<Option<u64>>,
+        /// 1-based; at most 1,000,000.
+        #[oai(validator(minimum(value = "1"), maximum(value = "1000000")))]
+        page: Query<Option<u64>>,
         /// 1–500, default 100.
         #[oai(validator(minimum(value = "1"), maximum(value = "500")))]
         limit: Query<Option<u64>>,

@@ -10,7 +10,7 @@ use uuid::Uuid;
 use crate::domain::auth::Role;
 use crate::http::audit;
 use crate::http::auth::BearerAuth;
-use crate::http::common::{non_null, trim};
+use crate::http::common::{non_null, strict, trim};
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::{ApiTags, AppState};
 use crate::store;
@@ -117,6 +117,7 @@ pub struct MeDto {
 #[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct CreateUserRequest {
     #[oai(validator(min_length = 1, max_length = 200, pattern = r"\S"))]
+    #[oai(deserialize_with = "strict")]
     pub name: String,
     #[oai(validator(max_length = 320))]
     #[oai(deserialize_with = "non_null")]
@@ -143,6 +144,7 @@ pub struct UpdateUserRequest {
 pub struct CreateTokenRequest {
     /// What the token is for, e.g. "ci" or "laptop".
     #[oai(validator(min_length = 1, max_length = 200, pattern = r"\S"))]
+    #[oai(deserialize_with = "strict")]
     pub name: String,
     /// When the token stops working (must be in the future). With `expiresInDays`, give one
     /// or the other; without either the token never expires. Rotate by issuing the new token

@@ -307,11 +307,7 @@ async fn import_validates_with_the_provider_and_upserts() {
             Some(json!({ "providerAssistantId": "no-such-assistant" })),
         )
         .await;
-    let error = assert_envelope(
-        &missing,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "validation_failed",
-    );
+    let error = assert_envelope(&missing, StatusCode::NOT_FOUND, "not_found");
     assert_eq!(error["details"]["field"], "providerAssistantId");
     assert!(
         error["message"]

@@ -129,3 +129,59 @@ fn paging_limits_are_declared() {
     assert_eq!(find("limit")["minimum"], 1.0);
     assert_eq!(find("limit")["maximum"], 100.0);
 }
+
+#[tokio::test]
+async fn values_must_have_the_declared_json_type() {
+    let app = spawn_app().await;
+    for body in [
+        serde_json::json!({ "name": false, "role": "operator" }),
+        serde_json::json!({ "name": "x", "role": "operator", "email": 5 }),
+    ] {
+        let reply = app
+            .request(
+                reqwest::Method::POST,
+                "/api/users",
+                Some(&app.admin_token),
+                Some(body.clone()),
+            )
+            .await;
+        assert!(reply.status.is_client_error(), "{body}: {:?}", reply.body);
+        assert!(reply.body["error"]["code"].is_string(), "{:?}", reply.body);
+    }
+    // Past the declared maximum page: refused, not an overflow.
+    let far = app
+        .get(
+            "/api/campaigns?page=9223372036854775809",
+            Some(&app.admin_token),
+        )
+        .await;
+    assert_eq!(
+        far.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{:?}",
+        far.body
+    );
+}
+
+#[test]
+fn unsigned_integers_declare_their_range() {
+    let spec: Value = serde_json::from_str(&autolynx::http::spec_json()).unwrap();
+    let batch = spec["paths"]["/campaigns/{id}/contacts"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "batch")
+        .unwrap()["schema"]
+        .clone();
+    assert_eq!(batch["minimum"], 0);
+    assert_eq!(batch["maximum"], u32::MAX);
+    let contacts = &spec["components"]["schemas"]["CreateCampaignJson"]["properties"]["contacts"];
+    assert!(contacts.is_object(), "{contacts}");
+    let union = &spec["components"]["schemas"]["ContactsInput"];
+    assert!(
+        union.get("type").is_none(),
+        "a oneOf of array|string: {union}"
+    );
+    let links = &spec["paths"]["/campaigns"]["post"]["responses"]["201"]["links"];
+    assert_eq!(links["StartCampaign"]["operationId"], "startCampaign");
+}
