@@ -30,6 +30,7 @@ mod redial;
 mod retention;
 mod rotation;
 mod runtime;
+mod sdk;
 mod seed;
 mod sse;
 mod suppression;
