@@ -9,7 +9,7 @@
 //! let http = reqwest::Client::builder().default_headers(headers).build()?;
 //! let api = autolynx_client::Client::new_with_client("http://127.0.0.1:8080/api", http);
 //! let me = api.get_me().send().await?;
-//! println!("{}", me.name);
+//! println!("{}", me.user.name);
 //! # Ok(()) }
 //! ```
 
