@@ -111,9 +111,40 @@ fn bound_integers(value: &mut Value) {
     }
 }
 
+/// poem-openapi documents a described reference as `allOf: [{$ref}, {description}]`; Python's
+/// generator cannot take `allOf` of an enum, so it becomes the reference with the description
+/// beside it (what 3.0 tools read the same way).
+fn flatten_described_refs(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            let described_ref = map
+                .get("allOf")
+                .and_then(Value::as_array)
+                .filter(|parts| parts.len() == 2 && parts[0].get("$ref").is_some())
+                .filter(|parts| {
+                    parts[1]
+                        .as_object()
+                        .is_some_and(|o| !o.contains_key("$ref"))
+                })
+                .cloned();
+            if let Some(parts) = described_ref {
+                map.remove("allOf");
+                map.insert("$ref".to_owned(), parts[0]["$ref"].clone());
+                for (key, extra) in parts[1].as_object().into_iter().flatten() {
+                    map.entry(key.clone()).or_insert_with(|| extra.clone());
+                }
+            }
+            map.values_mut().for_each(flatten_described_refs);
+        }
+        Value::Array(items) => items.iter_mut().for_each(flatten_described_refs),
+        _ => {}
+    }
+}
+
 /// Applies the additions to the document poem-openapi generated.
 pub fn refine(spec: &mut Value) {
     bound_integers(spec);
+    flatten_described_refs(spec);
     for name in PHONE_FIELDS {
         let phone = &mut spec["components"]["schemas"][*name]["properties"]["phone"];
         phone["format"] = json!("phone");
