@@ -155,6 +155,13 @@ pub fn refine(spec: &mut Value) {
             spec["components"]["schemas"][*name]["properties"][*field]["type"] = json!("object");
         }
     }
+    // The export is CSV text, not opaque bytes: clients hand it over as a string.
+    if let Some(csv) = spec["paths"]["/campaigns/{id}/export.csv"]["get"]["responses"]["200"]
+        ["content"]["text/csv; charset=utf-8"]
+        .get_mut("schema")
+    {
+        *csv = json!({ "type": "string" });
+    }
     if let Some(params) = spec["paths"]["/contacts"]["delete"]["parameters"].as_array_mut() {
         for param in params.iter_mut().filter(|p| p["name"] == "phone") {
             param["schema"]["format"] = json!("phone");
