@@ -119,7 +119,8 @@ pub struct CreateUserRequest {
     #[oai(validator(min_length = 1, max_length = 200, pattern = r"\S"))]
     #[oai(deserialize_with = "strict")]
     pub name: String,
-    #[oai(validator(max_length = 320))]
+    /// An address (it has an `@`); omit the field for a user without one.
+    #[oai(validator(max_length = 320, pattern = "@"))]
     #[oai(deserialize_with = "non_null")]
     pub email: Option<String>,
     pub role: RoleDto,

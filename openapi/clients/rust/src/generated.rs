@@ -1252,6 +1252,7 @@ with the old one still valid, then letting the old one expire (or revoking it).*
     ///`CreateUserRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateUserRequest {
+        ///An address (it has an `@`); omit the field for a user without one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<CreateUserRequestEmail>,
         pub name: CreateUserRequestName,
@@ -1262,7 +1263,7 @@ with the old one still valid, then letting the old one expire (or revoking it).*
             Default::default()
         }
     }
-    ///`CreateUserRequestEmail`
+    ///An address (it has an `@`); omit the field for a user without one.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateUserRequestEmail(::std::string::String);
@@ -1284,6 +1285,11 @@ with the old one still valid, then letting the old one expire (or revoking it).*
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if value.chars().count() > 320usize {
                 return Err("longer than 320 characters".into());
+            }
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            { ::regress::Regex::new("@").unwrap() });
+            if PATTERN.find(value).is_none() {
+                return Err("doesn't match pattern \"@\"".into());
             }
             Ok(Self(value.to_string()))
         }

@@ -26,7 +26,7 @@ class CreateUserRequest:
         Attributes:
             name (str):
             role (RoleDto):
-            email (str | Unset):
+            email (str | Unset): An address (it has an `@`); omit the field for a user without one.
      """
 
     name: str
