@@ -202,7 +202,12 @@ pub struct CreateCampaignForm {
     #[oai(validator(minimum(value = "1"), maximum(value = "604800")))]
     pub redial_delay_seconds: Option<u64>,
     /// Outcomes that lead to a redial, comma-separated: `no-answer`, `busy`, `voicemail`,
-    /// `retryable-error`. Default: `campaigns.redial_on`.
+    /// `retryable-error`. Default (also when it names none): `campaigns.redial_on`. The
+    /// pattern: outcomes separated by commas, white space (as Rust's `trim` counts it) around
+    /// each, empty items ignored.
+    #[oai(validator(
+        pattern = r"^[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*((no-answer|busy|voicemail|retryable-error)[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*)?(,[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*((no-answer|busy|voicemail|retryable-error)[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*)?)*$"
+    ))]
     pub redial_on: Option<String>,
 }
 
@@ -254,8 +259,14 @@ pub struct CreateCampaignJson {
     #[oai(validator(minimum(value = "1"), maximum(value = "604800")))]
     #[oai(deserialize_with = "non_null")]
     pub redial_delay_seconds: Option<u64>,
-    /// Outcomes that lead to a redial, comma-separated.
-    #[oai(deserialize_with = "non_null")]
+    /// Outcomes that lead to a redial, comma-separated (`no-answer`, `busy`, `voicemail`,
+    /// `retryable-error`). Default (also when it names none): `campaigns.redial_on`.
+    #[oai(
+        deserialize_with = "non_null",
+        validator(
+            pattern = r"^[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*((no-answer|busy|voicemail|retryable-error)[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*)?(,[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*((no-answer|busy|voicemail|retryable-error)[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*)?)*$"
+        )
+    )]
     pub redial_on: Option<String>,
 }
 
@@ -1181,6 +1192,7 @@ async fn create_campaign(
             .unwrap_or(settings.campaigns.redial_delay_secs),
         form.redial_on
             .as_deref()
+            .filter(|on| on.split(',').any(|item| !item.trim().is_empty()))
             .unwrap_or(&settings.campaigns.redial_on),
     )
     .map_err(|e| {

@@ -1085,12 +1085,13 @@ from the contact's CSV columns.*/
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub redial_delay_seconds: ::std::option::Option<::std::num::NonZeroU64>,
-        ///Outcomes that lead to a redial, comma-separated.
+        /**Outcomes that lead to a redial, comma-separated (`no-answer`, `busy`, `voicemail`,
+`retryable-error`). Default (also when it names none): `campaigns.redial_on`.*/
         #[serde(
             rename = "redialOn",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub redial_on: ::std::option::Option<::std::string::String>,
+        pub redial_on: ::std::option::Option<CreateCampaignJsonRedialOn>,
         ///IANA time zone of contacts without their own.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub timezone: ::std::option::Option<::std::string::String>,
@@ -1151,6 +1152,71 @@ from the contact's CSV columns.*/
         }
     }
     impl<'de> ::serde::Deserialize<'de> for CreateCampaignJsonName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    /**Outcomes that lead to a redial, comma-separated (`no-answer`, `busy`, `voicemail`,
+`retryable-error`). Default (also when it names none): `campaigns.redial_on`.*/
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CreateCampaignJsonRedialOn(::std::string::String);
+    impl ::std::ops::Deref for CreateCampaignJsonRedialOn {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CreateCampaignJsonRedialOn> for ::std::string::String {
+        fn from(value: CreateCampaignJsonRedialOn) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CreateCampaignJsonRedialOn {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            {
+                ::regress::Regex::new(
+                        "^[\\t\\n\\x0b\\x0c\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*((no-answer|busy|voicemail|retryable-error)[\\t\\n\\x0b\\x0c\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*)?(,[\\t\\n\\x0b\\x0c\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*((no-answer|busy|voicemail|retryable-error)[\\t\\n\\x0b\\x0c\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*)?)*$",
+                    )
+                    .unwrap()
+            });
+            if PATTERN.find(value).is_none() {
+                return Err(
+                    "doesn't match pattern \"^[\\t\\n\\x0b\\x0c\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*((no-answer|busy|voicemail|retryable-error)[\\t\\n\\x0b\\x0c\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*)?(,[\\t\\n\\x0b\\x0c\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*((no-answer|busy|voicemail|retryable-error)[\\t\\n\\x0b\\x0c\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*)?)*$\""
+                        .into(),
+                );
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CreateCampaignJsonRedialOn {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CreateCampaignJsonRedialOn {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateCampaignJsonRedialOn {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
@@ -5882,7 +5948,7 @@ JSON.*/
                 ::std::string::String,
             >,
             redial_on: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<super::CreateCampaignJsonRedialOn>,
                 ::std::string::String,
             >,
             timezone: ::std::result::Result<
@@ -6058,7 +6124,9 @@ JSON.*/
             }
             pub fn redial_on<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CreateCampaignJsonRedialOn>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.redial_on = value

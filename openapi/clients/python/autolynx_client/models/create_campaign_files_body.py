@@ -47,7 +47,9 @@ class CreateCampaignFilesBody:
             redial_delay_seconds (int | Unset): Seconds between an unanswered attempt and the next. Default:
                 `campaigns.redial_delay_secs`.
             redial_on (str | Unset): Outcomes that lead to a redial, comma-separated: `no-answer`, `busy`, `voicemail`,
-                `retryable-error`. Default: `campaigns.redial_on`.
+                `retryable-error`. Default (also when it names none): `campaigns.redial_on`. The
+                pattern: outcomes separated by commas, white space (as Rust's `trim` counts it) around
+                each, empty items ignored.
             timezone (str | Unset): IANA time zone of contacts whose row has no `timezone` cell. Default:
                 `campaigns.timezone`.
      """

@@ -40,7 +40,8 @@ class CreateCampaignJson:
             mode (CampaignModeDto | Unset):
             phone_number_id (str | Unset): Vapi phone number to dial from. Default: `vapi.phone_number_id`.
             redial_delay_seconds (int | Unset): Seconds between an unanswered attempt and the next.
-            redial_on (str | Unset): Outcomes that lead to a redial, comma-separated.
+            redial_on (str | Unset): Outcomes that lead to a redial, comma-separated (`no-answer`, `busy`, `voicemail`,
+                `retryable-error`). Default (also when it names none): `campaigns.redial_on`.
             timezone (str | Unset): IANA time zone of contacts without their own.
      """
 
