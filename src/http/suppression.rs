@@ -366,9 +366,11 @@ fn region(state: &AppState) -> Result<phonenumber::country::Id, ApiError> {
 }
 
 /// (number, reason) per data row: a CSV with a `phone` column, or bare numbers one per line.
+/// Bytes that are not UTF-8 are read as U+FFFD: the rows they spoil are reported invalid one
+/// by one, and the numbers around them still go on the list (refusing a whole do-not-call
+/// file over one badly encoded reason would leave every number in it callable).
 fn read_rows(bytes: &[u8]) -> Result<Vec<(String, Option<String>)>, String> {
-    let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes))
-        .map_err(|e| format!("is not UTF-8: {e}"))?;
+    let text = String::from_utf8_lossy(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes));
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
