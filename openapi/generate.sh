@@ -5,6 +5,8 @@
 #                                           openapi/clients/rust/Cargo.toml and Cargo.lock)
 #   openapi/clients/python                  the Python client: openapi-python-client 0.29.1,
 #                                           installed into $CONTRACT_VENV (default .ci/venv)
+#   openapi/clients/typescript/src          the TypeScript client: @hey-api/openapi-ts, pinned
+#                                           in its package.json and package-lock.json (npm ci)
 # Tests and scripts/contract-check fail when the committed files differ from what this writes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,3 +21,4 @@ if [ "$("$venv/bin/openapi-python-client" --version 2>/dev/null | awk '{print $N
   "$venv/bin/pip" install -q "openapi-python-client==$OPENAPI_PYTHON_CLIENT_VERSION"
 fi
 OPENAPI_PYTHON_CLIENT="$venv/bin/openapi-python-client" openapi/generate-python.sh
+openapi/generate-typescript.sh
