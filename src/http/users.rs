@@ -240,7 +240,7 @@ impl UsersApi {
     }
 
     /// Create a user, or allowlist an existing one (same email, or same name without email),
-    /// with a role (admin).
+    /// with a role (admin). An admin cannot give themselves another role this way (409).
     #[oai(path = "/users", method = "post", operation_id = "upsertUser")]
     async fn upsert(
         &self,
@@ -264,8 +264,16 @@ impl UsersApi {
         {
             return Err(ApiError::validation("email", "is not an email address"));
         }
+        let role = Role::from(req.role);
+        if role != auth.0.role
+            && store::users::find_by_identity(&state.db, name, email)
+                .await?
+                .is_some_and(|existing| existing.id == auth.0.id)
+        {
+            return Err(self_lockout("demote"));
+        }
         let (user, created) =
-            store::users::upsert_allowlisted(&state.db, name, email, req.role.into()).await?;
+            store::users::upsert_allowlisted(&state.db, name, email, role).await?;
         audit::record(
             &state,
             &auth.0,
@@ -289,7 +297,8 @@ impl UsersApi {
 
     /// Change a user's name, role, allowlisting or disabled flag (admin). Disabling takes
     /// effect at once for every token of the user. The last active admin cannot be demoted,
-    /// disabled or removed from the allowlist.
+    /// disabled or removed from the allowlist, and no admin can do that to themselves (409:
+    /// another admin can).
     #[oai(path = "/users/:id", method = "patch", operation_id = "updateUser")]
     async fn update(
         &self,
@@ -303,6 +312,20 @@ impl UsersApi {
         let user = store::users::get(&state.db, id.0)
             .await?
             .ok_or_else(|| ApiError::not_found("user"))?;
+        if user.id == auth.0.id {
+            let lockout = if req.disabled == Some(true) {
+                Some("disable")
+            } else if req.allowlisted == Some(false) {
+                Some("remove from the allowlist")
+            } else if req.role.is_some_and(|r| Role::from(r) != auth.0.role) {
+                Some("demote")
+            } else {
+                None
+            };
+            if let Some(action) = lockout {
+                return Err(self_lockout(action));
+            }
+        }
         let loses_admin = user.role == Role::Admin.as_str()
             && (req.role.is_some_and(|r| Role::from(r) != Role::Admin)
                 || req.disabled == Some(true)
@@ -353,7 +376,8 @@ impl UsersApi {
         Ok(UserResponse::Ok(Json(user.try_into()?)))
     }
 
-    /// Disable a user (admin): every token of the user stops working at once.
+    /// Disable a user (admin): every token of the user stops working at once. Not yourself,
+    /// nor the last active admin (409).
     #[oai(
         path = "/users/:id/disable",
         method = "post",
@@ -459,7 +483,9 @@ impl UsersApi {
         })))
     }
 
-    /// Revoke one of a user's tokens (admin). It stops working at once.
+    /// Revoke one of a user's tokens (admin). It stops working at once. The token this
+    /// request is authenticated with cannot be revoked by itself (409): revoke it with another
+    /// token, so a typo cannot lock its holder out.
     #[oai(
         path = "/users/:id/tokens/:tokenId",
         method = "delete",
@@ -473,6 +499,12 @@ impl UsersApi {
         #[oai(name = "tokenId")] token_id: Path<Uuid>,
     ) -> ApiResult<TokenResponse> {
         auth.0.require_admin()?;
+        if id.0 == auth.0.id && token_id.0 == auth.0.token_id {
+            return Err(ApiError::conflict(
+                "this request is authenticated with that token: revoke it with another token",
+            )
+            .with_details(serde_json::json!({ "tokenId": token_id.0, "reason": "token_in_use" })));
+        }
         // Microseconds: what the database keeps of the revocation time.
         let before = chrono::SubsecRound::trunc_subsecs(Utc::now(), 6);
         let token = store::users::revoke_token(&state.db, id.0, token_id.0)
@@ -492,4 +524,10 @@ impl UsersApi {
         }
         Ok(TokenResponse::Ok(Json(token.into())))
     }
+}
+
+/// 409 for an admin acting on their own account in a way that would lock them out.
+fn self_lockout(action: &str) -> ApiError {
+    ApiError::conflict(format!("you cannot {action} yourself: another admin can"))
+        .with_details(serde_json::json!({ "reason": "self_lockout" }))
 }
