@@ -178,7 +178,8 @@ pub struct CreateCampaignForm {
     /// Default `continuous`; `batch` is refused (422 `feature_disabled`) when
     /// `features.strict_batching` is off.
     pub mode: Option<CampaignModeDto>,
-    /// An active assistant from the directory.
+    /// An active assistant from the directory (404 when there is none with this id or it was
+    /// deleted).
     pub assistant_id: Uuid,
     /// Vapi phone number to dial from. Default: `vapi.phone_number_id`.
     pub phone_number_id: Option<String>,
@@ -219,7 +220,8 @@ pub struct CreateCampaignJson {
     #[oai(validator(min_length = 1, max_length = 200, pattern = r"\S"))]
     #[oai(deserialize_with = "strict")]
     pub name: String,
-    /// An active assistant from the directory.
+    /// An active assistant from the directory (404 when there is none with this id or it was
+    /// deleted).
     pub assistant_id: Uuid,
     /// The contacts: rows with the CSV's columns, or the CSV itself as text. Imported exactly
     /// as an upload is, with the same report.
@@ -1178,12 +1180,13 @@ async fn create_campaign(
     }
     let assistant = store::assistants::get(&state.db, form.assistant_id)
         .await?
-        .ok_or_else(|| ApiError::validation("assistantId", "no such assistant"))?;
+        .ok_or_else(|| {
+            ApiError::not_found("assistant")
+                .with_details(json!({ "field": "assistantId", "assistantId": form.assistant_id }))
+        })?;
     if !assistant.active {
-        return Err(ApiError::validation(
-            "assistantId",
-            "the assistant is not active",
-        ));
+        return Err(ApiError::conflict("the assistant is not active")
+            .with_details(json!({ "field": "assistantId", "assistantId": form.assistant_id })));
     }
     let schedule = schedule_of(&form, &settings.campaigns)?;
     let redial = RedialPolicy::new(

@@ -799,3 +799,36 @@ async fn a_json_body_imports_like_the_upload() {
         "validation_failed",
     );
 }
+
+#[tokio::test]
+async fn an_unknown_or_deleted_assistant_is_404() {
+    let app = spawn_app().await;
+    let form = |assistant: String| CampaignForm {
+        csv: contacts_csv(2),
+        fields: vec![
+            ("name", "No assistant".to_owned()),
+            ("assistantId", assistant),
+            ("phoneNumberId", "phone-test".to_owned()),
+        ],
+    };
+    let unknown = uuid::Uuid::new_v4();
+    let reply = app
+        .post_campaign(&app.admin_token, form(unknown.to_string()))
+        .await;
+    let error = assert_envelope(&reply, StatusCode::NOT_FOUND, "not_found");
+    assert_eq!(error["details"]["field"], "assistantId", "{error}");
+
+    let assistant = app.seed_assistant("Gone").await;
+    let model = autolynx::store::assistants::get(&app.db, assistant)
+        .await
+        .unwrap()
+        .unwrap();
+    autolynx::store::assistants::mark_deleted(&app.db, model)
+        .await
+        .unwrap();
+    let reply = app
+        .post_campaign(&app.admin_token, form(assistant.to_string()))
+        .await;
+    let error = assert_envelope(&reply, StatusCode::NOT_FOUND, "not_found");
+    assert_eq!(error["details"]["field"], "assistantId", "{error}");
+}
