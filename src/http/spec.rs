@@ -141,10 +141,36 @@ fn flatten_described_refs(value: &mut Value) {
     }
 }
 
+/// poem-openapi declares a Server-Sent Events body as `type: array, format: event-stream` of
+/// its events; generators with SSE support (@hey-api/openapi-ts) read the schema of a
+/// `text/event-stream` response as that of one event's `data`, which is what each event is.
+fn event_stream_items(spec: &mut Value) {
+    let Some(paths) = spec["paths"].as_object_mut() else {
+        return;
+    };
+    let responses = paths
+        .values_mut()
+        .flat_map(|item| item.as_object_mut().into_iter().flat_map(Map::values_mut))
+        .filter_map(|op| op.get_mut("responses").and_then(Value::as_object_mut))
+        .flat_map(Map::values_mut);
+    for response in responses {
+        if let Some(schema) = response
+            .get_mut("content")
+            .and_then(|content| content.get_mut("text/event-stream"))
+            .and_then(|media| media.get_mut("schema"))
+            && schema["format"] == "event-stream"
+            && let Some(items) = schema.get("items").cloned()
+        {
+            *schema = items;
+        }
+    }
+}
+
 /// Applies the additions to the document poem-openapi generated.
 pub fn refine(spec: &mut Value) {
     bound_integers(spec);
     flatten_described_refs(spec);
+    event_stream_items(spec);
     for name in PHONE_FIELDS {
         let phone = &mut spec["components"]["schemas"][*name]["properties"]["phone"];
         phone["format"] = json!("phone");

@@ -1038,7 +1038,8 @@ from the contact's CSV columns.*/
     ///`POST /api/campaigns` as JSON: the form's fields, with the contacts in the body.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateCampaignJson {
-        ///An active assistant from the directory.
+        /**An active assistant from the directory (404 when there is none with this id or it was
+deleted).*/
         #[serde(rename = "assistantId")]
         pub assistant_id: ::uuid::Uuid,
         ///Weekdays of the window: `"all"`, `"mon-fri"`, `"mon,wed,fri"`.
@@ -10749,7 +10750,7 @@ let response = client.list_users()
         builder::ListUsers::new(self)
     }
     /**Create a user, or allowlist an existing one (same email, or same name without email),
-with a role (admin)
+with a role (admin). An admin cannot give themselves another role this way (409)
 
 Sends a `POST` request to `/users`
 
@@ -10764,7 +10765,8 @@ let response = client.upsert_user()
     }
     /**Change a user's name, role, allowlisting or disabled flag (admin). Disabling takes
 effect at once for every token of the user. The last active admin cannot be demoted,
-disabled or removed from the allowlist
+disabled or removed from the allowlist, and no admin can do that to themselves (409:
+another admin can)
 
 Sends a `PATCH` request to `/users/{id}`
 
@@ -10778,7 +10780,8 @@ let response = client.update_user()
     pub fn update_user(&self) -> builder::UpdateUser<'_> {
         builder::UpdateUser::new(self)
     }
-    /**Disable a user (admin): every token of the user stops working at once
+    /**Disable a user (admin): every token of the user stops working at once. Not yourself,
+nor the last active admin (409)
 
 Sends a `POST` request to `/users/{id}/disable`
 
@@ -10819,7 +10822,9 @@ let response = client.create_user_token()
     pub fn create_user_token(&self) -> builder::CreateUserToken<'_> {
         builder::CreateUserToken::new(self)
     }
-    /**Revoke one of a user's tokens (admin). It stops working at once
+    /**Revoke one of a user's tokens (admin). It stops working at once. The token this
+request is authenticated with cannot be revoked by itself (409): revoke it with another
+token, so a typo cannot lock its holder out
 
 Sends a `DELETE` request to `/users/{id}/tokens/{tokenId}`
 

@@ -351,7 +351,7 @@ export const listUsers = <ThrowOnError extends boolean = false>(options?: Option
 
 /**
  * Create a user, or allowlist an existing one (same email, or same name without email),
- * with a role (admin).
+ * with a role (admin). An admin cannot give themselves another role this way (409).
  */
 export const upsertUser = <ThrowOnError extends boolean = false>(options: Options<UpsertUserData, ThrowOnError>) => (options.client ?? client).post<UpsertUserResponses, UpsertUserErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
@@ -366,7 +366,8 @@ export const upsertUser = <ThrowOnError extends boolean = false>(options: Option
 /**
  * Change a user's name, role, allowlisting or disabled flag (admin). Disabling takes
  * effect at once for every token of the user. The last active admin cannot be demoted,
- * disabled or removed from the allowlist.
+ * disabled or removed from the allowlist, and no admin can do that to themselves (409:
+ * another admin can).
  */
 export const updateUser = <ThrowOnError extends boolean = false>(options: Options<UpdateUserData, ThrowOnError>) => (options.client ?? client).patch<UpdateUserResponses, UpdateUserErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
@@ -379,7 +380,8 @@ export const updateUser = <ThrowOnError extends boolean = false>(options: Option
 });
 
 /**
- * Disable a user (admin): every token of the user stops working at once.
+ * Disable a user (admin): every token of the user stops working at once. Not yourself,
+ * nor the last active admin (409).
  */
 export const disableUser = <ThrowOnError extends boolean = false>(options: Options<DisableUserData, ThrowOnError>) => (options.client ?? client).post<DisableUserResponses, DisableUserErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
@@ -411,7 +413,9 @@ export const createUserToken = <ThrowOnError extends boolean = false>(options: O
 });
 
 /**
- * Revoke one of a user's tokens (admin). It stops working at once.
+ * Revoke one of a user's tokens (admin). It stops working at once. The token this
+ * request is authenticated with cannot be revoked by itself (409): revoke it with another
+ * token, so a typo cannot lock its holder out.
  */
 export const revokeUserToken = <ThrowOnError extends boolean = false>(options: Options<RevokeUserTokenData, ThrowOnError>) => (options.client ?? client).delete<RevokeUserTokenResponses, RevokeUserTokenErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],

@@ -446,7 +446,8 @@ export type CreateAssistantRequest = {
  */
 export type CreateCampaignJson = {
     /**
-     * An active assistant from the directory.
+     * An active assistant from the directory (404 when there is none with this id or it was
+     * deleted).
      */
     assistantId: string;
     /**
@@ -2039,7 +2040,7 @@ export type StreamCampaignEventsResponses = {
      * things change, keep-alive comments, and `end` when the campaign finishes. A stream
      * that closes without `end` was cut because the client read too slowly: reconnect.
      */
-    200: Array<LiveEvent>;
+    200: LiveEvent;
 };
 
 export type StreamCampaignEventsResponse = StreamCampaignEventsResponses[keyof StreamCampaignEventsResponses];
@@ -2496,7 +2497,7 @@ export type StreamEventsResponses = {
      * things change, keep-alive comments, and `end` when the campaign finishes. A stream
      * that closes without `end` was cut because the client read too slowly: reconnect.
      */
-    200: Array<LiveEvent>;
+    200: LiveEvent;
 };
 
 export type StreamEventsResponse = StreamEventsResponses[keyof StreamEventsResponses];

@@ -29,7 +29,8 @@ T = TypeVar("T", bound="CreateCampaignFilesBody")
 class CreateCampaignFilesBody:
     """ 
         Attributes:
-            assistant_id (UUID): An active assistant from the directory.
+            assistant_id (UUID): An active assistant from the directory (404 when there is none with this id or it was
+                deleted).
             contacts_csv (File): The contacts: a CSV with `name`, `business_name` and `phone` columns (any case and
                 spacing); every other column becomes a variable passed to the assistant.
             name (str): 1–200 characters, not blank.

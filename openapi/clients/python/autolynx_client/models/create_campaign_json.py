@@ -29,7 +29,8 @@ class CreateCampaignJson:
     """ `POST /api/campaigns` as JSON: the form's fields, with the contacts in the body.
 
         Attributes:
-            assistant_id (UUID): An active assistant from the directory.
+            assistant_id (UUID): An active assistant from the directory (404 when there is none with this id or it was
+                deleted).
             contacts (list[ContactsInputType0Item] | str): Contacts given in a JSON body.
             name (str): 1–200 characters, not blank.
             calling_days (str | Unset): Weekdays of the window: `"all"`, `"mon-fri"`, `"mon,wed,fri"`.

@@ -39,63 +39,58 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorEnvelope | list[LiveEventCallEvent | LiveEventCampaignEvent | LiveEventCountersEvent | LiveEventEndEvent | LiveEventSnapshotEvent] | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorEnvelope | LiveEventCallEvent | LiveEventCampaignEvent | LiveEventCountersEvent | LiveEventEndEvent | LiveEventSnapshotEvent | None:
     if response.status_code == 200:
-        response_200 = []
-        _response_200 = response.text
-        for response_200_item_data in (_response_200):
-            def _parse_response_200_item(data: object) -> LiveEventCallEvent | LiveEventCampaignEvent | LiveEventCountersEvent | LiveEventEndEvent | LiveEventSnapshotEvent:
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    componentsschemas_live_event_type_0 = LiveEventSnapshotEvent.from_dict(data)
-
-
-
-                    return componentsschemas_live_event_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    componentsschemas_live_event_type_1 = LiveEventCallEvent.from_dict(data)
-
-
-
-                    return componentsschemas_live_event_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    componentsschemas_live_event_type_2 = LiveEventCampaignEvent.from_dict(data)
-
-
-
-                    return componentsschemas_live_event_type_2
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    componentsschemas_live_event_type_3 = LiveEventCountersEvent.from_dict(data)
-
-
-
-                    return componentsschemas_live_event_type_3
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
+        def _parse_response_200(data: object) -> LiveEventCallEvent | LiveEventCampaignEvent | LiveEventCountersEvent | LiveEventEndEvent | LiveEventSnapshotEvent:
+            try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                componentsschemas_live_event_type_4 = LiveEventEndEvent.from_dict(data)
+                componentsschemas_live_event_type_0 = LiveEventSnapshotEvent.from_dict(data)
 
 
 
-                return componentsschemas_live_event_type_4
+                return componentsschemas_live_event_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_live_event_type_1 = LiveEventCallEvent.from_dict(data)
 
-            response_200_item = _parse_response_200_item(response_200_item_data)
 
-            response_200.append(response_200_item)
+
+                return componentsschemas_live_event_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_live_event_type_2 = LiveEventCampaignEvent.from_dict(data)
+
+
+
+                return componentsschemas_live_event_type_2
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_live_event_type_3 = LiveEventCountersEvent.from_dict(data)
+
+
+
+                return componentsschemas_live_event_type_3
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            componentsschemas_live_event_type_4 = LiveEventEndEvent.from_dict(data)
+
+
+
+            return componentsschemas_live_event_type_4
+
+        response_200 = _parse_response_200(response.text)
 
         return response_200
 
@@ -182,7 +177,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorEnvelope | list[LiveEventCallEvent | LiveEventCampaignEvent | LiveEventCountersEvent | LiveEventEndEvent | LiveEventSnapshotEvent]]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorEnvelope | LiveEventCallEvent | LiveEventCampaignEvent | LiveEventCountersEvent | LiveEventEndEvent | LiveEventSnapshotEvent]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -196,7 +191,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
 
-) -> Response[ErrorEnvelope | list[LiveEventCallEvent | LiveEventCampaignEvent | LiveEventCountersEvent | LiveEventEndEvent | LiveEventSnapshotEvent]]:
+) -> Response[ErrorEnvelope | LiveEventCallEvent | LiveEventCampaignEvent | LiveEventCountersEvent | LiveEventEndEvent | LiveEventSnapshotEvent]:
     """ Live progress of one campaign as Server-Sent Events: a first `snapshot` (status,
     counters, calls by status), then a `call` event for every call status change, a
     `campaign` event for every campaign status change, `counters` at most every 250 ms
@@ -211,7 +206,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorEnvelope | list[LiveEventCallEvent | LiveEventCampaignEvent | LiveEventCountersEvent | LiveEventEndEvent | LiveEventSnapshotEvent]]
+        Response[ErrorEnvelope | LiveEventCallEvent | LiveEventCampaignEvent | LiveEventCountersEvent | LiveEventEndEvent | LiveEventSnapshotEvent]
      """
 
 
@@ -231,7 +226,7 @@ def sync(
     *,
     client: AuthenticatedClient,
 
-) -> ErrorEnvelope | list[LiveEventCallEvent | LiveEventCampaignEvent | LiveEventCountersEvent | LiveEventEndEvent | LiveEventSnapshotEvent] | None:
+) -> ErrorEnvelope | LiveEventCallEvent | LiveEventCampaignEvent | LiveEventCountersEvent | LiveEventEndEvent | LiveEventSnapshotEvent | None:
     """ Live progress of one campaign as Server-Sent Events: a first `snapshot` (status,
     counters, calls by status), then a `call` event for every call status change, a
     `campaign` event for every campaign status change, `counters` at most every 250 ms
@@ -246,7 +241,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorEnvelope | list[LiveEventCallEvent | LiveEventCampaignEvent | LiveEventCountersEvent | LiveEventEndEvent | LiveEventSnapshotEvent]
+        ErrorEnvelope | LiveEventCallEvent | LiveEventCampaignEvent | LiveEventCountersEvent | LiveEventEndEvent | LiveEventSnapshotEvent
      """
 
 
@@ -261,7 +256,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
 
-) -> Response[ErrorEnvelope | list[LiveEventCallEvent | LiveEventCampaignEvent | LiveEventCountersEvent | LiveEventEndEvent | LiveEventSnapshotEvent]]:
+) -> Response[ErrorEnvelope | LiveEventCallEvent | LiveEventCampaignEvent | LiveEventCountersEvent | LiveEventEndEvent | LiveEventSnapshotEvent]:
     """ Live progress of one campaign as Server-Sent Events: a first `snapshot` (status,
     counters, calls by status), then a `call` event for every call status change, a
     `campaign` event for every campaign status change, `counters` at most every 250 ms
@@ -276,7 +271,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorEnvelope | list[LiveEventCallEvent | LiveEventCampaignEvent | LiveEventCountersEvent | LiveEventEndEvent | LiveEventSnapshotEvent]]
+        Response[ErrorEnvelope | LiveEventCallEvent | LiveEventCampaignEvent | LiveEventCountersEvent | LiveEventEndEvent | LiveEventSnapshotEvent]
      """
 
 
@@ -296,7 +291,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
 
-) -> ErrorEnvelope | list[LiveEventCallEvent | LiveEventCampaignEvent | LiveEventCountersEvent | LiveEventEndEvent | LiveEventSnapshotEvent] | None:
+) -> ErrorEnvelope | LiveEventCallEvent | LiveEventCampaignEvent | LiveEventCountersEvent | LiveEventEndEvent | LiveEventSnapshotEvent | None:
     """ Live progress of one campaign as Server-Sent Events: a first `snapshot` (status,
     counters, calls by status), then a `call` event for every call status change, a
     `campaign` event for every campaign status change, `counters` at most every 250 ms
@@ -311,7 +306,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorEnvelope | list[LiveEventCallEvent | LiveEventCampaignEvent | LiveEventCountersEvent | LiveEventEndEvent | LiveEventSnapshotEvent]
+        ErrorEnvelope | LiveEventCallEvent | LiveEventCampaignEvent | LiveEventCountersEvent | LiveEventEndEvent | LiveEventSnapshotEvent
      """
 
 

@@ -37,63 +37,58 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorEnvelope | list[LiveEventCallEvent | LiveEventCampaignEvent | LiveEventCountersEvent | LiveEventEndEvent | LiveEventSnapshotEvent] | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorEnvelope | LiveEventCallEvent | LiveEventCampaignEvent | LiveEventCountersEvent | LiveEventEndEvent | LiveEventSnapshotEvent | None:
     if response.status_code == 200:
-        response_200 = []
-        _response_200 = response.text
-        for response_200_item_data in (_response_200):
-            def _parse_response_200_item(data: object) -> LiveEventCallEvent | LiveEventCampaignEvent | LiveEventCountersEvent | LiveEventEndEvent | LiveEventSnapshotEvent:
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    componentsschemas_live_event_type_0 = LiveEventSnapshotEvent.from_dict(data)
-
-
-
-                    return componentsschemas_live_event_type_0
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    componentsschemas_live_event_type_1 = LiveEventCallEvent.from_dict(data)
-
-
-
-                    return componentsschemas_live_event_type_1
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    componentsschemas_live_event_type_2 = LiveEventCampaignEvent.from_dict(data)
-
-
-
-                    return componentsschemas_live_event_type_2
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
-                try:
-                    if not isinstance(data, dict):
-                        raise TypeError()
-                    componentsschemas_live_event_type_3 = LiveEventCountersEvent.from_dict(data)
-
-
-
-                    return componentsschemas_live_event_type_3
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    pass
+        def _parse_response_200(data: object) -> LiveEventCallEvent | LiveEventCampaignEvent | LiveEventCountersEvent | LiveEventEndEvent | LiveEventSnapshotEvent:
+            try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                componentsschemas_live_event_type_4 = LiveEventEndEvent.from_dict(data)
+                componentsschemas_live_event_type_0 = LiveEventSnapshotEvent.from_dict(data)
 
 
 
-                return componentsschemas_live_event_type_4
+                return componentsschemas_live_event_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_live_event_type_1 = LiveEventCallEvent.from_dict(data)
 
-            response_200_item = _parse_response_200_item(response_200_item_data)
 
-            response_200.append(response_200_item)
+
+                return componentsschemas_live_event_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_live_event_type_2 = LiveEventCampaignEvent.from_dict(data)
+
+
+
+                return componentsschemas_live_event_type_2
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_live_event_type_3 = LiveEventCountersEvent.from_dict(data)
+
+
+
+                return componentsschemas_live_event_type_3
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            componentsschemas_live_event_type_4 = LiveEventEndEvent.from_dict(data)
+
+
+
+            return componentsschemas_live_event_type_4
+
+        response_200 = _parse_response_200(response.text)
 
         return response_200
 
@@ -180,7 +175,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorEnvelope | list[LiveEventCallEvent | LiveEventCampaignEvent | LiveEventCountersEvent | LiveEventEndEvent | LiveEventSnapshotEvent]]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorEnvelope | LiveEventCallEvent | LiveEventCampaignEvent | LiveEventCountersEvent | LiveEventEndEvent | LiveEventSnapshotEvent]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -193,7 +188,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
 
-) -> Response[ErrorEnvelope | list[LiveEventCallEvent | LiveEventCampaignEvent | LiveEventCountersEvent | LiveEventEndEvent | LiveEventSnapshotEvent]]:
+) -> Response[ErrorEnvelope | LiveEventCallEvent | LiveEventCampaignEvent | LiveEventCountersEvent | LiveEventEndEvent | LiveEventSnapshotEvent]:
     """ Live progress of every campaign as Server-Sent Events (admins; operators get their
     own campaigns): a `snapshot` for each campaign in progress, then the same `call`,
     `campaign`, `counters` and `end` events as the per-campaign stream, for every
@@ -204,7 +199,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorEnvelope | list[LiveEventCallEvent | LiveEventCampaignEvent | LiveEventCountersEvent | LiveEventEndEvent | LiveEventSnapshotEvent]]
+        Response[ErrorEnvelope | LiveEventCallEvent | LiveEventCampaignEvent | LiveEventCountersEvent | LiveEventEndEvent | LiveEventSnapshotEvent]
      """
 
 
@@ -222,7 +217,7 @@ def sync(
     *,
     client: AuthenticatedClient,
 
-) -> ErrorEnvelope | list[LiveEventCallEvent | LiveEventCampaignEvent | LiveEventCountersEvent | LiveEventEndEvent | LiveEventSnapshotEvent] | None:
+) -> ErrorEnvelope | LiveEventCallEvent | LiveEventCampaignEvent | LiveEventCountersEvent | LiveEventEndEvent | LiveEventSnapshotEvent | None:
     """ Live progress of every campaign as Server-Sent Events (admins; operators get their
     own campaigns): a `snapshot` for each campaign in progress, then the same `call`,
     `campaign`, `counters` and `end` events as the per-campaign stream, for every
@@ -233,7 +228,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorEnvelope | list[LiveEventCallEvent | LiveEventCampaignEvent | LiveEventCountersEvent | LiveEventEndEvent | LiveEventSnapshotEvent]
+        ErrorEnvelope | LiveEventCallEvent | LiveEventCampaignEvent | LiveEventCountersEvent | LiveEventEndEvent | LiveEventSnapshotEvent
      """
 
 
@@ -246,7 +241,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
 
-) -> Response[ErrorEnvelope | list[LiveEventCallEvent | LiveEventCampaignEvent | LiveEventCountersEvent | LiveEventEndEvent | LiveEventSnapshotEvent]]:
+) -> Response[ErrorEnvelope | LiveEventCallEvent | LiveEventCampaignEvent | LiveEventCountersEvent | LiveEventEndEvent | LiveEventSnapshotEvent]:
     """ Live progress of every campaign as Server-Sent Events (admins; operators get their
     own campaigns): a `snapshot` for each campaign in progress, then the same `call`,
     `campaign`, `counters` and `end` events as the per-campaign stream, for every
@@ -257,7 +252,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorEnvelope | list[LiveEventCallEvent | LiveEventCampaignEvent | LiveEventCountersEvent | LiveEventEndEvent | LiveEventSnapshotEvent]]
+        Response[ErrorEnvelope | LiveEventCallEvent | LiveEventCampaignEvent | LiveEventCountersEvent | LiveEventEndEvent | LiveEventSnapshotEvent]
      """
 
 
@@ -275,7 +270,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
 
-) -> ErrorEnvelope | list[LiveEventCallEvent | LiveEventCampaignEvent | LiveEventCountersEvent | LiveEventEndEvent | LiveEventSnapshotEvent] | None:
+) -> ErrorEnvelope | LiveEventCallEvent | LiveEventCampaignEvent | LiveEventCountersEvent | LiveEventEndEvent | LiveEventSnapshotEvent | None:
     """ Live progress of every campaign as Server-Sent Events (admins; operators get their
     own campaigns): a `snapshot` for each campaign in progress, then the same `call`,
     `campaign`, `counters` and `end` events as the per-campaign stream, for every
@@ -286,7 +281,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorEnvelope | list[LiveEventCallEvent | LiveEventCampaignEvent | LiveEventCountersEvent | LiveEventEndEvent | LiveEventSnapshotEvent]
+        ErrorEnvelope | LiveEventCallEvent | LiveEventCampaignEvent | LiveEventCountersEvent | LiveEventEndEvent | LiveEventSnapshotEvent
      """
 
 

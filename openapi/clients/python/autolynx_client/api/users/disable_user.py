@@ -141,7 +141,8 @@ def sync_detailed(
     client: AuthenticatedClient,
 
 ) -> Response[ErrorEnvelope | UserDto]:
-    """ Disable a user (admin): every token of the user stops working at once.
+    """ Disable a user (admin): every token of the user stops working at once. Not yourself,
+    nor the last active admin (409).
 
     Args:
         id (UUID):
@@ -172,7 +173,8 @@ def sync(
     client: AuthenticatedClient,
 
 ) -> ErrorEnvelope | UserDto | None:
-    """ Disable a user (admin): every token of the user stops working at once.
+    """ Disable a user (admin): every token of the user stops working at once. Not yourself,
+    nor the last active admin (409).
 
     Args:
         id (UUID):
@@ -198,7 +200,8 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
 
 ) -> Response[ErrorEnvelope | UserDto]:
-    """ Disable a user (admin): every token of the user stops working at once.
+    """ Disable a user (admin): every token of the user stops working at once. Not yourself,
+    nor the last active admin (409).
 
     Args:
         id (UUID):
@@ -229,7 +232,8 @@ async def asyncio(
     client: AuthenticatedClient,
 
 ) -> ErrorEnvelope | UserDto | None:
-    """ Disable a user (admin): every token of the user stops working at once.
+    """ Disable a user (admin): every token of the user stops working at once. Not yourself,
+    nor the last active admin (409).
 
     Args:
         id (UUID):

@@ -143,7 +143,9 @@ def sync_detailed(
     client: AuthenticatedClient,
 
 ) -> Response[ErrorEnvelope | TokenDto]:
-    """ Revoke one of a user's tokens (admin). It stops working at once.
+    """ Revoke one of a user's tokens (admin). It stops working at once. The token this
+    request is authenticated with cannot be revoked by itself (409): revoke it with another
+    token, so a typo cannot lock its holder out.
 
     Args:
         id (UUID):
@@ -177,7 +179,9 @@ def sync(
     client: AuthenticatedClient,
 
 ) -> ErrorEnvelope | TokenDto | None:
-    """ Revoke one of a user's tokens (admin). It stops working at once.
+    """ Revoke one of a user's tokens (admin). It stops working at once. The token this
+    request is authenticated with cannot be revoked by itself (409): revoke it with another
+    token, so a typo cannot lock its holder out.
 
     Args:
         id (UUID):
@@ -206,7 +210,9 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
 
 ) -> Response[ErrorEnvelope | TokenDto]:
-    """ Revoke one of a user's tokens (admin). It stops working at once.
+    """ Revoke one of a user's tokens (admin). It stops working at once. The token this
+    request is authenticated with cannot be revoked by itself (409): revoke it with another
+    token, so a typo cannot lock its holder out.
 
     Args:
         id (UUID):
@@ -240,7 +246,9 @@ async def asyncio(
     client: AuthenticatedClient,
 
 ) -> ErrorEnvelope | TokenDto | None:
-    """ Revoke one of a user's tokens (admin). It stops working at once.
+    """ Revoke one of a user's tokens (admin). It stops working at once. The token this
+    request is authenticated with cannot be revoked by itself (409): revoke it with another
+    token, so a typo cannot lock its holder out.
 
     Args:
         id (UUID):

@@ -152,7 +152,8 @@ def sync_detailed(
 ) -> Response[ErrorEnvelope | UserDto]:
     """ Change a user's name, role, allowlisting or disabled flag (admin). Disabling takes
     effect at once for every token of the user. The last active admin cannot be demoted,
-    disabled or removed from the allowlist.
+    disabled or removed from the allowlist, and no admin can do that to themselves (409:
+    another admin can).
 
     Args:
         id (UUID):
@@ -188,7 +189,8 @@ def sync(
 ) -> ErrorEnvelope | UserDto | None:
     """ Change a user's name, role, allowlisting or disabled flag (admin). Disabling takes
     effect at once for every token of the user. The last active admin cannot be demoted,
-    disabled or removed from the allowlist.
+    disabled or removed from the allowlist, and no admin can do that to themselves (409:
+    another admin can).
 
     Args:
         id (UUID):
@@ -219,7 +221,8 @@ async def asyncio_detailed(
 ) -> Response[ErrorEnvelope | UserDto]:
     """ Change a user's name, role, allowlisting or disabled flag (admin). Disabling takes
     effect at once for every token of the user. The last active admin cannot be demoted,
-    disabled or removed from the allowlist.
+    disabled or removed from the allowlist, and no admin can do that to themselves (409:
+    another admin can).
 
     Args:
         id (UUID):
@@ -255,7 +258,8 @@ async def asyncio(
 ) -> ErrorEnvelope | UserDto | None:
     """ Change a user's name, role, allowlisting or disabled flag (admin). Disabling takes
     effect at once for every token of the user. The last active admin cannot be demoted,
-    disabled or removed from the allowlist.
+    disabled or removed from the allowlist, and no admin can do that to themselves (409:
+    another admin can).
 
     Args:
         id (UUID):

@@ -155,7 +155,7 @@ def sync_detailed(
 
 ) -> Response[ErrorEnvelope | UserDto]:
     """ Create a user, or allowlist an existing one (same email, or same name without email),
-    with a role (admin).
+    with a role (admin). An admin cannot give themselves another role this way (409).
 
     Args:
         body (CreateUserRequest):
@@ -187,7 +187,7 @@ def sync(
 
 ) -> ErrorEnvelope | UserDto | None:
     """ Create a user, or allowlist an existing one (same email, or same name without email),
-    with a role (admin).
+    with a role (admin). An admin cannot give themselves another role this way (409).
 
     Args:
         body (CreateUserRequest):
@@ -214,7 +214,7 @@ async def asyncio_detailed(
 
 ) -> Response[ErrorEnvelope | UserDto]:
     """ Create a user, or allowlist an existing one (same email, or same name without email),
-    with a role (admin).
+    with a role (admin). An admin cannot give themselves another role this way (409).
 
     Args:
         body (CreateUserRequest):
@@ -246,7 +246,7 @@ async def asyncio(
 
 ) -> ErrorEnvelope | UserDto | None:
     """ Create a user, or allowlist an existing one (same email, or same name without email),
-    with a role (admin).
+    with a role (admin). An admin cannot give themselves another role this way (409).
 
     Args:
         body (CreateUserRequest):
