@@ -142,8 +142,9 @@ fn flatten_described_refs(value: &mut Value) {
 }
 
 /// poem-openapi declares a Server-Sent Events body as `type: array, format: event-stream` of
-/// its events; generators with SSE support (@hey-api/openapi-ts) read the schema of a
-/// `text/event-stream` response as that of one event's `data`, which is what each event is.
+/// its events. Before OpenAPI 3.2 (`itemSchema`), the schema of a `text/event-stream`
+/// response describes one event as it is on the wire, which is what schemathesis checks each
+/// event against: its `event` name and its `data`, JSON text whose schema is the `LiveEvent`.
 fn event_stream_items(spec: &mut Value) {
     let Some(paths) = spec["paths"].as_object_mut() else {
         return;
@@ -161,8 +162,44 @@ fn event_stream_items(spec: &mut Value) {
             && schema["format"] == "event-stream"
             && let Some(items) = schema.get("items").cloned()
         {
-            *schema = items;
+            *schema = json!({
+                "type": "object",
+                "required": ["event", "data"],
+                "properties": {
+                    "event": {
+                        "type": "string",
+                        "enum": ["snapshot", "call", "campaign", "counters", "end"],
+                    },
+                    "data": {
+                        "type": "string",
+                        "contentMediaType": "application/json",
+                        "contentSchema": items,
+                    },
+                    "id": { "type": "string" },
+                    "retry": { "type": "integer", "minimum": 0 },
+                },
+            });
         }
+    }
+}
+
+/// The multipart forms refuse fields they do not declare (422 naming the field): say so.
+fn closed_forms(spec: &mut Value) {
+    let Some(paths) = spec["paths"].as_object_mut() else {
+        return;
+    };
+    let forms = paths
+        .values_mut()
+        .flat_map(|item| item.as_object_mut().into_iter().flat_map(Map::values_mut))
+        .filter_map(|op| {
+            op.get_mut("requestBody")
+                .and_then(|body| body.get_mut("content"))
+                .and_then(|content| content.get_mut("multipart/form-data"))
+                .and_then(|media| media.get_mut("schema"))
+                .and_then(Value::as_object_mut)
+        });
+    for form in forms {
+        form.insert("additionalProperties".to_owned(), json!(false));
     }
 }
 
@@ -171,6 +208,7 @@ pub fn refine(spec: &mut Value) {
     bound_integers(spec);
     flatten_described_refs(spec);
     event_stream_items(spec);
+    closed_forms(spec);
     for name in PHONE_FIELDS {
         let phone = &mut spec["components"]["schemas"][*name]["properties"]["phone"];
         phone["format"] = json!("phone");

@@ -2040,7 +2040,12 @@ export type StreamCampaignEventsResponses = {
      * things change, keep-alive comments, and `end` when the campaign finishes. A stream
      * that closes without `end` was cut because the client read too slowly: reconnect.
      */
-    200: LiveEvent;
+    200: {
+        data: string;
+        event: 'snapshot' | 'call' | 'campaign' | 'counters' | 'end';
+        id?: string;
+        retry?: number;
+    };
 };
 
 export type StreamCampaignEventsResponse = StreamCampaignEventsResponses[keyof StreamCampaignEventsResponses];
@@ -2497,7 +2502,12 @@ export type StreamEventsResponses = {
      * things change, keep-alive comments, and `end` when the campaign finishes. A stream
      * that closes without `end` was cut because the client read too slowly: reconnect.
      */
-    200: LiveEvent;
+    200: {
+        data: string;
+        event: 'snapshot' | 'call' | 'campaign' | 'counters' | 'end';
+        id?: string;
+        retry?: number;
+    };
 };
 
 export type StreamEventsResponse = StreamEventsResponses[keyof StreamEventsResponses];

@@ -75,6 +75,10 @@ from .snapshot_event_calls_by_status import SnapshotEventCallsByStatus
 from .source_dto import SourceDto
 from .stop_mode_dto import StopModeDto
 from .stop_request import StopRequest
+from .stream_campaign_events_response_200 import StreamCampaignEventsResponse200
+from .stream_campaign_events_response_200_event import StreamCampaignEventsResponse200Event
+from .stream_events_response_200 import StreamEventsResponse200
+from .stream_events_response_200_event import StreamEventsResponse200Event
 from .suppressed_number_dto import SuppressedNumberDto
 from .suppression_list_dto import SuppressionListDto
 from .template_dto import TemplateDto
@@ -166,6 +170,10 @@ __all__ = (
     "SourceDto",
     "StopModeDto",
     "StopRequest",
+    "StreamCampaignEventsResponse200",
+    "StreamCampaignEventsResponse200Event",
+    "StreamEventsResponse200",
+    "StreamEventsResponse200Event",
     "SuppressedNumberDto",
     "SuppressionListDto",
     "TemplateDto",

@@ -68,7 +68,6 @@ class CreateCampaignFilesBody:
     redial_delay_seconds: int | Unset = UNSET
     redial_on: str | Unset = UNSET
     timezone: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
 
@@ -107,7 +106,7 @@ class CreateCampaignFilesBody:
 
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update({
             "assistantId": assistant_id,
             "contactsCsv": contacts_csv,
@@ -203,10 +202,6 @@ class CreateCampaignFilesBody:
 
 
 
-        for prop_name, prop in self.additional_properties.items():
-            files.append((prop_name, (None, str(prop).encode(), "text/plain")))
-
-
 
         return files
 
@@ -272,22 +267,5 @@ class CreateCampaignFilesBody:
             timezone=timezone,
         )
 
-
-        create_campaign_files_body.additional_properties = d
         return create_campaign_files_body
 
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

@@ -34,7 +34,6 @@ class ImportSuppressedBody:
 
     file: File
     reason: str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
 
@@ -48,7 +47,7 @@ class ImportSuppressedBody:
 
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update({
             "file": file,
         })
@@ -69,10 +68,6 @@ class ImportSuppressedBody:
             files.append(("reason", (None, str(self.reason).encode(), "text/plain")))
 
 
-
-
-        for prop_name, prop in self.additional_properties.items():
-            files.append((prop_name, (None, str(prop).encode(), "text/plain")))
 
 
 
@@ -96,22 +91,5 @@ class ImportSuppressedBody:
             reason=reason,
         )
 
-
-        import_suppressed_body.additional_properties = d
         return import_suppressed_body
 
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

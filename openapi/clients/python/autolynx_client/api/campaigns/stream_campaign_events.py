@@ -9,11 +9,7 @@ from ...types import Response, UNSET
 from ... import errors
 
 from ...models.error_envelope import ErrorEnvelope
-from ...models.live_event_call_event import LiveEventCallEvent
-from ...models.live_event_campaign_event import LiveEventCampaignEvent
-from ...models.live_event_counters_event import LiveEventCountersEvent
-from ...models.live_event_end_event import LiveEventEndEvent
-from ...models.live_event_snapshot_event import LiveEventSnapshotEvent
+from ...models.stream_campaign_events_response_200 import StreamCampaignEventsResponse200
 from typing import cast
 from uuid import UUID
 
@@ -39,58 +35,11 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorEnvelope | LiveEventCallEvent | LiveEventCampaignEvent | LiveEventCountersEvent | LiveEventEndEvent | LiveEventSnapshotEvent | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorEnvelope | StreamCampaignEventsResponse200 | None:
     if response.status_code == 200:
-        def _parse_response_200(data: object) -> LiveEventCallEvent | LiveEventCampaignEvent | LiveEventCountersEvent | LiveEventEndEvent | LiveEventSnapshotEvent:
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_live_event_type_0 = LiveEventSnapshotEvent.from_dict(data)
+        response_200 = StreamCampaignEventsResponse200.from_dict(response.text)
 
 
-
-                return componentsschemas_live_event_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_live_event_type_1 = LiveEventCallEvent.from_dict(data)
-
-
-
-                return componentsschemas_live_event_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_live_event_type_2 = LiveEventCampaignEvent.from_dict(data)
-
-
-
-                return componentsschemas_live_event_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_live_event_type_3 = LiveEventCountersEvent.from_dict(data)
-
-
-
-                return componentsschemas_live_event_type_3
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            componentsschemas_live_event_type_4 = LiveEventEndEvent.from_dict(data)
-
-
-
-            return componentsschemas_live_event_type_4
-
-        response_200 = _parse_response_200(response.text)
 
         return response_200
 
@@ -177,7 +126,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorEnvelope | LiveEventCallEvent | LiveEventCampaignEvent | LiveEventCountersEvent | LiveEventEndEvent | LiveEventSnapshotEvent]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorEnvelope | StreamCampaignEventsResponse200]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -191,7 +140,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
 
-) -> Response[ErrorEnvelope | LiveEventCallEvent | LiveEventCampaignEvent | LiveEventCountersEvent | LiveEventEndEvent | LiveEventSnapshotEvent]:
+) -> Response[ErrorEnvelope | StreamCampaignEventsResponse200]:
     """ Live progress of one campaign as Server-Sent Events: a first `snapshot` (status,
     counters, calls by status), then a `call` event for every call status change, a
     `campaign` event for every campaign status change, `counters` at most every 250 ms
@@ -206,7 +155,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorEnvelope | LiveEventCallEvent | LiveEventCampaignEvent | LiveEventCountersEvent | LiveEventEndEvent | LiveEventSnapshotEvent]
+        Response[ErrorEnvelope | StreamCampaignEventsResponse200]
      """
 
 
@@ -226,7 +175,7 @@ def sync(
     *,
     client: AuthenticatedClient,
 
-) -> ErrorEnvelope | LiveEventCallEvent | LiveEventCampaignEvent | LiveEventCountersEvent | LiveEventEndEvent | LiveEventSnapshotEvent | None:
+) -> ErrorEnvelope | StreamCampaignEventsResponse200 | None:
     """ Live progress of one campaign as Server-Sent Events: a first `snapshot` (status,
     counters, calls by status), then a `call` event for every call status change, a
     `campaign` event for every campaign status change, `counters` at most every 250 ms
@@ -241,7 +190,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorEnvelope | LiveEventCallEvent | LiveEventCampaignEvent | LiveEventCountersEvent | LiveEventEndEvent | LiveEventSnapshotEvent
+        ErrorEnvelope | StreamCampaignEventsResponse200
      """
 
 
@@ -256,7 +205,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
 
-) -> Response[ErrorEnvelope | LiveEventCallEvent | LiveEventCampaignEvent | LiveEventCountersEvent | LiveEventEndEvent | LiveEventSnapshotEvent]:
+) -> Response[ErrorEnvelope | StreamCampaignEventsResponse200]:
     """ Live progress of one campaign as Server-Sent Events: a first `snapshot` (status,
     counters, calls by status), then a `call` event for every call status change, a
     `campaign` event for every campaign status change, `counters` at most every 250 ms
@@ -271,7 +220,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorEnvelope | LiveEventCallEvent | LiveEventCampaignEvent | LiveEventCountersEvent | LiveEventEndEvent | LiveEventSnapshotEvent]
+        Response[ErrorEnvelope | StreamCampaignEventsResponse200]
      """
 
 
@@ -291,7 +240,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
 
-) -> ErrorEnvelope | LiveEventCallEvent | LiveEventCampaignEvent | LiveEventCountersEvent | LiveEventEndEvent | LiveEventSnapshotEvent | None:
+) -> ErrorEnvelope | StreamCampaignEventsResponse200 | None:
     """ Live progress of one campaign as Server-Sent Events: a first `snapshot` (status,
     counters, calls by status), then a `call` event for every call status change, a
     `campaign` event for every campaign status change, `counters` at most every 250 ms
@@ -306,7 +255,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorEnvelope | LiveEventCallEvent | LiveEventCampaignEvent | LiveEventCountersEvent | LiveEventEndEvent | LiveEventSnapshotEvent
+        ErrorEnvelope | StreamCampaignEventsResponse200
      """
 
 

@@ -9,11 +9,7 @@ from ...types import Response, UNSET
 from ... import errors
 
 from ...models.error_envelope import ErrorEnvelope
-from ...models.live_event_call_event import LiveEventCallEvent
-from ...models.live_event_campaign_event import LiveEventCampaignEvent
-from ...models.live_event_counters_event import LiveEventCountersEvent
-from ...models.live_event_end_event import LiveEventEndEvent
-from ...models.live_event_snapshot_event import LiveEventSnapshotEvent
+from ...models.stream_events_response_200 import StreamEventsResponse200
 from typing import cast
 
 
@@ -37,58 +33,11 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorEnvelope | LiveEventCallEvent | LiveEventCampaignEvent | LiveEventCountersEvent | LiveEventEndEvent | LiveEventSnapshotEvent | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorEnvelope | StreamEventsResponse200 | None:
     if response.status_code == 200:
-        def _parse_response_200(data: object) -> LiveEventCallEvent | LiveEventCampaignEvent | LiveEventCountersEvent | LiveEventEndEvent | LiveEventSnapshotEvent:
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_live_event_type_0 = LiveEventSnapshotEvent.from_dict(data)
+        response_200 = StreamEventsResponse200.from_dict(response.text)
 
 
-
-                return componentsschemas_live_event_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_live_event_type_1 = LiveEventCallEvent.from_dict(data)
-
-
-
-                return componentsschemas_live_event_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_live_event_type_2 = LiveEventCampaignEvent.from_dict(data)
-
-
-
-                return componentsschemas_live_event_type_2
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                componentsschemas_live_event_type_3 = LiveEventCountersEvent.from_dict(data)
-
-
-
-                return componentsschemas_live_event_type_3
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            if not isinstance(data, dict):
-                raise TypeError()
-            componentsschemas_live_event_type_4 = LiveEventEndEvent.from_dict(data)
-
-
-
-            return componentsschemas_live_event_type_4
-
-        response_200 = _parse_response_200(response.text)
 
         return response_200
 
@@ -175,7 +124,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorEnvelope | LiveEventCallEvent | LiveEventCampaignEvent | LiveEventCountersEvent | LiveEventEndEvent | LiveEventSnapshotEvent]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorEnvelope | StreamEventsResponse200]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -188,7 +137,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
 
-) -> Response[ErrorEnvelope | LiveEventCallEvent | LiveEventCampaignEvent | LiveEventCountersEvent | LiveEventEndEvent | LiveEventSnapshotEvent]:
+) -> Response[ErrorEnvelope | StreamEventsResponse200]:
     """ Live progress of every campaign as Server-Sent Events (admins; operators get their
     own campaigns): a `snapshot` for each campaign in progress, then the same `call`,
     `campaign`, `counters` and `end` events as the per-campaign stream, for every
@@ -199,7 +148,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorEnvelope | LiveEventCallEvent | LiveEventCampaignEvent | LiveEventCountersEvent | LiveEventEndEvent | LiveEventSnapshotEvent]
+        Response[ErrorEnvelope | StreamEventsResponse200]
      """
 
 
@@ -217,7 +166,7 @@ def sync(
     *,
     client: AuthenticatedClient,
 
-) -> ErrorEnvelope | LiveEventCallEvent | LiveEventCampaignEvent | LiveEventCountersEvent | LiveEventEndEvent | LiveEventSnapshotEvent | None:
+) -> ErrorEnvelope | StreamEventsResponse200 | None:
     """ Live progress of every campaign as Server-Sent Events (admins; operators get their
     own campaigns): a `snapshot` for each campaign in progress, then the same `call`,
     `campaign`, `counters` and `end` events as the per-campaign stream, for every
@@ -228,7 +177,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorEnvelope | LiveEventCallEvent | LiveEventCampaignEvent | LiveEventCountersEvent | LiveEventEndEvent | LiveEventSnapshotEvent
+        ErrorEnvelope | StreamEventsResponse200
      """
 
 
@@ -241,7 +190,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
 
-) -> Response[ErrorEnvelope | LiveEventCallEvent | LiveEventCampaignEvent | LiveEventCountersEvent | LiveEventEndEvent | LiveEventSnapshotEvent]:
+) -> Response[ErrorEnvelope | StreamEventsResponse200]:
     """ Live progress of every campaign as Server-Sent Events (admins; operators get their
     own campaigns): a `snapshot` for each campaign in progress, then the same `call`,
     `campaign`, `counters` and `end` events as the per-campaign stream, for every
@@ -252,7 +201,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorEnvelope | LiveEventCallEvent | LiveEventCampaignEvent | LiveEventCountersEvent | LiveEventEndEvent | LiveEventSnapshotEvent]
+        Response[ErrorEnvelope | StreamEventsResponse200]
      """
 
 
@@ -270,7 +219,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
 
-) -> ErrorEnvelope | LiveEventCallEvent | LiveEventCampaignEvent | LiveEventCountersEvent | LiveEventEndEvent | LiveEventSnapshotEvent | None:
+) -> ErrorEnvelope | StreamEventsResponse200 | None:
     """ Live progress of every campaign as Server-Sent Events (admins; operators get their
     own campaigns): a `snapshot` for each campaign in progress, then the same `call`,
     `campaign`, `counters` and `end` events as the per-campaign stream, for every
@@ -281,7 +230,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorEnvelope | LiveEventCallEvent | LiveEventCampaignEvent | LiveEventCountersEvent | LiveEventEndEvent | LiveEventSnapshotEvent
+        ErrorEnvelope | StreamEventsResponse200
      """
 
 
