@@ -530,11 +530,7 @@ async fn active_flag_toggles_and_decides_campaign_use() {
             },
         )
         .await;
-    let error = assert_envelope(
-        &refused,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "validation_failed",
-    );
+    let error = assert_envelope(&refused, StatusCode::CONFLICT, "conflict");
     assert_eq!(error["details"]["field"], "assistantId");
 
     let on = patch(&app, &id, json!({ "active": true })).await;

@@ -245,14 +245,6 @@ async fn invalid_forms_are_422_naming_the_field() {
         ),
         (
             vec![
-                ("name", "X".to_owned()),
-                ("assistantId", uuid::Uuid::new_v4().to_string()),
-            ],
-            contacts_csv(2),
-            "assistantId",
-        ),
-        (
-            vec![
                 ("assistantId", assistant.to_string()),
                 ("name", "  ".to_owned()),
             ],
@@ -344,11 +336,7 @@ async fn inactive_assistants_cannot_be_used() {
             },
         )
         .await;
-    let error = assert_envelope(
-        &reply,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "validation_failed",
-    );
+    let error = assert_envelope(&reply, StatusCode::CONFLICT, "conflict");
     assert_eq!(error["details"]["field"], "assistantId");
 }
 
