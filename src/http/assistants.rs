@@ -15,7 +15,7 @@ use uuid::Uuid;
 use crate::domain::templates::{self, AssistantSpec, RESERVED_OPTION_KEYS, Template};
 use crate::http::audit;
 use crate::http::auth::BearerAuth;
-use crate::http::common::{PaginationDto, paging};
+use crate::http::common::{OptionalJson, PaginationDto, non_null, paging, strict, trim};
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::{ApiTags, AppState};
 use crate::provider::ProviderError;
@@ -50,7 +50,7 @@ impl From<Source> for SourceDto {
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct AssistantDto {
     pub id: Uuid,
     /// The provider's (Vapi) assistant id; campaigns dial with it.
@@ -92,73 +92,102 @@ impl TryFrom<assistant::Model> for AssistantDto {
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct AssistantListDto {
     pub items: Vec<AssistantDto>,
     pub pagination: PaginationDto,
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct CreateAssistantRequest {
-    /// 1–40 characters (Vapi's limit).
+    /// 1–40 characters (Vapi's limit), not blank.
+    #[oai(validator(min_length = 1, max_length = 40, pattern = r"\S"))]
+    #[oai(deserialize_with = "strict")]
     pub name: String,
     /// What the assistant says when the call connects; `{{name}}`-style variables are filled
     /// from the contact's CSV columns.
+    #[oai(deserialize_with = "non_null")]
     pub first_message: Option<String>,
     /// Becomes the system message of `model.messages`.
+    #[oai(deserialize_with = "non_null")]
     pub system_prompt: Option<String>,
     /// Vapi `model` object; default `{"provider": "openai", "model": "gpt-4o-mini"}`.
+    #[oai(deserialize_with = "non_null")]
     pub model: Option<Value>,
     /// Vapi `voice` object; default `{"provider": "vapi", "voiceId": "Elliot"}`.
+    #[oai(deserialize_with = "non_null")]
     pub voice: Option<Value>,
     /// Extra Vapi assistant fields merged in at the top level (`voicemailMessage`,
     /// `maxDurationSeconds`, `analysisPlan`, ...). May not set `name`, `firstMessage`,
     /// `model` or `voice`.
+    #[oai(deserialize_with = "non_null")]
     pub options: Option<Value>,
     /// Delete it at the provider too when it is deleted here. Default false.
+    #[oai(deserialize_with = "non_null")]
     pub ephemeral: Option<bool>,
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct ImportAssistantRequest {
     /// An existing assistant's id at the provider.
+    #[oai(validator(min_length = 1, pattern = r"\S"))]
+    #[oai(deserialize_with = "strict")]
     pub provider_assistant_id: String,
     /// The name shown here; defaults to the provider's name.
+    #[oai(
+        deserialize_with = "non_null",
+        validator(min_length = 1, max_length = 40, pattern = r"\S")
+    )]
     pub name: Option<String>,
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct UpdateAssistantRequest {
     /// Also renamed at the provider.
+    #[oai(
+        deserialize_with = "non_null",
+        validator(min_length = 1, max_length = 40, pattern = r"\S")
+    )]
     pub name: Option<String>,
     /// Local only: inactive assistants cannot be used by new campaigns.
+    #[oai(deserialize_with = "non_null")]
     pub active: Option<bool>,
+    #[oai(deserialize_with = "non_null")]
     pub first_message: Option<String>,
     /// Replaces the system message of the assistant's model.
+    #[oai(deserialize_with = "non_null")]
     pub system_prompt: Option<String>,
     /// Replaces the whole Vapi `model` object (the system prompt is kept unless
     /// `systemPrompt` is given too).
+    #[oai(deserialize_with = "non_null")]
     pub model: Option<Value>,
     /// Replaces the whole Vapi `voice` object.
+    #[oai(deserialize_with = "non_null")]
     pub voice: Option<Value>,
     /// Top-level Vapi assistant fields to set.
+    #[oai(deserialize_with = "non_null")]
     pub options: Option<Value>,
 }
 
-#[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[derive(Debug, Default, Object)]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct CloneTemplateRequest {
     /// Defaults to the template's name.
+    #[oai(
+        deserialize_with = "non_null",
+        validator(min_length = 1, max_length = 40, pattern = r"\S")
+    )]
     pub name: Option<String>,
     /// Default false.
+    #[oai(deserialize_with = "non_null")]
     pub ephemeral: Option<bool>,
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct TemplateDto {
     pub key: String,
     pub name: String,
@@ -232,8 +261,11 @@ impl AssistantsApi {
         /// Text the name contains (case-insensitive).
         q: Query<Option<String>>,
         active: Query<Option<bool>>,
+        /// 1-based; at most 1,000,000.
+        #[oai(validator(minimum(value = "1"), maximum(value = "1000000")))]
         page: Query<Option<u64>>,
         /// 1–100, default 50.
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
         limit: Query<Option<u64>>,
     ) -> ApiResult<ListResponse> {
         let (page, limit) = paging(page.0, limit.0, 50, 100)?;
@@ -339,11 +371,15 @@ impl AssistantsApi {
             .get_assistant(&provider_id)
             .await
             .map_err(|e| {
+                // The id names nothing at the provider: a 404 like any reference to a
+                // missing resource, naming the field.
                 provider_error(e, || {
-                    ApiError::validation(
-                        "providerAssistantId",
+                    ApiError::new(
+                        poem::http::StatusCode::NOT_FOUND,
+                        "not_found",
                         format!("the provider has no assistant with id {provider_id}"),
                     )
+                    .with_details(json!({ "field": "providerAssistantId" }))
                 })
             })?;
         let name = name
@@ -403,11 +439,11 @@ impl AssistantsApi {
         auth: BearerAuth,
         state: Data<&AppState>,
         key: Path<String>,
-        body: Json<CloneTemplateRequest>,
+        body: OptionalJson<CloneTemplateRequest>,
     ) -> ApiResult<CreateResponse> {
         auth.0.require_admin()?;
         let template = templates::find(&key.0).ok_or_else(|| ApiError::not_found("template"))?;
-        let req = body.0;
+        let req = body.0.unwrap_or_default();
         let name = req.name.as_deref().map(valid_name).transpose()?;
         let created = create_at_provider(
             &state,
@@ -685,7 +721,7 @@ fn provider_id_of(row: &assistant::Model) -> Result<&str, ApiError> {
 
 /// A trimmed name of 1–40 characters.
 fn valid_name(name: &str) -> Result<String, ApiError> {
-    let name = name.trim();
+    let name = trim(name);
     if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
         return Err(ApiError::validation(
             "name",

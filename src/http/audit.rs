@@ -17,7 +17,7 @@ use uuid::Uuid;
 
 use crate::http::auth::{AuthUser, BearerAuth};
 use crate::http::common::{PaginationDto, paging};
-use crate::http::error::{ApiError, ApiResult};
+use crate::http::error::ApiResult;
 use crate::http::{ApiTags, AppState};
 use crate::store;
 use crate::store::entities::audit_log;
@@ -55,7 +55,7 @@ pub async fn record(
 pub struct AuditApi;
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct AuditEntryDto {
     pub id: Uuid,
     /// The user who acted; absent for actions outside the API.
@@ -91,7 +91,7 @@ impl From<audit_log::Model> for AuditEntryDto {
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct AuditListDto {
     pub items: Vec<AuditEntryDto>,
     pub pagination: PaginationDto,
@@ -126,19 +126,17 @@ impl AuditApi {
         target_id: Query<Option<String>>,
         /// Entries at or after this instant (RFC 3339).
         since: Query<Option<DateTime<Utc>>>,
-        /// Entries before this instant (RFC 3339).
+        /// Entries before this instant (RFC 3339); at or before `since`, nothing matches.
         until: Query<Option<DateTime<Utc>>>,
+        /// 1-based; at most 1,000,000.
+        #[oai(validator(minimum(value = "1"), maximum(value = "1000000")))]
         page: Query<Option<u64>>,
         /// 1–500, default 100.
+        #[oai(validator(minimum(value = "1"), maximum(value = "500")))]
         limit: Query<Option<u64>>,
     ) -> ApiResult<AuditListResponse> {
         auth.0.require_admin()?;
         let (page, limit) = paging(page.0, limit.0, 100, 500)?;
-        if let (Some(since), Some(until)) = (since.0, until.0)
-            && since >= until
-        {
-            return Err(ApiError::validation("until", "must be after since"));
-        }
         let text = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
         let filter = store::audit::Filter {
             actor_user_id: actor_id.0,

@@ -10,7 +10,7 @@ use poem::web::Data;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::{Binary, Json};
 use poem_openapi::types::multipart::Upload;
-use poem_openapi::{ApiResponse, Enum, Multipart, Object, OpenApi};
+use poem_openapi::{ApiRequest, ApiResponse, Enum, Multipart, Object, OpenApi, Union};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -21,7 +21,9 @@ use crate::domain::import::{ImportError, ImportOptions, ImportReport, parse_cont
 use crate::domain::redial::{self, RedialError, RedialPolicy};
 use crate::http::audit;
 use crate::http::auth::{AuthUser, BearerAuth};
-use crate::http::common::{OptionalJson, PaginationDto, owner_scope, paging};
+use crate::http::common::{
+    OptionalJson, PaginationDto, non_null, owner_scope, paging, strict, trim,
+};
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::live::CallStatusDto;
 use crate::http::ratelimit::Budget;
@@ -167,13 +169,17 @@ pub struct CreateCampaignForm {
     /// The contacts: a CSV with `name`, `business_name` and `phone` columns (any case and
     /// spacing); every other column becomes a variable passed to the assistant.
     pub contacts_csv: Upload,
+    /// 1–200 characters, not blank.
+    #[oai(validator(min_length = 1, max_length = 200, pattern = r"\S"))]
     pub name: String,
     /// Most calls live at once (1–50). Default: `campaigns.default_cap`.
+    #[oai(validator(minimum(value = "1"), maximum(value = "50")))]
     pub cap: Option<u32>,
     /// Default `continuous`; `batch` is refused (422 `feature_disabled`) when
     /// `features.strict_batching` is off.
     pub mode: Option<CampaignModeDto>,
-    /// An active assistant from the directory.
+    /// An active assistant from the directory (404 when there is none with this id or it was
+    /// deleted).
     pub assistant_id: Uuid,
     /// Vapi phone number to dial from. Default: `vapi.phone_number_id`.
     pub phone_number_id: Option<String>,
@@ -190,18 +196,203 @@ pub struct CreateCampaignForm {
     pub timezone: Option<String>,
     /// Attempts per contact, the first included (1–10; 1 = never redial). Default:
     /// `campaigns.max_attempts`.
+    #[oai(validator(minimum(value = "1"), maximum(value = "10")))]
     pub max_attempts: Option<u32>,
     /// Seconds between an unanswered attempt and the next. Default:
     /// `campaigns.redial_delay_secs`.
+    #[oai(validator(minimum(value = "1"), maximum(value = "604800")))]
     pub redial_delay_seconds: Option<u64>,
     /// Outcomes that lead to a redial, comma-separated: `no-answer`, `busy`, `voicemail`,
-    /// `retryable-error`. Default: `campaigns.redial_on`.
+    /// `retryable-error`. Default (also when it names none): `campaigns.redial_on`. The
+    /// pattern: outcomes separated by commas, white space (as Rust's `trim` counts it) around
+    /// each, empty items ignored.
+    #[oai(validator(
+        pattern = r"^[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*((no-answer|busy|voicemail|retryable-error)[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*)?(,[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*((no-answer|busy|voicemail|retryable-error)[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*)?)*$"
+    ))]
     pub redial_on: Option<String>,
+}
+
+/// `POST /api/campaigns` as JSON: the form's fields, with the contacts in the body.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
+pub struct CreateCampaignJson {
+    /// 1–200 characters, not blank.
+    #[oai(validator(min_length = 1, max_length = 200, pattern = r"\S"))]
+    #[oai(deserialize_with = "strict")]
+    pub name: String,
+    /// An active assistant from the directory (404 when there is none with this id or it was
+    /// deleted).
+    pub assistant_id: Uuid,
+    /// The contacts: rows with the CSV's columns, or the CSV itself as text. Imported exactly
+    /// as an upload is, with the same report.
+    pub contacts: ContactsInput,
+    /// Most calls live at once (1–50). Default: `campaigns.default_cap`.
+    #[oai(
+        deserialize_with = "non_null",
+        validator(minimum(value = "1"), maximum(value = "50"))
+    )]
+    pub cap: Option<u32>,
+    /// Default `continuous`; `batch` is refused (422 `feature_disabled`) when
+    /// `features.strict_batching` is off.
+    #[oai(deserialize_with = "non_null")]
+    pub mode: Option<CampaignModeDto>,
+    /// Vapi phone number to dial from. Default: `vapi.phone_number_id`.
+    #[oai(deserialize_with = "non_null")]
+    pub phone_number_id: Option<String>,
+    /// Also wait until the phone line has no live calls before dialing.
+    #[oai(deserialize_with = "non_null")]
+    pub line_quiet_gating: Option<bool>,
+    /// Daily calling window in each contact's local time, `"HH:MM-HH:MM"`, or `"any"`.
+    #[oai(deserialize_with = "non_null")]
+    pub calling_hours: Option<String>,
+    /// Weekdays of the window: `"all"`, `"mon-fri"`, `"mon,wed,fri"`.
+    #[oai(deserialize_with = "non_null")]
+    pub calling_days: Option<String>,
+    /// IANA time zone of contacts without their own.
+    #[oai(deserialize_with = "non_null")]
+    pub timezone: Option<String>,
+    /// Attempts per contact, the first included (1–10).
+    #[oai(
+        deserialize_with = "non_null",
+        validator(minimum(value = "1"), maximum(value = "10"))
+    )]
+    pub max_attempts: Option<u32>,
+    /// Seconds between an unanswered attempt and the next.
+    #[oai(validator(minimum(value = "1"), maximum(value = "604800")))]
+    #[oai(deserialize_with = "non_null")]
+    pub redial_delay_seconds: Option<u64>,
+    /// Outcomes that lead to a redial, comma-separated (`no-answer`, `busy`, `voicemail`,
+    /// `retryable-error`). Default (also when it names none): `campaigns.redial_on`.
+    #[oai(
+        deserialize_with = "non_null",
+        validator(
+            pattern = r"^[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*((no-answer|busy|voicemail|retryable-error)[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*)?(,[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*((no-answer|busy|voicemail|retryable-error)[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*)?)*$"
+        )
+    )]
+    pub redial_on: Option<String>,
+}
+
+/// Contacts given in a JSON body.
+#[derive(Debug, Union)]
+#[oai(one_of)]
+pub enum ContactsInput {
+    /// One object per contact with the CSV's columns: `name`, `business_name`, `phone`,
+    /// optional `timezone`; any other column becomes a variable for the assistant.
+    Rows(Vec<BTreeMap<String, String>>),
+    /// The CSV file's text.
+    Csv(String),
+}
+
+impl ContactsInput {
+    /// The CSV the importer reads: rows are written with the union of their columns in order
+    /// of first appearance (a cell a row lacks is empty).
+    fn into_csv(self) -> Result<Vec<u8>, ApiError> {
+        let rows = match self {
+            Self::Csv(text) => return Ok(text.into_bytes()),
+            Self::Rows(rows) => rows,
+        };
+        let mut columns: Vec<&String> = Vec::new();
+        for row in &rows {
+            for key in row.keys() {
+                if !columns.contains(&key) {
+                    columns.push(key);
+                }
+            }
+        }
+        let mut out = csv::Writer::from_writer(Vec::new());
+        let write = |out: &mut csv::Writer<Vec<u8>>, record: Vec<&str>| {
+            out.write_record(record).map_err(ApiError::internal)
+        };
+        write(&mut out, columns.iter().map(|c| c.as_str()).collect())?;
+        for row in &rows {
+            let record = columns
+                .iter()
+                .map(|c| row.get(*c).map_or("", String::as_str))
+                .collect();
+            write(&mut out, record)?;
+        }
+        out.into_inner().map_err(ApiError::internal)
+    }
+}
+
+/// `POST /api/campaigns` takes the multipart form (a CSV file) or a JSON body.
+#[derive(Debug, ApiRequest)]
+pub enum CreateCampaignBody {
+    /// The contacts as an uploaded CSV file.
+    Multipart(CreateCampaignForm),
+    /// The contacts inline (typed clients use this).
+    Json(Json<CreateCampaignJson>),
+}
+
+/// What a campaign is created from, whichever way it was sent.
+struct CampaignInput {
+    name: String,
+    assistant_id: Uuid,
+    cap: Option<u32>,
+    mode: Option<CampaignModeDto>,
+    phone_number_id: Option<String>,
+    line_quiet_gating: Option<bool>,
+    calling_hours: Option<String>,
+    calling_days: Option<String>,
+    timezone: Option<String>,
+    max_attempts: Option<u32>,
+    redial_delay_seconds: Option<u64>,
+    redial_on: Option<String>,
+}
+
+/// Where the contacts' CSV is.
+enum ContactsSource {
+    Upload(Upload),
+    Bytes(Vec<u8>),
+}
+
+impl CreateCampaignBody {
+    fn split(self) -> Result<(CampaignInput, ContactsSource), ApiError> {
+        Ok(match self {
+            Self::Multipart(f) => (
+                CampaignInput {
+                    name: f.name,
+                    assistant_id: f.assistant_id,
+                    cap: f.cap,
+                    mode: f.mode,
+                    phone_number_id: f.phone_number_id,
+                    line_quiet_gating: f.line_quiet_gating,
+                    calling_hours: f.calling_hours,
+                    calling_days: f.calling_days,
+                    timezone: f.timezone,
+                    max_attempts: f.max_attempts,
+                    redial_delay_seconds: f.redial_delay_seconds,
+                    redial_on: f.redial_on,
+                },
+                ContactsSource::Upload(f.contacts_csv),
+            ),
+            Self::Json(Json(j)) => {
+                let csv = j.contacts.into_csv()?;
+                (
+                    CampaignInput {
+                        name: j.name,
+                        assistant_id: j.assistant_id,
+                        cap: j.cap,
+                        mode: j.mode,
+                        phone_number_id: j.phone_number_id,
+                        line_quiet_gating: j.line_quiet_gating,
+                        calling_hours: j.calling_hours,
+                        calling_days: j.calling_days,
+                        timezone: j.timezone,
+                        max_attempts: j.max_attempts,
+                        redial_delay_seconds: j.redial_delay_seconds,
+                        redial_on: j.redial_on,
+                    },
+                    ContactsSource::Bytes(csv),
+                )
+            }
+        })
+    }
 }
 
 /// How unanswered contacts are called again.
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct RedialDto {
     /// Attempts per contact, the first included.
     pub max_attempts: u32,
@@ -223,7 +414,7 @@ impl From<RedialPolicy> for RedialDto {
 
 /// When contacts may be called, in their local time.
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct CallingHoursDto {
     /// `"HH:MM-HH:MM"`, start inclusive, end exclusive.
     pub window: String,
@@ -244,7 +435,7 @@ impl From<CallingHoursView> for CallingHoursDto {
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct CountersDto {
     pub total_contacts: u64,
     /// Contacts not dialed yet.
@@ -277,7 +468,7 @@ impl From<&Counters> for CountersDto {
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct CampaignDto {
     pub id: Uuid,
     pub name: String,
@@ -303,7 +494,7 @@ pub struct CampaignDto {
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct TimelineDto {
     pub created_at: DateTime<Utc>,
     /// When start was requested.
@@ -316,7 +507,7 @@ pub struct TimelineDto {
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct MetricsDto {
     pub calls_by_status: BTreeMap<String, u64>,
     pub contacts_by_status: BTreeMap<String, u64>,
@@ -328,7 +519,7 @@ pub struct MetricsDto {
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct CampaignDetailDto {
     #[oai(flatten)]
     pub campaign: CampaignDto,
@@ -339,7 +530,7 @@ pub struct CampaignDetailDto {
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct SkippedRowDto {
     /// 1-based data row (the header is not counted).
     pub row: u64,
@@ -352,7 +543,7 @@ pub struct SkippedRowDto {
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct ImportReportDto {
     pub total_rows: u64,
     pub accepted: u64,
@@ -379,7 +570,7 @@ impl From<&ImportReport> for ImportReportDto {
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct CreatedCampaignDto {
     pub campaign_id: Uuid,
     pub import_report: ImportReportDto,
@@ -387,14 +578,14 @@ pub struct CreatedCampaignDto {
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct CampaignListDto {
     pub items: Vec<CampaignDto>,
     pub pagination: PaginationDto,
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct LatestCallDto {
     pub id: Uuid,
     pub status: CallStatusDto,
@@ -430,7 +621,7 @@ impl From<call::Model> for LatestCallDto {
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct ContactDto {
     pub id: Uuid,
     pub row: u64,
@@ -452,7 +643,7 @@ pub struct ContactDto {
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct ContactListDto {
     pub items: Vec<ContactDto>,
     pub pagination: PaginationDto,
@@ -502,14 +693,15 @@ pub enum StopModeDto {
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct StopRequest {
     /// Default `finish`.
+    #[oai(deserialize_with = "non_null")]
     pub mode: Option<StopModeDto>,
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct CampaignStatusReply {
     pub id: Uuid,
     /// The campaign's status after the command.
@@ -597,181 +789,14 @@ impl CampaignsApi {
         &self,
         auth: BearerAuth,
         state: Data<&AppState>,
-        form: CreateCampaignForm,
+        body: CreateCampaignBody,
     ) -> ApiResult<CreateCampaignResponse> {
         state.rate_limits.check(Budget::Upload, auth.0.id)?;
-        let settings = &state.settings;
-        let name = form.name.trim().to_owned();
-        if name.is_empty() || name.chars().count() > 200 {
-            return Err(ApiError::validation("name", "must be 1 to 200 characters"));
-        }
-        let cap = form.cap.unwrap_or(settings.campaigns.default_cap);
-        if !(1..=50).contains(&cap) {
-            return Err(ApiError::validation("cap", "must be between 1 and 50"));
-        }
-        let mode: CampaignMode = form.mode.unwrap_or(CampaignModeDto::Continuous).into();
-        if mode == CampaignMode::Batch && !settings.features.strict_batching {
-            return Err(ApiError::feature_disabled(
-                poem::http::StatusCode::UNPROCESSABLE_ENTITY,
-                "strict_batching",
-                "batch mode",
-            ));
-        }
-        let assistant = store::assistants::get(&state.db, form.assistant_id)
-            .await?
-            .ok_or_else(|| ApiError::validation("assistantId", "no such assistant"))?;
-        if !assistant.active {
-            return Err(ApiError::validation(
-                "assistantId",
-                "the assistant is not active",
-            ));
-        }
-        let schedule = schedule_of(&form, &settings.campaigns)?;
-        let redial = RedialPolicy::new(
-            form.max_attempts.unwrap_or(settings.campaigns.max_attempts),
-            form.redial_delay_seconds
-                .unwrap_or(settings.campaigns.redial_delay_secs),
-            form.redial_on
-                .as_deref()
-                .unwrap_or(&settings.campaigns.redial_on),
-        )
-        .map_err(|e| {
-            let field = match e {
-                RedialError::Attempts => "maxAttempts",
-                RedialError::Delay => "redialDelaySeconds",
-                RedialError::Outcomes(_) => "redialOn",
-            };
-            ApiError::validation(field, e.to_string())
-        })?;
-        let phone_number_id = form
-            .phone_number_id
-            .map(|p| p.trim().to_owned())
-            .filter(|p| !p.is_empty())
-            .or_else(|| settings.vapi.phone_number_id.clone())
-            .ok_or_else(|| {
-                ApiError::validation(
-                    "phoneNumberId",
-                    "is required (no vapi.phone_number_id is configured)",
-                )
-            })?;
-        let line_quiet_gating = form.line_quiet_gating.unwrap_or(false);
-        let max_bytes = settings.server.max_upload_bytes;
-        if form.contacts_csv.size() as u64 > max_bytes {
-            return Err(ApiError::new(
-                poem::http::StatusCode::PAYLOAD_TOO_LARGE,
-                "payload_too_large",
-                format!("contactsCsv is larger than the limit of {max_bytes} bytes"),
-            )
-            .with_details(json!({ "field": "contactsCsv", "maxBytes": max_bytes })));
-        }
-
-        let region = settings
-            .campaigns
-            .default_region
-            .parse()
-            .map_err(|_| ApiError::internal("campaigns.default_region is not a region"))?;
-        let options = ImportOptions {
-            default_region: region,
-            max_contacts: settings.campaigns.max_contacts as usize,
-            batch_cap: (mode == CampaignMode::Batch).then_some(cap),
-            require_valid_timezone: schedule.is_some(),
-        };
-        let suppressed = Arc::new(store::suppression::all_numbers(&state.db).await?);
-        let source_file = form.contacts_csv.file_name().map(str::to_owned);
-        let mut file = form.contacts_csv.into_file().into_std().await;
-        let report = tokio::task::spawn_blocking(move || {
-            use std::io::Seek;
-            file.rewind()
-                .map_err(|e| ImportError::Csv(format!("could not read the upload: {e}")))?;
-            parse_contacts(std::io::BufReader::new(file), &options, &|phone: &str| {
-                suppressed.contains(phone)
-            })
-        })
-        .await
-        .map_err(ApiError::internal)?
-        .map_err(import_error)?;
-
-        let report_dto = ImportReportDto::from(&report);
-        if report.total_rows == 0 {
-            return Err(
-                ApiError::validation("contactsCsv", "the file has no data rows").with_details(
-                    json!({ "field": "contactsCsv", "importReport": report_json(&report_dto) }),
-                ),
-            );
-        }
-        if report.accepted.is_empty() {
-            return Err(
-                ApiError::validation("contactsCsv", "no row could be accepted").with_details(
-                    json!({ "field": "contactsCsv", "importReport": report_json(&report_dto) }),
-                ),
-            );
-        }
-
-        let variable_columns: Vec<String> = {
-            let mut cols: Vec<String> = report
-                .accepted
-                .iter()
-                .flat_map(|c| c.variables.keys().cloned())
-                .collect();
-            cols.sort();
-            cols.dedup();
-            cols
-        };
-        let contacts = report
-            .accepted
-            .into_iter()
-            .map(|c| NewContact {
-                row_number: c.row,
-                name: c.name,
-                business_name: c.business_name,
-                phone_e164: c.phone_e164.as_str().to_owned(),
-                phone_original: c.phone_original,
-                batch_index: c.batch_index,
-                variables: c.variables,
-                timezone: c.timezone,
-            })
-            .collect();
-        let new = NewCampaign {
-            name,
-            mode,
-            cap,
-            assistant_id: assistant.id,
-            phone_number_id,
-            line_quiet_gating,
-            owner_id: auth.0.id,
-            settings: json!({
-                "variableColumns": variable_columns,
-                "defaultRegion": settings.campaigns.default_region,
-                "sourceFile": source_file,
-                (hours::SETTINGS_KEY): schedule.map(|s| s.view()),
-                (redial::SETTINGS_KEY): redial,
-            }),
-        };
-        let created = store::campaigns::create_with_contacts(&state.db, new, contacts).await?;
-        let id = created.id;
-        audit::record(
-            &state,
-            &auth.0,
-            "campaign.create",
-            "campaign",
-            Some(id.to_string()),
-            json!({
-                "name": created.name,
-                "assistantId": created.assistant_id,
-                "cap": created.cap,
-                "mode": created.mode,
-                "contacts": report_dto.accepted,
-                "skippedRows": report_dto.skipped.len(),
-            }),
-        )
-        .await;
-        let counters = store::campaigns::counters(&state.db, &[id]).await?;
-        let dto = campaign_dto(created, Some(assistant.name), counters.get(&id))?;
-        Ok(CreateCampaignResponse::Created(Json(CreatedCampaignDto {
-            campaign_id: dto.id,
-            import_report: report_dto,
-            campaign: dto,
-        })))
+        let (form, contacts_source) = body.split()?;
+        let json_body = matches!(contacts_source, ContactsSource::Bytes(_));
+        create_campaign(&state, &auth.0, form, contacts_source)
+            .await
+            .map_err(|e| if json_body { name_json_field(e) } else { e })
     }
 
     /// List campaigns (operators see their own) with live counters.
@@ -783,8 +808,11 @@ impl CampaignsApi {
         status: Query<Option<CampaignStatusDto>>,
         /// Part of the campaign's name.
         search: Query<Option<String>>,
+        /// 1-based; at most 1,000,000.
+        #[oai(validator(minimum(value = "1"), maximum(value = "1000000")))]
         page: Query<Option<u64>>,
         /// 1–100, default 50.
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
         limit: Query<Option<u64>>,
     ) -> ApiResult<CampaignListResponse> {
         let (page, limit) = paging(page.0, limit.0, 50, 100)?;
@@ -881,8 +909,11 @@ impl CampaignsApi {
         /// Part of the name, business name or phone number.
         search: Query<Option<String>>,
         batch: Query<Option<u32>>,
+        /// 1-based; at most 1,000,000.
+        #[oai(validator(minimum(value = "1"), maximum(value = "1000000")))]
         page: Query<Option<u64>>,
         /// 1–500, default 50.
+        #[oai(validator(minimum(value = "1"), maximum(value = "500")))]
         limit: Query<Option<u64>>,
     ) -> ApiResult<ContactListResponse> {
         let c = visible_campaign(&state, &auth.0, id.0).await?;
@@ -1000,7 +1031,7 @@ pub async fn visible_campaign(
 
 /// The calling hours a new campaign gets: the form's, else the configured defaults.
 fn schedule_of(
-    form: &CreateCampaignForm,
+    form: &CampaignInput,
     defaults: &CampaignSettings,
 ) -> Result<Option<Schedule>, ApiError> {
     fn given(v: &Option<String>) -> Option<&str> {
@@ -1110,4 +1141,210 @@ fn report_json(report: &ImportReportDto) -> serde_json::Value {
 
 fn round_cents(v: f64) -> f64 {
     (v * 10_000.0).round() / 10_000.0
+}
+
+/// An import failure of a JSON body names its `contacts` field, not the upload's.
+fn name_json_field(mut err: ApiError) -> ApiError {
+    if err.details["field"] == "contactsCsv" {
+        err.details["field"] = json!("contacts");
+        if let Some(rest) = err.message.strip_prefix("contactsCsv") {
+            err.message = format!("contacts{rest}");
+        }
+    }
+    err
+}
+
+/// Creates a campaign and its contacts from either body (the handler is [`CampaignsApi::create`]).
+async fn create_campaign(
+    state: &AppState,
+    user: &AuthUser,
+    form: CampaignInput,
+    contacts_source: ContactsSource,
+) -> ApiResult<CreateCampaignResponse> {
+    let settings = &state.settings;
+    let name = trim(&form.name).to_owned();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(ApiError::validation("name", "must be 1 to 200 characters"));
+    }
+    let cap = form.cap.unwrap_or(settings.campaigns.default_cap);
+    if !(1..=50).contains(&cap) {
+        return Err(ApiError::validation("cap", "must be between 1 and 50"));
+    }
+    let mode: CampaignMode = form.mode.unwrap_or(CampaignModeDto::Continuous).into();
+    if mode == CampaignMode::Batch && !settings.features.strict_batching {
+        return Err(ApiError::feature_disabled(
+            poem::http::StatusCode::UNPROCESSABLE_ENTITY,
+            "strict_batching",
+            "batch mode",
+        ));
+    }
+    let assistant = store::assistants::get(&state.db, form.assistant_id)
+        .await?
+        .ok_or_else(|| {
+            ApiError::not_found("assistant")
+                .with_details(json!({ "field": "assistantId", "assistantId": form.assistant_id }))
+        })?;
+    if !assistant.active {
+        return Err(ApiError::conflict("the assistant is not active")
+            .with_details(json!({ "field": "assistantId", "assistantId": form.assistant_id })));
+    }
+    let schedule = schedule_of(&form, &settings.campaigns)?;
+    let redial = RedialPolicy::new(
+        form.max_attempts.unwrap_or(settings.campaigns.max_attempts),
+        form.redial_delay_seconds
+            .unwrap_or(settings.campaigns.redial_delay_secs),
+        form.redial_on
+            .as_deref()
+            .filter(|on| on.split(',').any(|item| !item.trim().is_empty()))
+            .unwrap_or(&settings.campaigns.redial_on),
+    )
+    .map_err(|e| {
+        let field = match e {
+            RedialError::Attempts => "maxAttempts",
+            RedialError::Delay => "redialDelaySeconds",
+            RedialError::Outcomes(_) => "redialOn",
+        };
+        ApiError::validation(field, e.to_string())
+    })?;
+    let phone_number_id = form
+        .phone_number_id
+        .map(|p| p.trim().to_owned())
+        .filter(|p| !p.is_empty())
+        .or_else(|| settings.vapi.phone_number_id.clone())
+        .ok_or_else(|| {
+            ApiError::validation(
+                "phoneNumberId",
+                "is required (no vapi.phone_number_id is configured)",
+            )
+        })?;
+    let line_quiet_gating = form.line_quiet_gating.unwrap_or(false);
+    let max_bytes = settings.server.max_upload_bytes;
+    let size = match &contacts_source {
+        ContactsSource::Upload(upload) => upload.size(),
+        ContactsSource::Bytes(bytes) => bytes.len(),
+    };
+    if size as u64 > max_bytes {
+        return Err(ApiError::new(
+            poem::http::StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            format!("the contacts are larger than the limit of {max_bytes} bytes"),
+        )
+        .with_details(json!({ "field": "contactsCsv", "maxBytes": max_bytes })));
+    }
+
+    let region = settings
+        .campaigns
+        .default_region
+        .parse()
+        .map_err(|_| ApiError::internal("campaigns.default_region is not a region"))?;
+    let options = ImportOptions {
+        default_region: region,
+        max_contacts: settings.campaigns.max_contacts as usize,
+        batch_cap: (mode == CampaignMode::Batch).then_some(cap),
+        require_valid_timezone: schedule.is_some(),
+    };
+    let suppressed = Arc::new(store::suppression::all_numbers(&state.db).await?);
+    let (source_file, reader): (Option<String>, Box<dyn std::io::Read + Send>) =
+        match contacts_source {
+            ContactsSource::Upload(upload) => {
+                let name = upload.file_name().map(str::to_owned);
+                let mut file = upload.into_file().into_std().await;
+                use std::io::Seek;
+                file.rewind().map_err(|e| {
+                    import_error(ImportError::Csv(format!("could not read the upload: {e}")))
+                })?;
+                (name, Box::new(file))
+            }
+            ContactsSource::Bytes(bytes) => (None, Box::new(std::io::Cursor::new(bytes))),
+        };
+    let report = tokio::task::spawn_blocking(move || {
+        parse_contacts(std::io::BufReader::new(reader), &options, &|phone: &str| {
+            suppressed.contains(phone)
+        })
+    })
+    .await
+    .map_err(ApiError::internal)?
+    .map_err(import_error)?;
+
+    let report_dto = ImportReportDto::from(&report);
+    if report.total_rows == 0 {
+        return Err(
+            ApiError::validation("contactsCsv", "the file has no data rows").with_details(
+                json!({ "field": "contactsCsv", "importReport": report_json(&report_dto) }),
+            ),
+        );
+    }
+    if report.accepted.is_empty() {
+        return Err(
+            ApiError::validation("contactsCsv", "no row could be accepted").with_details(
+                json!({ "field": "contactsCsv", "importReport": report_json(&report_dto) }),
+            ),
+        );
+    }
+
+    let variable_columns: Vec<String> = {
+        let mut cols: Vec<String> = report
+            .accepted
+            .iter()
+            .flat_map(|c| c.variables.keys().cloned())
+            .collect();
+        cols.sort();
+        cols.dedup();
+        cols
+    };
+    let contacts = report
+        .accepted
+        .into_iter()
+        .map(|c| NewContact {
+            row_number: c.row,
+            name: c.name,
+            business_name: c.business_name,
+            phone_e164: c.phone_e164.as_str().to_owned(),
+            phone_original: c.phone_original,
+            batch_index: c.batch_index,
+            variables: c.variables,
+            timezone: c.timezone,
+        })
+        .collect();
+    let new = NewCampaign {
+        name,
+        mode,
+        cap,
+        assistant_id: assistant.id,
+        phone_number_id,
+        line_quiet_gating,
+        owner_id: user.id,
+        settings: json!({
+            "variableColumns": variable_columns,
+            "defaultRegion": settings.campaigns.default_region,
+            "sourceFile": source_file,
+            (hours::SETTINGS_KEY): schedule.map(|s| s.view()),
+            (redial::SETTINGS_KEY): redial,
+        }),
+    };
+    let created = store::campaigns::create_with_contacts(&state.db, new, contacts).await?;
+    let id = created.id;
+    audit::record(
+        state,
+        user,
+        "campaign.create",
+        "campaign",
+        Some(id.to_string()),
+        json!({
+            "name": created.name,
+            "assistantId": created.assistant_id,
+            "cap": created.cap,
+            "mode": created.mode,
+            "contacts": report_dto.accepted,
+            "skippedRows": report_dto.skipped.len(),
+        }),
+    )
+    .await;
+    let counters = store::campaigns::counters(&state.db, &[id]).await?;
+    let dto = campaign_dto(created, Some(assistant.name), counters.get(&id))?;
+    Ok(CreateCampaignResponse::Created(Json(CreatedCampaignDto {
+        campaign_id: dto.id,
+        import_report: report_dto,
+        campaign: dto,
+    })))
 }

@@ -1,13 +1,16 @@
 //! Pieces shared by the resource APIs: pagination and ownership scope.
 
 use poem_openapi::Object;
+use poem_openapi::registry::MetaSchemaRef;
+use poem_openapi::types::{ParseError, ParseFromJSON, ParseResult};
+use serde_json::Value;
 
 use crate::http::auth::AuthUser;
 use crate::http::error::ApiError;
 use crate::store::Page;
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct PaginationDto {
     /// 1-based page number.
     pub page: u64,
@@ -106,4 +109,52 @@ where
             .map(|v| Self(Some(v)))
             .map_err(|e| ApiError::bad_request(e.into_message()).into())
     }
+}
+
+/// Deserializes an optional request field under the API's one rule for absent values: an
+/// absent field is omitted, never `null` (responses omit theirs too). `null` is refused with
+/// a message naming the fix, so a client never wonders whether `null` meant "clear" or
+/// "leave alone". The value must also have the JSON type the spec declares (see [`strict`]).
+pub fn non_null<T>(value: Option<Value>) -> ParseResult<Option<T>>
+where
+    T: ParseFromJSON,
+{
+    match value {
+        Some(Value::Null) => Err(ParseError::custom(
+            "null is not accepted: omit the field instead",
+        )),
+        Some(value) => strict::<T>(Some(value))
+            .map(Some)
+            .map_err(ParseError::propagate),
+        None => Ok(None),
+    }
+}
+
+/// Deserializes a request field only from the JSON type its schema declares: poem-openapi
+/// would read `false` or `5` into a string field, which the spec says is not a string.
+pub fn strict<T>(value: Option<Value>) -> ParseResult<T>
+where
+    T: ParseFromJSON,
+{
+    if let (Some(value), MetaSchemaRef::Inline(schema)) = (&value, T::schema_ref()) {
+        let matches = match schema.ty {
+            "string" => value.is_string(),
+            "integer" => value.is_i64() || value.is_u64(),
+            "number" => value.is_number(),
+            "boolean" => value.is_boolean(),
+            "array" => value.is_array(),
+            _ => true,
+        };
+        if !matches {
+            return Err(ParseError::custom(format!("expected {}", schema.ty)));
+        }
+    }
+    T::parse_from_json(value)
+}
+
+/// Trims what a name may not start or end with: Unicode white space and the ASCII
+/// separators U+001C–U+001F, which the `\S` in the spec's name patterns also counts as
+/// space (so "blank" means the same to a client checking the pattern and to the server).
+pub fn trim(s: &str) -> &str {
+    s.trim_matches(|c: char| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c))
 }

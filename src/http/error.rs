@@ -128,6 +128,20 @@ impl ApiError {
             }
             return Self::bad_request(reason);
         }
+        if let Some(payload) = err.downcast_ref::<poem_openapi::error::ParseRequestPayloadError>()
+            && let Some(field) = payload.reason.split("field `").nth(1)
+            && let Some(field) = field.split('`').next()
+        {
+            // A JSON body outside a field's declared limits ("field `name` verification
+            // failed. minLength(1)"): 422 naming the field. Malformed JSON stays a 400.
+            return Self::validation(field, payload.reason.clone());
+        }
+        if let Some(param) = err.downcast_ref::<poem_openapi::error::ParseParamError>() {
+            // A query or path parameter outside its declared type or limits (`page=0`,
+            // `status=NOPE`): a validation failure naming the parameter, like the checks the
+            // handlers make themselves.
+            return Self::validation(param.name, param.reason.clone());
+        }
         let status = err.status();
         let message = err.to_string();
         match status {

@@ -52,7 +52,7 @@ pub enum CheckStatus {
 }
 
 #[derive(Debug, Clone, Object, serde::Serialize)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 #[serde(rename_all = "camelCase")]
 pub struct Check {
     pub status: CheckStatus,
@@ -84,7 +84,7 @@ impl Check {
 }
 
 #[derive(Debug, Object, serde::Serialize)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 #[serde(rename_all = "camelCase")]
 pub struct Checks {
     pub database: Check,
@@ -93,7 +93,7 @@ pub struct Checks {
 }
 
 #[derive(Debug, Object, serde::Serialize)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 #[serde(rename_all = "camelCase")]
 pub struct HealthReport {
     /// `healthy`; `degraded` when only the provider fails; `unhealthy` (503) when the database
@@ -123,7 +123,7 @@ pub enum LineStatus {
 }
 
 #[derive(Debug, Clone, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct PhoneLineHealth {
     pub phone_number_id: String,
     pub status: LineStatus,
@@ -193,7 +193,7 @@ impl HealthApi {
 
     /// Live calls on a phone line as the provider sees them: `healthy` (none), `busy`, or
     /// `error` (the provider could not be asked). Give `phoneNumberId`, or `campaignId` for
-    /// the campaign's line. Cached 60 s per line; informational only. 404 `feature_disabled`
+    /// the campaign's line; without either, the server's configured line. Cached 60 s per line; informational only. 404 `feature_disabled`
     /// when `features.phone_line_health_check` is off.
     #[oai(
         path = "/health/phone-line",
@@ -214,11 +214,13 @@ impl HealthApi {
                 "the phone-line health check",
             ));
         }
+        // One parameter names the line; `phoneNumberId` wins when both are given, and
+        // without either the server's own line (`vapi.phone_number_id`) is checked.
         let line = match (
             phone_number_id.0.filter(|s| !s.trim().is_empty()),
             campaign_id.0,
         ) {
-            (Some(line), None) => line,
+            (Some(line), _) => line,
             (None, Some(id)) => {
                 let owner = (!auth.0.is_admin()).then_some(auth.0.id);
                 crate::store::campaigns::get_visible(&state.db, id, owner)
@@ -226,18 +228,19 @@ impl HealthApi {
                     .ok_or_else(|| ApiError::not_found("campaign"))?
                     .phone_number_id
             }
-            (Some(_), Some(_)) => {
-                return Err(ApiError::validation(
-                    "phoneNumberId",
-                    "give phoneNumberId or campaignId, not both",
-                ));
-            }
-            (None, None) => {
-                return Err(ApiError::validation(
-                    "phoneNumberId",
-                    "phoneNumberId or campaignId is required",
-                ));
-            }
+            (None, None) => state
+                .settings
+                .vapi
+                .phone_number_id
+                .clone()
+                .filter(|s| !s.trim().is_empty())
+                .ok_or_else(|| {
+                    ApiError::validation(
+                        "phoneNumberId",
+                        "no default line is configured (vapi.phone_number_id): give \
+                         phoneNumberId or campaignId",
+                    )
+                })?,
         };
         Ok(PhoneLineResponse::Ok(Json(line_health(&state, line).await)))
     }

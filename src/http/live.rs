@@ -92,7 +92,7 @@ impl From<CallStatus> for CallStatusDto {
 
 /// `snapshot`: where the campaign stands when the stream starts.
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct SnapshotEvent {
     pub campaign_id: Uuid,
     pub status: CampaignStatusDto,
@@ -103,7 +103,7 @@ pub struct SnapshotEvent {
 
 /// `call`: a call's status changed, or its outcome became known.
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct CallEvent {
     pub campaign_id: Uuid,
     pub call_id: Uuid,
@@ -118,7 +118,7 @@ pub struct CallEvent {
 
 /// `campaign`: the campaign's status changed.
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct CampaignEvent {
     pub campaign_id: Uuid,
     pub status: CampaignStatusDto,
@@ -127,7 +127,7 @@ pub struct CampaignEvent {
 
 /// `counters`: the campaign's live counters (at most every 250 ms while things change).
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct CountersEvent {
     pub campaign_id: Uuid,
     #[oai(flatten)]
@@ -136,7 +136,7 @@ pub struct CountersEvent {
 
 /// `end`: the campaign finished; the stream closes after this event.
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct EndEvent {
     pub campaign_id: Uuid,
     pub status: CampaignStatusDto,

@@ -1,6 +1,7 @@
 //! The HTTP API: poem-openapi services under `/api`, the spec at `/openapi.json`, Swagger UI at
 //! `/docs`. Every error leaves through the envelope in [`error`].
 
+pub mod allow;
 pub mod assistants;
 pub mod audit;
 pub mod auth;
@@ -18,6 +19,7 @@ pub mod observe;
 pub mod ratelimit;
 pub mod scheduler;
 pub mod session;
+pub mod spec;
 pub mod suppression;
 pub mod users;
 pub mod webhooks;
@@ -113,16 +115,23 @@ pub fn api_service() -> OpenApiService<Apis, ()> {
     .server("/api")
 }
 
-/// The OpenAPI document as pretty JSON (what `openapi/openapi.json` holds).
+/// The OpenAPI document as pretty JSON (what `openapi/openapi.json` holds and
+/// `/openapi.json` serves): poem-openapi's, with [`spec::refine`]'s additions.
 pub fn spec_json() -> String {
-    api_service().spec()
+    static SPEC: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SPEC.get_or_init(|| {
+        let mut spec: serde_json::Value =
+            serde_json::from_str(&api_service().spec()).expect("poem-openapi writes JSON");
+        spec::refine(&mut spec);
+        serde_json::to_string_pretty(&spec).expect("a JSON value serializes")
+    })
+    .clone()
 }
 
 /// The whole HTTP application.
 pub fn app(state: AppState) -> impl Endpoint {
     let api = api_service();
     let docs = api.swagger_ui();
-    let spec = api.spec_endpoint();
     let limit = state.settings.server.max_upload_bytes;
     Route::new()
         .nest("/api", api.with(session::SessionCookie))
@@ -130,11 +139,17 @@ pub fn app(state: AppState) -> impl Endpoint {
         .at("/", get(console::index))
         .at("/console/*path", get(console::asset))
         .nest("/docs", docs)
-        .at("/openapi.json", spec)
+        .at(
+            "/openapi.json",
+            get(poem::endpoint::make_sync(|_| {
+                poem::IntoResponse::with_content_type(spec_json(), "application/json")
+            })),
+        )
         .at("/metrics", get(metrics::scrape))
         .with(limit::BodyLimit::new(limit))
         .data(state)
         .catch_all_error(error::catch_all)
+        .around(allow::add_allow)
         .with(headers::SecurityHeaders)
         .with(observe::Observe)
 }

@@ -36,7 +36,7 @@ pub fn constant_time_eq(sent: &str, expected: &str) -> bool {
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct TickProcessed {
     /// Campaigns looked at.
     pub campaigns: u64,
@@ -49,7 +49,7 @@ pub struct TickProcessed {
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct TickCampaign {
     pub campaign_id: Uuid,
     pub status: crate::http::campaigns::CampaignStatusDto,
@@ -64,7 +64,7 @@ pub struct TickCampaign {
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct TickReport {
     pub processed: TickProcessed,
     pub details: Vec<TickCampaign>,

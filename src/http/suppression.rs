@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::domain::import::{PhoneE164, normalize_header};
 use crate::http::audit;
 use crate::http::auth::BearerAuth;
-use crate::http::common::{PaginationDto, paging};
+use crate::http::common::{PaginationDto, non_null, paging, strict};
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::{ApiTags, AppState};
 use crate::store;
@@ -22,7 +22,7 @@ use crate::store::entities::suppression;
 pub struct SuppressionApi;
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct SuppressedNumberDto {
     pub id: Uuid,
     /// E.164.
@@ -45,10 +45,12 @@ impl From<suppression::Model> for SuppressedNumberDto {
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct AddNumberRequest {
     /// Any common format; stored as E.164 (read with `campaigns.default_region`).
+    #[oai(deserialize_with = "strict")]
     pub phone: String,
+    #[oai(deserialize_with = "non_null")]
     pub reason: Option<String>,
 }
 
@@ -63,7 +65,7 @@ pub struct ImportNumbersForm {
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct InvalidNumberDto {
     pub row: u64,
     pub value: String,
@@ -71,7 +73,7 @@ pub struct InvalidNumberDto {
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct ImportNumbersReport {
     pub total_rows: u64,
     pub added: u64,
@@ -80,7 +82,7 @@ pub struct ImportNumbersReport {
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct SuppressionListDto {
     pub items: Vec<SuppressedNumberDto>,
     pub pagination: PaginationDto,
@@ -109,7 +111,7 @@ pub enum ImportResponse {
 
 /// What an erasure removed.
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct ErasureReport {
     /// E.164: now on the do-not-call list.
     pub phone: String,
@@ -142,8 +144,11 @@ impl SuppressionApi {
         state: Data<&AppState>,
         /// Digits the number contains.
         q: Query<Option<String>>,
+        /// 1-based; at most 1,000,000.
+        #[oai(validator(minimum(value = "1"), maximum(value = "1000000")))]
         page: Query<Option<u64>>,
         /// 1–500, default 100.
+        #[oai(validator(minimum(value = "1"), maximum(value = "500")))]
         limit: Query<Option<u64>>,
     ) -> ApiResult<ListResponse> {
         auth.0.require_admin()?;
@@ -206,10 +211,10 @@ impl SuppressionApi {
         auth: BearerAuth,
         state: Data<&AppState>,
         /// The person's number, in any common format (required).
-        phone: Query<Option<String>>,
+        phone: Query<String>,
     ) -> ApiResult<EraseResponse> {
         auth.0.require_admin()?;
-        let Some(phone) = phone.0.filter(|p| !p.trim().is_empty()) else {
+        let Some(phone) = Some(phone.0).filter(|p| !p.trim().is_empty()) else {
             return Err(ApiError::validation(
                 "phone",
                 "the number to erase is required",
@@ -361,9 +366,11 @@ fn region(state: &AppState) -> Result<phonenumber::country::Id, ApiError> {
 }
 
 /// (number, reason) per data row: a CSV with a `phone` column, or bare numbers one per line.
+/// Bytes that are not UTF-8 are read as U+FFFD: the rows they spoil are reported invalid one
+/// by one, and the numbers around them still go on the list (refusing a whole do-not-call
+/// file over one badly encoded reason would leave every number in it callable).
 fn read_rows(bytes: &[u8]) -> Result<Vec<(String, Option<String>)>, String> {
-    let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes))
-        .map_err(|e| format!("is not UTF-8: {e}"))?;
+    let text = String::from_utf8_lossy(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes));
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)

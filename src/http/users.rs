@@ -10,6 +10,7 @@ use uuid::Uuid;
 use crate::domain::auth::Role;
 use crate::http::audit;
 use crate::http::auth::BearerAuth;
+use crate::http::common::{non_null, strict, trim};
 use crate::http::error::{ApiError, ApiResult};
 use crate::http::{ApiTags, AppState};
 use crate::store;
@@ -43,7 +44,7 @@ impl From<RoleDto> for Role {
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct UserDto {
     pub id: Uuid,
     pub name: String,
@@ -76,7 +77,7 @@ impl TryFrom<user::Model> for UserDto {
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct TokenDto {
     pub id: Uuid,
     pub name: String,
@@ -104,7 +105,7 @@ impl From<api_token::Model> for TokenDto {
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct MeDto {
     pub user: UserDto,
     /// The token this request was authenticated with.
@@ -113,42 +114,52 @@ pub struct MeDto {
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct CreateUserRequest {
-    #[oai(validator(min_length = 1, max_length = 200))]
+    #[oai(validator(min_length = 1, max_length = 200, pattern = r"\S"))]
+    #[oai(deserialize_with = "strict")]
     pub name: String,
-    #[oai(validator(max_length = 320))]
+    /// An address (it has an `@`); omit the field for a user without one.
+    #[oai(validator(max_length = 320, pattern = "@"))]
+    #[oai(deserialize_with = "non_null")]
     pub email: Option<String>,
     pub role: RoleDto,
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct UpdateUserRequest {
-    #[oai(validator(min_length = 1, max_length = 200))]
+    #[oai(validator(min_length = 1, max_length = 200, pattern = r"\S"))]
+    #[oai(deserialize_with = "non_null")]
     pub name: Option<String>,
+    #[oai(deserialize_with = "non_null")]
     pub role: Option<RoleDto>,
+    #[oai(deserialize_with = "non_null")]
     pub allowlisted: Option<bool>,
+    #[oai(deserialize_with = "non_null")]
     pub disabled: Option<bool>,
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct CreateTokenRequest {
     /// What the token is for, e.g. "ci" or "laptop".
-    #[oai(validator(min_length = 1, max_length = 200))]
+    #[oai(validator(min_length = 1, max_length = 200, pattern = r"\S"))]
+    #[oai(deserialize_with = "strict")]
     pub name: String,
     /// When the token stops working (must be in the future). With `expiresInDays`, give one
     /// or the other; without either the token never expires. Rotate by issuing the new token
     /// with the old one still valid, then letting the old one expire (or revoking it).
+    #[oai(deserialize_with = "non_null")]
     pub expires_at: Option<DateTime<Utc>>,
     /// Days from now until the token stops working (1–3650).
     #[oai(validator(minimum(value = "1"), maximum(value = "3650")))]
+    #[oai(deserialize_with = "non_null")]
     pub expires_in_days: Option<u32>,
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct CreatedTokenDto {
     /// The bearer token. Shown this once: only its hash is stored.
     pub token: String,
@@ -229,7 +240,7 @@ impl UsersApi {
     }
 
     /// Create a user, or allowlist an existing one (same email, or same name without email),
-    /// with a role (admin).
+    /// with a role (admin). An admin cannot give themselves another role this way (409).
     #[oai(path = "/users", method = "post", operation_id = "upsertUser")]
     async fn upsert(
         &self,
@@ -239,7 +250,7 @@ impl UsersApi {
     ) -> ApiResult<UpsertUserResponse> {
         auth.0.require_admin()?;
         let req = body.0;
-        let name = req.name.trim();
+        let name = trim(&req.name);
         if name.is_empty() {
             return Err(ApiError::validation("name", "must not be blank"));
         }
@@ -253,8 +264,16 @@ impl UsersApi {
         {
             return Err(ApiError::validation("email", "is not an email address"));
         }
+        let role = Role::from(req.role);
+        if role != auth.0.role
+            && store::users::find_by_identity(&state.db, name, email)
+                .await?
+                .is_some_and(|existing| existing.id == auth.0.id)
+        {
+            return Err(self_lockout("demote"));
+        }
         let (user, created) =
-            store::users::upsert_allowlisted(&state.db, name, email, req.role.into()).await?;
+            store::users::upsert_allowlisted(&state.db, name, email, role).await?;
         audit::record(
             &state,
             &auth.0,
@@ -278,7 +297,8 @@ impl UsersApi {
 
     /// Change a user's name, role, allowlisting or disabled flag (admin). Disabling takes
     /// effect at once for every token of the user. The last active admin cannot be demoted,
-    /// disabled or removed from the allowlist.
+    /// disabled or removed from the allowlist, and no admin can do that to themselves (409:
+    /// another admin can).
     #[oai(path = "/users/:id", method = "patch", operation_id = "updateUser")]
     async fn update(
         &self,
@@ -292,6 +312,20 @@ impl UsersApi {
         let user = store::users::get(&state.db, id.0)
             .await?
             .ok_or_else(|| ApiError::not_found("user"))?;
+        if user.id == auth.0.id {
+            let lockout = if req.disabled == Some(true) {
+                Some("disable")
+            } else if req.allowlisted == Some(false) {
+                Some("remove from the allowlist")
+            } else if req.role.is_some_and(|r| Role::from(r) != auth.0.role) {
+                Some("demote")
+            } else {
+                None
+            };
+            if let Some(action) = lockout {
+                return Err(self_lockout(action));
+            }
+        }
         let loses_admin = user.role == Role::Admin.as_str()
             && (req.role.is_some_and(|r| Role::from(r) != Role::Admin)
                 || req.disabled == Some(true)
@@ -303,12 +337,12 @@ impl UsersApi {
             ));
         }
         if let Some(name) = &req.name
-            && name.trim().is_empty()
+            && trim(name).is_empty()
         {
             return Err(ApiError::validation("name", "must not be blank"));
         }
         let changes = store::users::UserChanges {
-            name: req.name.map(|n| n.trim().to_owned()),
+            name: req.name.map(|n| trim(&n).to_owned()),
             role: req.role.map(Role::from),
             allowlisted: req.allowlisted,
             disabled: req.disabled,
@@ -342,7 +376,8 @@ impl UsersApi {
         Ok(UserResponse::Ok(Json(user.try_into()?)))
     }
 
-    /// Disable a user (admin): every token of the user stops working at once.
+    /// Disable a user (admin): every token of the user stops working at once. Not yourself,
+    /// nor the last active admin (409).
     #[oai(
         path = "/users/:id/disable",
         method = "post",
@@ -409,7 +444,7 @@ impl UsersApi {
             .await?
             .ok_or_else(|| ApiError::not_found("user"))?;
         let req = body.0;
-        let name = req.name.trim().to_owned();
+        let name = trim(&req.name).to_owned();
         if name.is_empty() {
             return Err(ApiError::validation("name", "must not be blank"));
         }
@@ -448,7 +483,9 @@ impl UsersApi {
         })))
     }
 
-    /// Revoke one of a user's tokens (admin). It stops working at once.
+    /// Revoke one of a user's tokens (admin). It stops working at once. The token this
+    /// request is authenticated with cannot be revoked by itself (409): revoke it with another
+    /// token, so a typo cannot lock its holder out.
     #[oai(
         path = "/users/:id/tokens/:tokenId",
         method = "delete",
@@ -462,6 +499,12 @@ impl UsersApi {
         #[oai(name = "tokenId")] token_id: Path<Uuid>,
     ) -> ApiResult<TokenResponse> {
         auth.0.require_admin()?;
+        if id.0 == auth.0.id && token_id.0 == auth.0.token_id {
+            return Err(ApiError::conflict(
+                "this request is authenticated with that token: revoke it with another token",
+            )
+            .with_details(serde_json::json!({ "tokenId": token_id.0, "reason": "token_in_use" })));
+        }
         // Microseconds: what the database keeps of the revocation time.
         let before = chrono::SubsecRound::trunc_subsecs(Utc::now(), 6);
         let token = store::users::revoke_token(&state.db, id.0, token_id.0)
@@ -481,4 +524,10 @@ impl UsersApi {
         }
         Ok(TokenResponse::Ok(Json(token.into())))
     }
+}
+
+/// 409 for an admin acting on their own account in a way that would lock them out.
+fn self_lockout(action: &str) -> ApiError {
+    ApiError::conflict(format!("you cannot {action} yourself: another admin can"))
+        .with_details(serde_json::json!({ "reason": "self_lockout" }))
 }

@@ -307,11 +307,7 @@ async fn import_validates_with_the_provider_and_upserts() {
             Some(json!({ "providerAssistantId": "no-such-assistant" })),
         )
         .await;
-    let error = assert_envelope(
-        &missing,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "validation_failed",
-    );
+    let error = assert_envelope(&missing, StatusCode::NOT_FOUND, "not_found");
     assert_eq!(error["details"]["field"], "providerAssistantId");
     assert!(
         error["message"]
@@ -534,11 +530,7 @@ async fn active_flag_toggles_and_decides_campaign_use() {
             },
         )
         .await;
-    let error = assert_envelope(
-        &refused,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "validation_failed",
-    );
+    let error = assert_envelope(&refused, StatusCode::CONFLICT, "conflict");
     assert_eq!(error["details"]["field"], "assistantId");
 
     let on = patch(&app, &id, json!({ "active": true })).await;

@@ -245,14 +245,6 @@ async fn invalid_forms_are_422_naming_the_field() {
         ),
         (
             vec![
-                ("name", "X".to_owned()),
-                ("assistantId", uuid::Uuid::new_v4().to_string()),
-            ],
-            contacts_csv(2),
-            "assistantId",
-        ),
-        (
-            vec![
                 ("assistantId", assistant.to_string()),
                 ("name", "  ".to_owned()),
             ],
@@ -344,11 +336,7 @@ async fn inactive_assistants_cannot_be_used() {
             },
         )
         .await;
-    let error = assert_envelope(
-        &reply,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "validation_failed",
-    );
+    let error = assert_envelope(&reply, StatusCode::CONFLICT, "conflict");
     assert_eq!(error["details"]["field"], "assistantId");
 }
 
@@ -722,4 +710,113 @@ async fn export_quotes_fields_and_adds_variable_columns() {
         "{row}"
     );
     assert!(row.ends_with(",0,'=cmd()"), "formula defused: {row}");
+}
+
+#[tokio::test]
+async fn a_json_body_imports_like_the_upload() {
+    let app = spawn_app().await;
+    let assistant = app.seed_assistant("Pitch").await;
+    let post_json = |contacts: Value| {
+        let app = &app;
+        async move {
+            app.request(
+                reqwest::Method::POST,
+                "/api/campaigns",
+                Some(&app.admin_token),
+                Some(json!({
+                    "name": "From JSON",
+                    "assistantId": assistant,
+                    "phoneNumberId": "phone-test",
+                    "contacts": contacts,
+                })),
+            )
+            .await
+        }
+    };
+
+    // The CSV as a string: the very report the multipart upload gives.
+    let upload = app
+        .create_campaign(&app.admin_token, assistant, MESSY, &[])
+        .await;
+    let text = post_json(json!(String::from_utf8(MESSY.to_vec()).unwrap())).await;
+    assert_eq!(text.status, StatusCode::CREATED, "{:?}", text.body);
+    assert_eq!(text.body["importReport"], upload["importReport"]);
+    assert_eq!(text.body["campaign"]["status"], "CREATED");
+
+    // Rows as objects with the CSV's columns; extra columns become variables.
+    let rows = post_json(json!([
+        {"name": "Ada", "business_name": "Engines", "phone": "(415) 555-2671", "city": "London"},
+        {"name": "Bob", "business_name": "Builders", "phone": "not a number"},
+        {"name": "Cy", "business_name": "Cycles", "phone": "+1 415 555 2672"},
+    ]))
+    .await;
+    assert_eq!(rows.status, StatusCode::CREATED, "{:?}", rows.body);
+    let report = &rows.body["importReport"];
+    assert_eq!(report["totalRows"], 3);
+    assert_eq!(report["accepted"], 2);
+    assert_eq!(report["skipped"][0]["reason"], "invalid-phone");
+    let id = rows.body["campaignId"].as_str().unwrap();
+    let contacts = app
+        .get(
+            &format!("/api/campaigns/{id}/contacts"),
+            Some(&app.admin_token),
+        )
+        .await;
+    let ada = contacts.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "Ada")
+        .unwrap()
+        .clone();
+    assert_eq!(ada["phone"], "+14155552671", "{ada:?}");
+
+    // Neither rows nor text: the envelope names the field.
+    let neither = post_json(json!(42)).await;
+    assert_eq!(
+        neither.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{:?}",
+        neither.body
+    );
+    assert_eq!(neither.body["error"]["details"]["field"], "contacts");
+    let empty = post_json(json!([])).await;
+    assert_envelope(
+        &empty,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_or_deleted_assistant_is_404() {
+    let app = spawn_app().await;
+    let form = |assistant: String| CampaignForm {
+        csv: contacts_csv(2),
+        fields: vec![
+            ("name", "No assistant".to_owned()),
+            ("assistantId", assistant),
+            ("phoneNumberId", "phone-test".to_owned()),
+        ],
+    };
+    let unknown = uuid::Uuid::new_v4();
+    let reply = app
+        .post_campaign(&app.admin_token, form(unknown.to_string()))
+        .await;
+    let error = assert_envelope(&reply, StatusCode::NOT_FOUND, "not_found");
+    assert_eq!(error["details"]["field"], "assistantId", "{error}");
+
+    let assistant = app.seed_assistant("Gone").await;
+    let model = autolynx::store::assistants::get(&app.db, assistant)
+        .await
+        .unwrap()
+        .unwrap();
+    autolynx::store::assistants::mark_deleted(&app.db, model)
+        .await
+        .unwrap();
+    let reply = app
+        .post_campaign(&app.admin_token, form(assistant.to_string()))
+        .await;
+    let error = assert_envelope(&reply, StatusCode::NOT_FOUND, "not_found");
+    assert_eq!(error["details"]["field"], "assistantId", "{error}");
 }

@@ -31,6 +31,7 @@ mod redial;
 mod retention;
 mod rotation;
 mod runtime;
+mod sdk;
 mod seed;
 mod session;
 mod sse;

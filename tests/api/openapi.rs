@@ -42,3 +42,150 @@ async fn spec_and_docs_are_served() {
     assert_eq!(docs.status(), StatusCode::OK);
     assert!(docs.text().await.unwrap().contains("swagger"));
 }
+
+#[tokio::test]
+async fn absent_values_are_omitted_and_null_is_refused() {
+    let app = spawn_app().await;
+    // No body at all: the clone body is optional (curl -X POST with nothing).
+    let clone = app
+        .request(
+            reqwest::Method::POST,
+            "/api/assistants/templates/short-pitch/clone",
+            Some(&app.admin_token),
+            None,
+        )
+        .await;
+    assert_eq!(clone.status, StatusCode::CREATED, "{:?}", clone.body);
+    assert_eq!(clone.body["templateKey"], "short-pitch");
+    let created = app
+        .request(
+            reqwest::Method::POST,
+            "/api/assistants",
+            Some(&app.admin_token),
+            Some(serde_json::json!({ "name": "plain" })),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{:?}", created.body);
+    let fields = created.body.as_object().unwrap();
+    assert!(
+        !fields.contains_key("templateKey"),
+        "an absent value is omitted, not null: {fields:?}"
+    );
+    assert!(fields.values().all(|v| !v.is_null()), "{fields:?}");
+
+    let null = app
+        .request(
+            reqwest::Method::POST,
+            "/api/assistants/templates/short-pitch/clone",
+            Some(&app.admin_token),
+            Some(serde_json::json!({ "ephemeral": null })),
+        )
+        .await;
+    assert_eq!(null.status, StatusCode::BAD_REQUEST, "{:?}", null.body);
+    assert!(
+        null.body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("omit the field"),
+        "{:?}",
+        null.body
+    );
+}
+
+#[tokio::test]
+async fn an_undeclared_method_is_405_with_allow() {
+    let app = spawn_app().await;
+    let id = uuid::Uuid::new_v4();
+    let resp = app
+        .client
+        .request(
+            reqwest::Method::TRACE,
+            app.url(&format!("/api/campaigns/{id}")),
+        )
+        .bearer_auth(&app.admin_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(resp.headers()["allow"], "GET, HEAD");
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "method_not_allowed");
+}
+
+#[test]
+fn paging_limits_are_declared() {
+    let spec: Value = serde_json::from_str(&autolynx::http::spec_json()).unwrap();
+    let params = spec["paths"]["/campaigns"]["get"]["parameters"]
+        .as_array()
+        .unwrap();
+    let find = |name: &str| {
+        params
+            .iter()
+            .find(|p| p["name"] == name)
+            .unwrap_or_else(|| panic!("no {name}"))["schema"]
+            .clone()
+    };
+    assert_eq!(find("page")["minimum"], 1.0);
+    assert_eq!(find("limit")["minimum"], 1.0);
+    assert_eq!(find("limit")["maximum"], 100.0);
+}
+
+#[tokio::test]
+async fn values_must_have_the_declared_json_type() {
+    let app = spawn_app().await;
+    for body in [
+        serde_json::json!({ "name": false, "role": "operator" }),
+        serde_json::json!({ "name": "x", "role": "operator", "email": 5 }),
+    ] {
+        let reply = app
+            .request(
+                reqwest::Method::POST,
+                "/api/users",
+                Some(&app.admin_token),
+                Some(body.clone()),
+            )
+            .await;
+        assert!(reply.status.is_client_error(), "{body}: {:?}", reply.body);
+        assert!(reply.body["error"]["code"].is_string(), "{:?}", reply.body);
+    }
+    // Past the declared maximum page: refused, not an overflow.
+    let far = app
+        .get(
+            "/api/campaigns?page=9223372036854775809",
+            Some(&app.admin_token),
+        )
+        .await;
+    assert_eq!(
+        far.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{:?}",
+        far.body
+    );
+}
+
+#[test]
+fn unsigned_integers_declare_their_range() {
+    let spec: Value = serde_json::from_str(&autolynx::http::spec_json()).unwrap();
+    let batch = spec["paths"]["/campaigns/{id}/contacts"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "batch")
+        .unwrap()["schema"]
+        .clone();
+    assert_eq!(batch["minimum"], 0);
+    assert_eq!(batch["maximum"], u32::MAX);
+    let contacts = &spec["components"]["schemas"]["CreateCampaignJson"]["properties"]["contacts"];
+    assert!(contacts.is_object(), "{contacts}");
+    let union = &spec["components"]["schemas"]["ContactsInput"];
+    assert!(
+        union.get("type").is_none(),
+        "a oneOf of array|string: {union}"
+    );
+    // Described references are plain $ref (the Python generator cannot take allOf of an enum).
+    let described = &spec["components"]["schemas"]["StopRequest"]["properties"]["mode"];
+    assert!(described.get("allOf").is_none(), "{described}");
+    assert_eq!(described["$ref"], "#/components/schemas/StopModeDto");
+    let links = &spec["paths"]["/campaigns"]["post"]["responses"]["201"]["links"];
+    assert_eq!(links["StartCampaign"]["operationId"], "startCampaign");
+}

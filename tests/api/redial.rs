@@ -218,4 +218,20 @@ async fn redial_settings_are_validated() {
         .create_campaign(&app.admin_token, assistant, &contacts_csv(2), &[])
         .await;
     assert!(created["campaign"]["redial"].is_null());
+    // Naming no outcome (blank, or only commas) leaves the default in place.
+    for blank in ["", " , "] {
+        let created = app
+            .create_campaign(
+                &app.admin_token,
+                assistant,
+                &contacts_csv(2),
+                &[("maxAttempts", "2"), ("redialOn", blank)],
+            )
+            .await;
+        assert_eq!(
+            created["campaign"]["redial"]["on"],
+            serde_json::json!(["no-answer", "busy", "retryable-error"]),
+            "{blank:?}"
+        );
+    }
 }

@@ -245,3 +245,28 @@ fn urlencode(s: &str) -> String {
         })
         .collect()
 }
+
+#[tokio::test]
+async fn a_badly_encoded_row_spoils_only_itself() {
+    let app = spawn_app().await;
+    // Row 2 is Latin-1 (0xE9), not UTF-8; its number is still readable, row 3's is not.
+    let mut file = b"phone,reason\n(415) 555-2671,refus\xE9\n".to_vec();
+    file.extend_from_slice(b"\xFF\xFE,\n212-555-0199,\n");
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(file).file_name("dnc.csv"),
+    );
+    let resp = app
+        .client
+        .post(app.url("/api/suppression/import"))
+        .bearer_auth(&app.admin_token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let report: serde_json::Value = resp.json().await.unwrap();
+    assert_eq!(report["totalRows"], 3, "{report}");
+    assert_eq!(report["added"], 2, "{report}");
+    assert_eq!(report["invalid"][0]["row"], 2, "{report}");
+}

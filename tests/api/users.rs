@@ -68,18 +68,125 @@ async fn the_last_active_admin_cannot_lock_everyone_out() {
             .await;
         assert_envelope(&reply, StatusCode::CONFLICT, "conflict");
     }
-    // With a second admin, the first may step down.
-    app.create_user("second admin", "admin").await;
+    // With a second admin, the first may be stepped down (by the other: see below).
+    let (_, second) = app.create_user("second admin", "admin").await;
     let reply = app
         .request(
             Method::PATCH,
             &format!("/api/users/{id}"),
-            Some(&app.admin_token),
+            Some(&second),
             Some(json!({ "role": "operator" })),
         )
         .await;
     assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
     assert_eq!(reply.body["role"], "operator");
+}
+
+#[tokio::test]
+async fn an_admin_cannot_lock_themselves_out() {
+    let app = spawn_app().await;
+    // Another admin exists, so only the self rule can refuse.
+    let (_, second) = app.create_user("second admin", "admin").await;
+    let me = app.get("/api/me", Some(&app.admin_token)).await;
+    let id = me.body["user"]["id"].as_str().unwrap().to_owned();
+    let token_id = me.body["tokenId"].as_str().unwrap().to_owned();
+    let self_lockout = |reply: &crate::helpers::Reply| {
+        let error = assert_envelope(reply, StatusCode::CONFLICT, "conflict");
+        assert_eq!(error["details"]["reason"], "self_lockout", "{error}");
+    };
+
+    for change in [
+        json!({ "disabled": true }),
+        json!({ "role": "operator" }),
+        json!({ "allowlisted": false }),
+    ] {
+        let reply = app
+            .request(
+                Method::PATCH,
+                &format!("/api/users/{id}"),
+                Some(&app.admin_token),
+                Some(change),
+            )
+            .await;
+        self_lockout(&reply);
+    }
+    let reply = app
+        .request(
+            Method::POST,
+            &format!("/api/users/{id}/disable"),
+            Some(&app.admin_token),
+            None,
+        )
+        .await;
+    self_lockout(&reply);
+    // The upsert that matches the caller's identity cannot demote them either.
+    let mut upsert = json!({ "name": me.body["user"]["name"], "role": "operator" });
+    if let Some(email) = me.body["user"]["email"].as_str() {
+        upsert["email"] = json!(email);
+    }
+    let reply = app
+        .request(
+            Method::POST,
+            "/api/users",
+            Some(&app.admin_token),
+            Some(upsert),
+        )
+        .await;
+    self_lockout(&reply);
+
+    // The token in use cannot revoke itself.
+    let reply = app
+        .request(
+            Method::DELETE,
+            &format!("/api/users/{id}/tokens/{token_id}"),
+            Some(&app.admin_token),
+            None,
+        )
+        .await;
+    let error = assert_envelope(&reply, StatusCode::CONFLICT, "conflict");
+    assert_eq!(error["details"]["reason"], "token_in_use", "{error}");
+
+    // Nothing changed: the admin still works, and changes that lock no one out still apply.
+    let me = app.get("/api/me", Some(&app.admin_token)).await;
+    assert_eq!(me.status, StatusCode::OK, "{:?}", me.body);
+    assert_eq!(me.body["user"]["role"], "admin");
+    for change in [json!({ "name": "renamed" }), json!({ "role": "admin" })] {
+        let reply = app
+            .request(
+                Method::PATCH,
+                &format!("/api/users/{id}"),
+                Some(&app.admin_token),
+                Some(change),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+    }
+
+    // Another admin can do each of these.
+    let reply = app
+        .request(
+            Method::DELETE,
+            &format!("/api/users/{id}/tokens/{token_id}"),
+            Some(&second),
+            None,
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+    assert_envelope(
+        &app.get("/api/me", Some(&app.admin_token)).await,
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+    );
+    let reply = app
+        .request(
+            Method::POST,
+            &format!("/api/users/{id}/disable"),
+            Some(&second),
+            None,
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+    assert_eq!(reply.body["disabled"], true);
 }
 
 #[tokio::test]

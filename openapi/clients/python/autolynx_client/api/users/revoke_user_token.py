@@ -1,0 +1,271 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.error_envelope import ErrorEnvelope
+from ...models.token_dto import TokenDto
+from typing import cast
+from uuid import UUID
+
+
+
+def _get_kwargs(
+    id: UUID,
+    token_id: UUID,
+
+) -> dict[str, Any]:
+    
+
+    
+
+    
+
+    _kwargs: dict[str, Any] = {
+        "method": "delete",
+        "url": "/users/{id}/tokens/{token_id}".format(id=quote(str(id), safe=""),token_id=quote(str(token_id), safe=""),),
+    }
+
+
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorEnvelope | TokenDto | None:
+    if response.status_code == 200:
+        response_200 = TokenDto.from_dict(response.json())
+
+
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorEnvelope.from_dict(response.json())
+
+
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorEnvelope.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorEnvelope.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ErrorEnvelope.from_dict(response.json())
+
+
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = ErrorEnvelope.from_dict(response.json())
+
+
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = ErrorEnvelope.from_dict(response.json())
+
+
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = ErrorEnvelope.from_dict(response.json())
+
+
+
+        return response_415
+
+    if response.status_code == 422:
+        response_422 = ErrorEnvelope.from_dict(response.json())
+
+
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = ErrorEnvelope.from_dict(response.json())
+
+
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = ErrorEnvelope.from_dict(response.json())
+
+
+
+        return response_500
+
+    if response.status_code == 503:
+        response_503 = ErrorEnvelope.from_dict(response.json())
+
+
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorEnvelope | TokenDto]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    id: UUID,
+    token_id: UUID,
+    *,
+    client: AuthenticatedClient,
+
+) -> Response[ErrorEnvelope | TokenDto]:
+    """ Revoke one of a user's tokens (admin). It stops working at once. The token this
+    request is authenticated with cannot be revoked by itself (409): revoke it with another
+    token, so a typo cannot lock its holder out.
+
+    Args:
+        id (UUID):
+        token_id (UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorEnvelope | TokenDto]
+     """
+
+
+    kwargs = _get_kwargs(
+        id=id,
+token_id=token_id,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    id: UUID,
+    token_id: UUID,
+    *,
+    client: AuthenticatedClient,
+
+) -> ErrorEnvelope | TokenDto | None:
+    """ Revoke one of a user's tokens (admin). It stops working at once. The token this
+    request is authenticated with cannot be revoked by itself (409): revoke it with another
+    token, so a typo cannot lock its holder out.
+
+    Args:
+        id (UUID):
+        token_id (UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorEnvelope | TokenDto
+     """
+
+
+    return sync_detailed(
+        id=id,
+token_id=token_id,
+client=client,
+
+    ).parsed
+
+async def asyncio_detailed(
+    id: UUID,
+    token_id: UUID,
+    *,
+    client: AuthenticatedClient,
+
+) -> Response[ErrorEnvelope | TokenDto]:
+    """ Revoke one of a user's tokens (admin). It stops working at once. The token this
+    request is authenticated with cannot be revoked by itself (409): revoke it with another
+    token, so a typo cannot lock its holder out.
+
+    Args:
+        id (UUID):
+        token_id (UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorEnvelope | TokenDto]
+     """
+
+
+    kwargs = _get_kwargs(
+        id=id,
+token_id=token_id,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    id: UUID,
+    token_id: UUID,
+    *,
+    client: AuthenticatedClient,
+
+) -> ErrorEnvelope | TokenDto | None:
+    """ Revoke one of a user's tokens (admin). It stops working at once. The token this
+    request is authenticated with cannot be revoked by itself (409): revoke it with another
+    token, so a typo cannot lock its holder out.
+
+    Args:
+        id (UUID):
+        token_id (UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorEnvelope | TokenDto
+     """
+
+
+    return (await asyncio_detailed(
+        id=id,
+token_id=token_id,
+client=client,
+
+    )).parsed

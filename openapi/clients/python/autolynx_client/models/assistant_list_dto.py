@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+from typing import cast
+
+if TYPE_CHECKING:
+  from ..models.assistant_dto import AssistantDto
+  from ..models.pagination_dto import PaginationDto
+
+
+
+
+
+T = TypeVar("T", bound="AssistantListDto")
+
+
+
+@_attrs_define
+class AssistantListDto:
+    """ 
+        Attributes:
+            items (list[AssistantDto]):
+            pagination (PaginationDto):
+     """
+
+    items: list[AssistantDto]
+    pagination: PaginationDto
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+
+
+
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..models.assistant_dto import AssistantDto # noqa: PLC0415
+        from ..models.pagination_dto import PaginationDto # noqa: PLC0415
+        items = []
+        for items_item_data in self.items:
+            items_item = items_item_data.to_dict()
+            items.append(items_item)
+
+
+
+        pagination = self.pagination.to_dict()
+
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({
+            "items": items,
+            "pagination": pagination,
+        })
+
+        return field_dict
+
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.assistant_dto import AssistantDto # noqa: PLC0415
+        from ..models.pagination_dto import PaginationDto # noqa: PLC0415
+        d = dict(src_dict)
+        items = []
+        _items = d.pop("items")
+        for items_item_data in (_items):
+            items_item = AssistantDto.from_dict(items_item_data)
+
+
+
+            items.append(items_item)
+
+
+        pagination = PaginationDto.from_dict(d.pop("pagination"))
+
+
+
+
+        assistant_list_dto = cls(
+            items=items,
+            pagination=pagination,
+        )
+
+
+        assistant_list_dto.additional_properties = d
+        return assistant_list_dto
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,298 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+from ..models.campaign_mode_dto import CampaignModeDto
+from ..models.campaign_status_dto import CampaignStatusDto
+from ..types import UNSET, Unset
+from typing import cast
+from uuid import UUID
+import datetime
+
+if TYPE_CHECKING:
+  from ..models.calling_hours_dto import CallingHoursDto
+  from ..models.counters_dto import CountersDto
+  from ..models.redial_dto import RedialDto
+
+
+
+
+
+T = TypeVar("T", bound="CampaignDto")
+
+
+
+@_attrs_define
+class CampaignDto:
+    """ 
+        Attributes:
+            assistant_id (UUID):
+            cap (int):
+            counters (CountersDto):
+            created_at (datetime.datetime):
+            id (UUID):
+            line_quiet_gating (bool):
+            mode (CampaignModeDto):
+            name (str):
+            owner_id (UUID):
+            phone_number_id (str):
+            status (CampaignStatusDto):
+            updated_at (datetime.datetime):
+            assistant_name (str | Unset):
+            calling_hours (CallingHoursDto | Unset): When contacts may be called, in their local time.
+            completed_at (datetime.datetime | Unset):
+            failure_reason (str | Unset): Why the campaign FAILED, when it did.
+            redial (RedialDto | Unset): How unanswered contacts are called again.
+            started_at (datetime.datetime | Unset):
+     """
+
+    assistant_id: UUID
+    cap: int
+    counters: CountersDto
+    created_at: datetime.datetime
+    id: UUID
+    line_quiet_gating: bool
+    mode: CampaignModeDto
+    name: str
+    owner_id: UUID
+    phone_number_id: str
+    status: CampaignStatusDto
+    updated_at: datetime.datetime
+    assistant_name: str | Unset = UNSET
+    calling_hours: CallingHoursDto | Unset = UNSET
+    completed_at: datetime.datetime | Unset = UNSET
+    failure_reason: str | Unset = UNSET
+    redial: RedialDto | Unset = UNSET
+    started_at: datetime.datetime | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+
+
+
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..models.calling_hours_dto import CallingHoursDto # noqa: PLC0415
+        from ..models.counters_dto import CountersDto # noqa: PLC0415
+        from ..models.redial_dto import RedialDto # noqa: PLC0415
+        assistant_id = str(self.assistant_id)
+
+        cap = self.cap
+
+        counters = self.counters.to_dict()
+
+        created_at = self.created_at.isoformat()
+
+        id = str(self.id)
+
+        line_quiet_gating = self.line_quiet_gating
+
+        mode = self.mode.value
+
+        name = self.name
+
+        owner_id = str(self.owner_id)
+
+        phone_number_id = self.phone_number_id
+
+        status = self.status.value
+
+        updated_at = self.updated_at.isoformat()
+
+        assistant_name = self.assistant_name
+
+        calling_hours: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.calling_hours, Unset):
+            calling_hours = self.calling_hours.to_dict()
+
+        completed_at: str | Unset = UNSET
+        if not isinstance(self.completed_at, Unset):
+            completed_at = self.completed_at.isoformat()
+
+        failure_reason = self.failure_reason
+
+        redial: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.redial, Unset):
+            redial = self.redial.to_dict()
+
+        started_at: str | Unset = UNSET
+        if not isinstance(self.started_at, Unset):
+            started_at = self.started_at.isoformat()
+
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({
+            "assistantId": assistant_id,
+            "cap": cap,
+            "counters": counters,
+            "createdAt": created_at,
+            "id": id,
+            "lineQuietGating": line_quiet_gating,
+            "mode": mode,
+            "name": name,
+            "ownerId": owner_id,
+            "phoneNumberId": phone_number_id,
+            "status": status,
+            "updatedAt": updated_at,
+        })
+        if assistant_name is not UNSET:
+            field_dict["assistantName"] = assistant_name
+        if calling_hours is not UNSET:
+            field_dict["callingHours"] = calling_hours
+        if completed_at is not UNSET:
+            field_dict["completedAt"] = completed_at
+        if failure_reason is not UNSET:
+            field_dict["failureReason"] = failure_reason
+        if redial is not UNSET:
+            field_dict["redial"] = redial
+        if started_at is not UNSET:
+            field_dict["startedAt"] = started_at
+
+        return field_dict
+
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.calling_hours_dto import CallingHoursDto # noqa: PLC0415
+        from ..models.counters_dto import CountersDto # noqa: PLC0415
+        from ..models.redial_dto import RedialDto # noqa: PLC0415
+        d = dict(src_dict)
+        assistant_id = UUID(d.pop("assistantId"))
+
+
+
+
+        cap = d.pop("cap")
+
+        counters = CountersDto.from_dict(d.pop("counters"))
+
+
+
+
+        created_at = datetime.datetime.fromisoformat(d.pop("createdAt"))
+
+
+
+
+        id = UUID(d.pop("id"))
+
+
+
+
+        line_quiet_gating = d.pop("lineQuietGating")
+
+        mode = CampaignModeDto(d.pop("mode"))
+
+
+
+
+        name = d.pop("name")
+
+        owner_id = UUID(d.pop("ownerId"))
+
+
+
+
+        phone_number_id = d.pop("phoneNumberId")
+
+        status = CampaignStatusDto(d.pop("status"))
+
+
+
+
+        updated_at = datetime.datetime.fromisoformat(d.pop("updatedAt"))
+
+
+
+
+        assistant_name = d.pop("assistantName", UNSET)
+
+        _calling_hours = d.pop("callingHours", UNSET)
+        calling_hours: CallingHoursDto | Unset
+        if isinstance(_calling_hours,  Unset):
+            calling_hours = UNSET
+        else:
+            calling_hours = CallingHoursDto.from_dict(_calling_hours)
+
+
+
+
+        _completed_at = d.pop("completedAt", UNSET)
+        completed_at: datetime.datetime | Unset
+        if isinstance(_completed_at,  Unset):
+            completed_at = UNSET
+        else:
+            completed_at = datetime.datetime.fromisoformat(_completed_at)
+
+
+
+
+        failure_reason = d.pop("failureReason", UNSET)
+
+        _redial = d.pop("redial", UNSET)
+        redial: RedialDto | Unset
+        if isinstance(_redial,  Unset):
+            redial = UNSET
+        else:
+            redial = RedialDto.from_dict(_redial)
+
+
+
+
+        _started_at = d.pop("startedAt", UNSET)
+        started_at: datetime.datetime | Unset
+        if isinstance(_started_at,  Unset):
+            started_at = UNSET
+        else:
+            started_at = datetime.datetime.fromisoformat(_started_at)
+
+
+
+
+        campaign_dto = cls(
+            assistant_id=assistant_id,
+            cap=cap,
+            counters=counters,
+            created_at=created_at,
+            id=id,
+            line_quiet_gating=line_quiet_gating,
+            mode=mode,
+            name=name,
+            owner_id=owner_id,
+            phone_number_id=phone_number_id,
+            status=status,
+            updated_at=updated_at,
+            assistant_name=assistant_name,
+            calling_hours=calling_hours,
+            completed_at=completed_at,
+            failure_reason=failure_reason,
+            redial=redial,
+            started_at=started_at,
+        )
+
+
+        campaign_dto.additional_properties = d
+        return campaign_dto
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

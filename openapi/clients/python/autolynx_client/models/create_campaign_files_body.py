@@ -1,0 +1,271 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+import json
+from .. import types
+
+from ..types import UNSET, Unset
+
+from ..models.campaign_mode_dto import CampaignModeDto
+from ..types import File, FileTypes
+from ..types import UNSET, Unset
+from io import BytesIO
+from uuid import UUID
+
+
+
+
+
+
+T = TypeVar("T", bound="CreateCampaignFilesBody")
+
+
+
+@_attrs_define
+class CreateCampaignFilesBody:
+    """ 
+        Attributes:
+            assistant_id (UUID): An active assistant from the directory (404 when there is none with this id or it was
+                deleted).
+            contacts_csv (File): The contacts: a CSV with `name`, `business_name` and `phone` columns (any case and
+                spacing); every other column becomes a variable passed to the assistant.
+            name (str): 1–200 characters, not blank.
+            calling_days (str | Unset): Weekdays of the window: `"all"`, `"mon-fri"`, `"mon,wed,fri"`. Default:
+                `campaigns.calling_days`.
+            calling_hours (str | Unset): Daily calling window in each contact's local time, `"HH:MM-HH:MM"` (an end before
+                the
+                start runs overnight), or `"any"`. Default: `campaigns.calling_hours`.
+            cap (int | Unset): Most calls live at once (1–50). Default: `campaigns.default_cap`.
+            line_quiet_gating (bool | Unset): Also wait until the phone line has no live calls before dialing.
+            max_attempts (int | Unset): Attempts per contact, the first included (1–10; 1 = never redial). Default:
+                `campaigns.max_attempts`.
+            mode (CampaignModeDto | Unset):
+            phone_number_id (str | Unset): Vapi phone number to dial from. Default: `vapi.phone_number_id`.
+            redial_delay_seconds (int | Unset): Seconds between an unanswered attempt and the next. Default:
+                `campaigns.redial_delay_secs`.
+            redial_on (str | Unset): Outcomes that lead to a redial, comma-separated: `no-answer`, `busy`, `voicemail`,
+                `retryable-error`. Default (also when it names none): `campaigns.redial_on`. The
+                pattern: outcomes separated by commas, white space (as Rust's `trim` counts it) around
+                each, empty items ignored.
+            timezone (str | Unset): IANA time zone of contacts whose row has no `timezone` cell. Default:
+                `campaigns.timezone`.
+     """
+
+    assistant_id: UUID
+    contacts_csv: File
+    name: str
+    calling_days: str | Unset = UNSET
+    calling_hours: str | Unset = UNSET
+    cap: int | Unset = UNSET
+    line_quiet_gating: bool | Unset = UNSET
+    max_attempts: int | Unset = UNSET
+    mode: CampaignModeDto | Unset = UNSET
+    phone_number_id: str | Unset = UNSET
+    redial_delay_seconds: int | Unset = UNSET
+    redial_on: str | Unset = UNSET
+    timezone: str | Unset = UNSET
+
+
+
+
+
+    def to_dict(self) -> dict[str, Any]:
+        assistant_id = str(self.assistant_id)
+
+        contacts_csv = self.contacts_csv.to_tuple()
+
+
+        name = self.name
+
+        calling_days = self.calling_days
+
+        calling_hours = self.calling_hours
+
+        cap = self.cap
+
+        line_quiet_gating = self.line_quiet_gating
+
+        max_attempts = self.max_attempts
+
+        mode: str | Unset = UNSET
+        if not isinstance(self.mode, Unset):
+            mode = self.mode.value
+
+
+        phone_number_id = self.phone_number_id
+
+        redial_delay_seconds = self.redial_delay_seconds
+
+        redial_on = self.redial_on
+
+        timezone = self.timezone
+
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update({
+            "assistantId": assistant_id,
+            "contactsCsv": contacts_csv,
+            "name": name,
+        })
+        if calling_days is not UNSET:
+            field_dict["callingDays"] = calling_days
+        if calling_hours is not UNSET:
+            field_dict["callingHours"] = calling_hours
+        if cap is not UNSET:
+            field_dict["cap"] = cap
+        if line_quiet_gating is not UNSET:
+            field_dict["lineQuietGating"] = line_quiet_gating
+        if max_attempts is not UNSET:
+            field_dict["maxAttempts"] = max_attempts
+        if mode is not UNSET:
+            field_dict["mode"] = mode
+        if phone_number_id is not UNSET:
+            field_dict["phoneNumberId"] = phone_number_id
+        if redial_delay_seconds is not UNSET:
+            field_dict["redialDelaySeconds"] = redial_delay_seconds
+        if redial_on is not UNSET:
+            field_dict["redialOn"] = redial_on
+        if timezone is not UNSET:
+            field_dict["timezone"] = timezone
+
+        return field_dict
+
+
+    def to_multipart(self) -> types.RequestFiles:
+        files: types.RequestFiles = []
+
+        files.append(("assistantId", (None, str(self.assistant_id), "text/plain")))
+
+
+
+        files.append(("contactsCsv", self.contacts_csv.to_tuple()))
+
+
+
+        files.append(("name", (None, str(self.name).encode(), "text/plain")))
+
+
+
+        if not isinstance(self.calling_days, Unset):
+            files.append(("callingDays", (None, str(self.calling_days).encode(), "text/plain")))
+
+
+
+        if not isinstance(self.calling_hours, Unset):
+            files.append(("callingHours", (None, str(self.calling_hours).encode(), "text/plain")))
+
+
+
+        if not isinstance(self.cap, Unset):
+            files.append(("cap", (None, str(self.cap).encode(), "text/plain")))
+
+
+
+        if not isinstance(self.line_quiet_gating, Unset):
+            files.append(("lineQuietGating", (None, str(self.line_quiet_gating).encode(), "text/plain")))
+
+
+
+        if not isinstance(self.max_attempts, Unset):
+            files.append(("maxAttempts", (None, str(self.max_attempts).encode(), "text/plain")))
+
+
+
+        if not isinstance(self.mode, Unset):
+            files.append(("mode",  (None, str(self.mode.value).encode(), "text/plain")))
+
+
+
+        if not isinstance(self.phone_number_id, Unset):
+            files.append(("phoneNumberId", (None, str(self.phone_number_id).encode(), "text/plain")))
+
+
+
+        if not isinstance(self.redial_delay_seconds, Unset):
+            files.append(("redialDelaySeconds", (None, str(self.redial_delay_seconds).encode(), "text/plain")))
+
+
+
+        if not isinstance(self.redial_on, Unset):
+            files.append(("redialOn", (None, str(self.redial_on).encode(), "text/plain")))
+
+
+
+        if not isinstance(self.timezone, Unset):
+            files.append(("timezone", (None, str(self.timezone).encode(), "text/plain")))
+
+
+
+
+
+        return files
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        assistant_id = UUID(d.pop("assistantId"))
+
+
+
+
+        contacts_csv = File(
+             payload = BytesIO(d.pop("contactsCsv"))
+        )
+
+
+
+
+        name = d.pop("name")
+
+        calling_days = d.pop("callingDays", UNSET)
+
+        calling_hours = d.pop("callingHours", UNSET)
+
+        cap = d.pop("cap", UNSET)
+
+        line_quiet_gating = d.pop("lineQuietGating", UNSET)
+
+        max_attempts = d.pop("maxAttempts", UNSET)
+
+        _mode = d.pop("mode", UNSET)
+        mode: CampaignModeDto | Unset
+        if isinstance(_mode,  Unset):
+            mode = UNSET
+        else:
+            mode = CampaignModeDto(_mode)
+
+
+
+
+        phone_number_id = d.pop("phoneNumberId", UNSET)
+
+        redial_delay_seconds = d.pop("redialDelaySeconds", UNSET)
+
+        redial_on = d.pop("redialOn", UNSET)
+
+        timezone = d.pop("timezone", UNSET)
+
+        create_campaign_files_body = cls(
+            assistant_id=assistant_id,
+            contacts_csv=contacts_csv,
+            name=name,
+            calling_days=calling_days,
+            calling_hours=calling_hours,
+            cap=cap,
+            line_quiet_gating=line_quiet_gating,
+            max_attempts=max_attempts,
+            mode=mode,
+            phone_number_id=phone_number_id,
+            redial_delay_seconds=redial_delay_seconds,
+            redial_on=redial_on,
+            timezone=timezone,
+        )
+
+        return create_campaign_files_body
+

@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+from ..models.check_status import CheckStatus
+from typing import cast
+
+if TYPE_CHECKING:
+  from ..models.checks import Checks
+
+
+
+
+
+T = TypeVar("T", bound="HealthReport")
+
+
+
+@_attrs_define
+class HealthReport:
+    """ 
+        Attributes:
+            checks (Checks):
+            status (CheckStatus):
+            uptime_seconds (int):
+            version (str):
+     """
+
+    checks: Checks
+    status: CheckStatus
+    uptime_seconds: int
+    version: str
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+
+
+
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..models.checks import Checks # noqa: PLC0415
+        checks = self.checks.to_dict()
+
+        status = self.status.value
+
+        uptime_seconds = self.uptime_seconds
+
+        version = self.version
+
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({
+            "checks": checks,
+            "status": status,
+            "uptimeSeconds": uptime_seconds,
+            "version": version,
+        })
+
+        return field_dict
+
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.checks import Checks # noqa: PLC0415
+        d = dict(src_dict)
+        checks = Checks.from_dict(d.pop("checks"))
+
+
+
+
+        status = CheckStatus(d.pop("status"))
+
+
+
+
+        uptime_seconds = d.pop("uptimeSeconds")
+
+        version = d.pop("version")
+
+        health_report = cls(
+            checks=checks,
+            status=status,
+            uptime_seconds=uptime_seconds,
+            version=version,
+        )
+
+
+        health_report.additional_properties = d
+        return health_report
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

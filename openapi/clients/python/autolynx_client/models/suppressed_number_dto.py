@@ -1,0 +1,130 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+from ..types import UNSET, Unset
+from typing import cast
+from uuid import UUID
+import datetime
+
+
+
+
+
+
+T = TypeVar("T", bound="SuppressedNumberDto")
+
+
+
+@_attrs_define
+class SuppressedNumberDto:
+    """ 
+        Attributes:
+            created_at (datetime.datetime):
+            id (UUID):
+            phone (str): E.164.
+            added_by (UUID | Unset):
+            reason (str | Unset):
+     """
+
+    created_at: datetime.datetime
+    id: UUID
+    phone: str
+    added_by: UUID | Unset = UNSET
+    reason: str | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+
+
+
+
+    def to_dict(self) -> dict[str, Any]:
+        created_at = self.created_at.isoformat()
+
+        id = str(self.id)
+
+        phone = self.phone
+
+        added_by: str | Unset = UNSET
+        if not isinstance(self.added_by, Unset):
+            added_by = str(self.added_by)
+
+        reason = self.reason
+
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({
+            "createdAt": created_at,
+            "id": id,
+            "phone": phone,
+        })
+        if added_by is not UNSET:
+            field_dict["addedBy"] = added_by
+        if reason is not UNSET:
+            field_dict["reason"] = reason
+
+        return field_dict
+
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        created_at = datetime.datetime.fromisoformat(d.pop("createdAt"))
+
+
+
+
+        id = UUID(d.pop("id"))
+
+
+
+
+        phone = d.pop("phone")
+
+        _added_by = d.pop("addedBy", UNSET)
+        added_by: UUID | Unset
+        if isinstance(_added_by,  Unset):
+            added_by = UNSET
+        else:
+            added_by = UUID(_added_by)
+
+
+
+
+        reason = d.pop("reason", UNSET)
+
+        suppressed_number_dto = cls(
+            created_at=created_at,
+            id=id,
+            phone=phone,
+            added_by=added_by,
+            reason=reason,
+        )
+
+
+        suppressed_number_dto.additional_properties = d
+        return suppressed_number_dto
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
