@@ -230,12 +230,14 @@ impl Actor for CampaignSupervisor {
                 if state.status == CampaignStatus::Queued {
                     move_to(state, CampaignStatus::Dialing, None).await?;
                 }
+                note_dialed(state).await?;
             }
             CampaignMsg::CallLive => {
                 // News may overtake the dial's own answer: a live call is proof of both.
                 if state.status == CampaignStatus::Queued {
                     move_to(state, CampaignStatus::Dialing, None).await?;
                 }
+                note_dialed(state).await?;
                 if state.status == CampaignStatus::Dialing {
                     move_to(state, CampaignStatus::Running, None).await?;
                 }
@@ -775,6 +777,12 @@ async fn move_to(
     if moved {
         tracing::info!(campaign_id = %id, from = %state.status, to = %to, "campaign status");
         state.status = to;
+        if to == CampaignStatus::Dialing
+            && let Some(campaign) = state.campaign.as_mut()
+        {
+            // The transition stamped it in the database (if it was not already).
+            campaign.first_dial_at.get_or_insert_with(chrono::Utc::now);
+        }
     } else if let Some(current) = store::campaigns::get(&state.ctx.db, id).await? {
         // Someone else moved it (another process, an operator): follow the database.
         state.status = current.status;
@@ -840,6 +848,21 @@ async fn control(
     }
 }
 
+/// Records that the campaign has placed a call. Moving to DIALING stamps `first_dial_at`, but
+/// a dial answered after a pause (or a stop) finds the campaign in another status: the stamp
+/// is written here then, once, so a resume knows the campaign has dialed.
+async fn note_dialed(state: &mut CampaignState) -> Result<(), ActorProcessingErr> {
+    let Some(campaign) = state.campaign.as_mut() else {
+        return Ok(());
+    };
+    if campaign.first_dial_at.is_some() {
+        return Ok(());
+    }
+    let at = store::campaigns::stamp_first_dial(&state.ctx.db, state.campaign_id).await?;
+    campaign.first_dial_at = Some(at);
+    Ok(())
+}
+
 /// What a resumed campaign truthfully is: RUNNING only with a call ringing or in progress,
 /// DIALING when it has placed calls before, else QUEUED.
 async fn resume_target(state: &CampaignState) -> Result<CampaignStatus, sea_orm::DbErr> {
@@ -848,10 +871,14 @@ async fn resume_target(state: &CampaignState) -> Result<CampaignStatus, sea_orm:
     if live.iter().any(|c| c.status >= CallStatus::Ringing) {
         return Ok(CampaignStatus::Running);
     }
-    let dialed = store::campaigns::get(&state.ctx.db, id)
-        .await?
-        .and_then(|c| c.first_dial_at)
-        .is_some();
+    let dialed = state
+        .campaign
+        .as_ref()
+        .is_some_and(|c| c.first_dial_at.is_some())
+        || store::campaigns::get(&state.ctx.db, id)
+            .await?
+            .and_then(|c| c.first_dial_at)
+            .is_some();
     Ok(if dialed {
         CampaignStatus::Dialing
     } else {

@@ -424,6 +424,20 @@ pub async fn get(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<campaign:
     campaign::Entity::find_by_id(id).one(db).await
 }
 
+/// Stamps when the campaign first placed a call, unless it already has; answers the stamp.
+pub async fn stamp_first_dial(db: &impl ConnectionTrait, id: Uuid) -> Result<DateTime<Utc>, DbErr> {
+    let now = Utc::now();
+    campaign::Entity::update_many()
+        .col_expr(
+            campaign::Column::FirstDialAt,
+            Expr::col(campaign::Column::FirstDialAt).if_null(now),
+        )
+        .filter(campaign::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(get(db, id).await?.and_then(|c| c.first_dial_at).unwrap_or(now))
+}
+
 /// Moves a campaign `from → to` if it is still `from`, stamping the matching timestamp.
 /// `detail` is the failure reason (FAILED) or the stop mode (STOPPED). `false` when the
 /// campaign was no longer `from`.

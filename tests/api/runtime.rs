@@ -577,29 +577,109 @@ async fn stop_finish_lets_calls_end_and_marks_the_rest_not_attempted() {
     )
     .await;
     assert_eq!(stopped.body["status"], "STOPPED", "{:?}", stopped.body);
-    // Nothing is claimed after the stop; what was claimed before may still be placed.
-    let claimed = app.calls_of(&id).await.len() as u64;
-    // The live calls finish on their own.
+    // Nothing is claimed after the stop. What was claimed before is either placed (its dial
+    // had passed the gate) or given back unsent: a fill claims every free slot at once, so
+    // a stop can find claims whose dial has not left yet.
+    let claimed = app.calls_of(&id).await.len();
+    // The live calls finish on their own, and every claim settles.
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    while app.sim.stats().active_calls > 0 || app.sim.stats().calls_created < claimed {
-        assert!(tokio::time::Instant::now() < deadline);
+    while app.sim.stats().active_calls > 0
+        || app
+            .calls_of(&id)
+            .await
+            .iter()
+            .any(|c| !c.status.is_terminal())
+    {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "calls never settled: {:?}\nsimulator: {:?}",
+            app.calls_of(&id).await,
+            app.sim.stats()
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(app.sim.stats().calls_created, claimed, "no dial after stop");
     let calls = app.calls_of(&id).await;
-    assert!(calls.iter().all(|c| c.status == "ENDED"), "{calls:?}");
+    assert_eq!(calls.len(), claimed, "claimed after the stop");
+    let (placed, unsent): (Vec<_>, Vec<_>) = calls.iter().partition(|c| c.status == "ENDED");
+    assert!(
+        unsent.iter().all(|c| c.status == "CANCELED"),
+        "a call neither placed nor given back: {calls:?}"
+    );
+    assert!(placed.len() >= 3, "the live calls finished: {calls:?}");
+    assert_eq!(
+        app.sim.stats().calls_created,
+        placed.len() as u64,
+        "a dial given back reached the provider, or one left after the stop"
+    );
     let contacts = contact::Entity::find().all(&app.db).await.unwrap();
     let not_attempted = contacts
         .iter()
         .filter(|c| c.status == "NOT_ATTEMPTED")
         .count();
-    assert_eq!(not_attempted + calls.len(), 20);
+    // A contact whose claim was given back was never dialed: NOT_ATTEMPTED like the rest.
+    assert_eq!(not_attempted + placed.len(), 20, "{contacts:?}");
     assert!(not_attempted > 0);
     let detail = app
         .get(&format!("/api/campaigns/{id}"), Some(&app.admin_token))
         .await;
     assert_eq!(detail.body["status"], "STOPPED");
+}
+
+/// A dial the provider answers after the campaign was paused (and the news of its call) still
+/// counts: resumed, the campaign is DIALING, not QUEUED as if it had never dialed.
+#[tokio::test]
+async fn a_dial_answered_after_a_pause_still_counts_as_dialed() {
+    let mut config = sim(Faults {
+        // Every call is created at once, its answer held 300 ms (inside the 500 ms timeout).
+        lost_response_rate: 1.0,
+        timeout_ms: 300,
+        ..Faults::default()
+    });
+    config.outcomes = autolynx::provider::simulator::OutcomeMix::all_answered();
+    config.timings = Timings {
+        queue_ms: 600,
+        call_ms: MsRange::new(300, 300),
+        ..Timings::fast()
+    };
+    let app = spawn_app_with_sim(config, &[]).await;
+    let id = app.start_campaign(6, &[("cap", "3")]).await;
+    while app.sim.stats().calls_created < 1 {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let paused = control(&app, &id, "pause", None).await;
+    assert_eq!(paused.body["status"], "PAUSED", "{:?}", paused.body);
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while app.sim.stats().active_calls > 0
+        || app
+            .calls_of(&id)
+            .await
+            .iter()
+            .any(|c| !c.status.is_terminal())
+    {
+        assert!(std::time::Instant::now() < deadline, "calls never settled");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let ended = app
+        .calls_of(&id)
+        .await
+        .iter()
+        .filter(|c| c.status == "ENDED")
+        .count();
+    assert!(ended >= 1, "{:?}", app.calls_of(&id).await);
+    let detail = app
+        .get(&format!("/api/campaigns/{id}"), Some(&app.admin_token))
+        .await;
+    assert!(
+        detail.body["timeline"]["firstDialAt"].is_string(),
+        "{:?}",
+        detail.body
+    );
+    let resumed = control(&app, &id, "resume", None).await;
+    assert_eq!(resumed.body["status"], "DIALING", "{:?}", resumed.body);
+    app.wait_for_status(&id, "COMPLETED", Duration::from_secs(30))
+        .await;
+    assert_at_most_once(&app);
 }
 
 #[tokio::test]
