@@ -215,9 +215,10 @@ pub fn ambiguous_dial(resolution: &'static str) {
     counter!(AMBIGUOUS_DIALS, "resolution" => resolution).increment(1);
 }
 
-/// The group-commit writer committed (or failed) a batch of `size` writes.
-pub fn group_commit(size: usize, committed: bool) {
-    let result = if committed { "committed" } else { "failed" };
+/// A group-commit transaction ended: `committed`, `failed` (the commit or the transaction
+/// itself failed; every caller is answered with the error) or `rerun` (one caller's work
+/// failed; it was rolled back and the rest ran again without it).
+pub fn group_commit(size: usize, result: &'static str) {
     counter!(GROUP_COMMITS, "result" => result).increment(1);
     histogram!(GROUP_COMMIT_SIZE).record(size as f64);
 }

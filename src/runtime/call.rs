@@ -487,6 +487,7 @@ pub(crate) async fn record_provider_call(
     let row = ctx
         .writer()
         .write(move |txn| {
+            let (id, control_url) = (id.clone(), control_url.clone());
             Box::pin(async move {
                 let recorded = store::calls::set_provider_call(
                     txn,

@@ -575,7 +575,8 @@ async fn fill(
                 .ctx
                 .writer()
                 .write(move |txn| {
-                    Box::pin(async move { store::calls::claim_many(txn, &chosen).await })
+                    let chosen = chosen.clone();
+                    Box::pin(async move { store::calls::claim_many_in(txn, &chosen).await })
                 })
                 .await?
         };

@@ -249,7 +249,8 @@ impl RuntimeContext {
         let applied = self
             .writer
             .write(move |txn| {
-                Box::pin(async move { store::calls::apply(txn, call_id, &owned).await })
+                let owned = owned.clone();
+                Box::pin(async move { store::calls::apply_in(txn, call_id, &owned).await })
             })
             .await?;
         if let Some(a) = &applied {
@@ -526,6 +527,13 @@ pub async fn record_and_apply(
     let recorded = ctx
         .writer
         .write(move |txn| {
+            let (kind, status, payload, key, owned) = (
+                kind.clone(),
+                status.clone(),
+                payload.clone(),
+                key.clone(),
+                owned.clone(),
+            );
             Box::pin(async move {
                 let event = store::events::NewEvent {
                     call_id,
@@ -534,7 +542,7 @@ pub async fn record_and_apply(
                     payload: &payload,
                     dedupe_key: &key,
                 };
-                store::calls::record_and_apply(txn, &event, owned.as_ref()).await
+                store::calls::record_and_apply_in(txn, &event, owned.as_ref()).await
             })
         })
         .await?;

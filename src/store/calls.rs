@@ -216,9 +216,23 @@ pub async fn claim_many<C: ConnectionTrait + TransactionTrait>(
     if contacts.is_empty() {
         return Ok(Vec::new());
     }
-    let now = Utc::now();
     // The transaction starts with a write, so SQLite takes its write lock up front.
     let txn = db.begin().await?;
+    let calls = claim_many_in(&txn, contacts).await?;
+    txn.commit().await?;
+    Ok(calls)
+}
+
+/// [`claim_many`] inside the caller's transaction (the writer's batch): two statements, and
+/// nothing written when no contact is still PENDING.
+pub async fn claim_many_in(
+    txn: &impl ConnectionTrait,
+    contacts: &[contact::Model],
+) -> Result<Vec<call::Model>, DbErr> {
+    if contacts.is_empty() {
+        return Ok(Vec::new());
+    }
+    let now = Utc::now();
     let claimed = contact::Entity::update_many()
         .col_expr(
             contact::Column::Status,
@@ -231,10 +245,9 @@ pub async fn claim_many<C: ConnectionTrait + TransactionTrait>(
         .col_expr(contact::Column::UpdatedAt, Expr::value(now))
         .filter(contact::Column::Id.is_in(contacts.iter().map(|c| c.id)))
         .filter(contact::Column::Status.eq(ContactStatus::Pending.as_str()))
-        .exec_with_returning(&txn)
+        .exec_with_returning(txn)
         .await?;
     if claimed.is_empty() {
-        txn.rollback().await?;
         return Ok(Vec::new());
     }
     let intents = claimed.iter().map(|contact| call::ActiveModel {
@@ -266,11 +279,9 @@ pub async fn claim_many<C: ConnectionTrait + TransactionTrait>(
         created_at: Set(now),
         updated_at: Set(now),
     });
-    let calls = call::Entity::insert_many(intents)
-        .exec_with_returning(&txn)
-        .await?;
-    txn.commit().await?;
-    Ok(calls)
+    call::Entity::insert_many(intents)
+        .exec_with_returning(txn)
+        .await
 }
 
 /// Records that `POST /call` is about to be sent for this call, and when: every send moves the
@@ -412,30 +423,27 @@ pub async fn apply<C: ConnectionTrait + TransactionTrait>(
     call_id: Uuid,
     update: &CallUpdate,
 ) -> Result<Option<Applied>, DbErr> {
+    let txn = db.begin().await?;
+    let applied = apply_in(&txn, call_id, update).await?;
+    txn.commit().await?;
+    Ok(applied)
+}
+
+/// [`apply`] inside the caller's transaction (the writer's batch). Nothing needs undoing when
+/// a race is lost: the conditional write then changed no row.
+pub async fn apply_in(
+    txn: &impl ConnectionTrait,
+    call_id: Uuid,
+    update: &CallUpdate,
+) -> Result<Option<Applied>, DbErr> {
     // Optimistic concurrency: the status write is conditional on the status read; a lost race
     // re-reads and re-plans (bounded, since the status can only move forward).
     for _ in 0..MAX_APPLY_TRIES {
-        let Some(current) = get(db, call_id).await? else {
+        let Some(current) = get(txn, call_id).await? else {
             return Ok(None);
         };
-        let now = Utc::now();
-        let plan = plan(&current, update, now)?;
-        let written = if plan.new_status.is_some() {
-            // The transaction starts with the (conditional) write, so SQLite takes its write
-            // lock up front.
-            let txn = db.begin().await?;
-            let written = write_plan(&txn, &current, &plan, update, now).await?;
-            if written {
-                txn.commit().await?;
-            } else {
-                txn.rollback().await?;
-            }
-            written
-        } else {
-            write_plan(db, &current, &plan, update, now).await?
-        };
-        if written {
-            return applied(db, &current, &plan).await.map(Some);
+        if let Some(applied) = plan_and_write(txn, &current, update).await? {
+            return Ok(Some(applied));
         }
     }
     Err(too_many_tries(call_id))
@@ -458,31 +466,32 @@ pub async fn record_and_apply<C: ConnectionTrait + TransactionTrait>(
     event: &NewEvent<'_>,
     update: Option<&CallUpdate>,
 ) -> Result<Recorded, DbErr> {
+    // Starts with the insert: SQLite's write lock is held before the call is read.
+    let txn = db.begin().await?;
+    let recorded = record_and_apply_in(&txn, event, update).await?;
+    txn.commit().await?;
+    Ok(recorded)
+}
+
+/// [`record_and_apply`] inside the caller's transaction (the writer's batch).
+pub async fn record_and_apply_in(
+    txn: &impl ConnectionTrait,
+    event: &NewEvent<'_>,
+    update: Option<&CallUpdate>,
+) -> Result<Recorded, DbErr> {
+    if !events::record(txn, event).await? {
+        return Ok(Recorded::Duplicate);
+    }
+    let Some(update) = update else {
+        return Ok(Recorded::Stored(None));
+    };
     for _ in 0..MAX_APPLY_TRIES {
-        // Starts with the insert: SQLite's write lock is held before the call is read.
-        let txn = db.begin().await?;
-        if !events::record(&txn, event).await? {
-            txn.rollback().await?;
-            return Ok(Recorded::Duplicate);
-        }
-        let current = match update {
-            Some(_) => get(&txn, event.call_id).await?,
-            None => None,
-        };
-        let (Some(update), Some(current)) = (update, current) else {
-            txn.commit().await?;
+        let Some(current) = get(txn, event.call_id).await? else {
             return Ok(Recorded::Stored(None));
         };
-        let now = Utc::now();
-        let plan = plan(&current, update, now)?;
-        if !write_plan(&txn, &current, &plan, update, now).await? {
-            txn.rollback().await?;
-            continue;
+        if let Some(applied) = plan_and_write(txn, &current, update).await? {
+            return Ok(Recorded::Stored(Some(Box::new(applied))));
         }
-        txn.commit().await?;
-        return Ok(Recorded::Stored(Some(Box::new(
-            applied(db, &current, &plan).await?,
-        ))));
     }
     Err(too_many_tries(event.call_id))
 }
@@ -493,15 +502,16 @@ fn too_many_tries(call_id: Uuid) -> DbErr {
     DbErr::Custom(format!("call {call_id}: too many concurrent updates"))
 }
 
-/// Writes a plan made from `current`; `false` when the call's status changed since it was read
-/// (re-read and re-plan). A call that becomes terminal settles its contact with it.
-async fn write_plan(
+/// Plans `update` from `current` and writes it; `None` when the call's status changed since
+/// it was read (re-read and re-plan). A call that becomes terminal settles its contact with
+/// it. The call row written comes back from the write itself (`RETURNING`), not a re-read.
+async fn plan_and_write(
     conn: &impl ConnectionTrait,
     current: &call::Model,
-    plan: &Plan,
     update: &CallUpdate,
-    now: DateTime<Utc>,
-) -> Result<bool, DbErr> {
+) -> Result<Option<Applied>, DbErr> {
+    let now = Utc::now();
+    let plan = plan(current, update, now)?;
     let previous = current.status;
     let mut query = call::Entity::update_many()
         .set(plan.changes.clone())
@@ -509,36 +519,21 @@ async fn write_plan(
     if plan.new_status.is_some() {
         query = query.filter(call::Column::Status.eq(previous.as_str()));
     }
-    let result = query.exec(conn).await?;
-    let Some(new) = plan.new_status else {
-        return Ok(true);
+    let Some(call) = query.exec_with_returning(conn).await?.into_iter().next() else {
+        // Lost a race on the status, or the call is gone (then the re-read says so).
+        return Ok(None);
     };
-    if result.rows_affected != 1 {
-        return Ok(false);
-    }
-    if new.is_terminal() && !previous.is_terminal() {
+    let became_terminal = plan.new_status.is_some_and(|s| s.is_terminal());
+    if became_terminal && !previous.is_terminal() {
         settle_contact(conn, current, plan.requeue_contact, update, now).await?;
     }
-    Ok(true)
-}
-
-/// The effect of a written plan, with the call as it is now.
-async fn applied(
-    db: &impl ConnectionTrait,
-    current: &call::Model,
-    plan: &Plan,
-) -> Result<Applied, DbErr> {
-    let call = get(db, current.id)
-        .await?
-        .ok_or_else(|| DbErr::RecordNotFound(format!("call {}", current.id)))?;
-    let became_terminal = plan.new_status.is_some_and(|s| s.is_terminal());
-    Ok(Applied {
+    Ok(Some(Applied {
         call,
-        previous: current.status,
+        previous,
         status_changed: plan.new_status.is_some(),
         became_terminal,
         contact_requeued: became_terminal && plan.requeue_contact,
-    })
+    }))
 }
 
 async fn settle_contact(

@@ -5,9 +5,12 @@
 //! stored before `POST /call`. One commit (one fsync) serves many calls instead of one each.
 //!
 //! Batches are natural (no waiting for company unless `max_wait` says so), bounded
-//! (`max_batch`), and fair (first come, first served). Each caller's work runs in its own
-//! savepoint: a caller whose work fails is answered with its error and rolled back alone, the
-//! others commit. A failed commit fails every caller of the batch with the database's error.
+//! (`max_batch`), and fair (first come, first served). Callers' work runs side by side in the
+//! batch's transaction, without savepoints (they cost two statements per caller, a third of
+//! the hot path's statements): when one caller's work fails, the transaction is rolled back,
+//! that caller is answered with its own error, and the batch runs again without it — so work
+//! must be re-runnable (`Fn`), and only its last run, the committed one, is answered. A failed
+//! commit fails every caller of the batch with the database's error.
 //! On SQLite this also makes the runtime a single writer, so its writes never wait on each
 //! other's locks.
 
@@ -21,17 +24,21 @@ use tokio::sync::{mpsc, oneshot};
 
 /// What the writer runs for one caller, and how it answers.
 trait Op: Send {
-    /// Runs the caller's work inside the batch (in a savepoint).
+    /// Runs the caller's work inside the batch's transaction, keeping its result; `Err` when
+    /// the work failed (the batch is then rolled back and run again without this caller).
+    /// May run more than once: only the last run counts.
     fn run<'t>(&'t mut self, txn: &'t DatabaseTransaction) -> BoxFuture<'t, Result<(), DbErr>>;
-    /// Answers the caller once the batch's fate is known (`Err`: the commit failed).
+    /// Answers the caller once the batch's fate is known (`Err`: the commit failed; the work's
+    /// own error, when it failed, wins).
     fn answer(self: Box<Self>, committed: Result<(), DbErr>);
 }
 
-type Work<R> =
-    Box<dyn for<'t> FnOnce(&'t DatabaseTransaction) -> BoxFuture<'t, Result<R, DbErr>> + Send>;
+type Work<R> = Box<
+    dyn for<'t> Fn(&'t DatabaseTransaction) -> BoxFuture<'t, Result<R, DbErr>> + Send + Sync,
+>;
 
 struct Job<R> {
-    work: Option<Work<R>>,
+    work: Work<R>,
     result: Option<Result<R, DbErr>>,
     reply: oneshot::Sender<Result<R, DbErr>>,
 }
@@ -39,10 +46,7 @@ struct Job<R> {
 impl<R: Send + 'static> Op for Job<R> {
     fn run<'t>(&'t mut self, txn: &'t DatabaseTransaction) -> BoxFuture<'t, Result<(), DbErr>> {
         Box::pin(async move {
-            let Some(work) = self.work.take() else {
-                return Ok(());
-            };
-            let result = work(txn).await;
+            let result = (self.work)(txn).await;
             let failed = result.as_ref().err().map(|e| DbErr::Custom(e.to_string()));
             self.result = Some(result);
             match failed {
@@ -54,7 +58,7 @@ impl<R: Send + 'static> Op for Job<R> {
 
     fn answer(self: Box<Self>, committed: Result<(), DbErr>) {
         let result = match (committed, self.result) {
-            // The work itself failed: its own error (it was rolled back alone).
+            // The work itself failed: its own error (the batch went on without it).
             (_, Some(Err(e))) => Err(e),
             (Ok(()), Some(Ok(value))) => Ok(value),
             (Err(e), _) => Err(e),
@@ -105,16 +109,19 @@ impl Writer {
     }
 
     /// Runs `work` in the next batch and answers once it is committed: `Ok` means durable.
+    /// `work` may run more than once (when another caller's work fails, the batch runs again
+    /// without it): it must touch nothing but the transaction it is given.
     pub async fn write<R, F>(&self, work: F) -> Result<R, DbErr>
     where
         R: Send + 'static,
-        F: for<'t> FnOnce(&'t DatabaseTransaction) -> BoxFuture<'t, Result<R, DbErr>>
+        F: for<'t> Fn(&'t DatabaseTransaction) -> BoxFuture<'t, Result<R, DbErr>>
             + Send
+            + Sync
             + 'static,
     {
         let (reply, answer) = oneshot::channel();
         let job = Job {
-            work: Some(Box::new(work)),
+            work: Box::new(work),
             result: None,
             reply,
         };
@@ -158,28 +165,53 @@ async fn run(
             }
         }
         drop(jobs);
-        let size = batch.len();
-        let committed = commit(&db, &mut batch).await;
-        batches.fetch_add(1, Ordering::Relaxed);
-        crate::metrics::group_commit(size, committed.is_ok());
-        for job in batch {
-            job.answer(committed.clone());
-        }
+        commit(&db, batch, &batches).await;
     }
 }
 
-/// Runs every job in its own savepoint of one transaction, then commits.
-async fn commit(db: &DatabaseConnection, batch: &mut [Box<dyn Op>]) -> Result<(), DbErr> {
-    let txn = db.begin().await?;
-    for job in batch.iter_mut() {
-        let savepoint = txn.begin().await?;
-        match job.run(&savepoint).await {
-            Ok(()) => savepoint.commit().await?,
-            // Only this caller's work is undone; it is answered with its own error.
-            Err(_) => savepoint.rollback().await?,
+/// Runs the batch's work in one transaction and commits it, then answers every caller. When a
+/// caller's work fails, the transaction is rolled back, that caller is answered with its error,
+/// and the rest runs again in a new transaction (each round removes one caller, so it ends).
+async fn commit(db: &DatabaseConnection, mut batch: Vec<Box<dyn Op>>, batches: &AtomicU64) {
+    while !batch.is_empty() {
+        let size = batch.len();
+        let txn = match db.begin().await {
+            Ok(txn) => txn,
+            Err(e) => {
+                batches.fetch_add(1, Ordering::Relaxed);
+                crate::metrics::group_commit(size, "failed");
+                for job in batch {
+                    job.answer(Err(e.clone()));
+                }
+                return;
+            }
+        };
+        let mut failed = None;
+        for (i, job) in batch.iter_mut().enumerate() {
+            if job.run(&txn).await.is_err() {
+                failed = Some(i);
+                break;
+            }
         }
+        batches.fetch_add(1, Ordering::Relaxed);
+        if let Some(i) = failed {
+            crate::metrics::group_commit(size, "rerun");
+            // Undo everything this round wrote (on PostgreSQL the transaction is unusable
+            // after an error anyway); a rollback that fails leaves the transaction to be
+            // rolled back when it is dropped.
+            if let Err(e) = txn.rollback().await {
+                tracing::warn!(error = %e, "could not roll back a failed batch");
+            }
+            batch.remove(i).answer(Ok(()));
+            continue;
+        }
+        let committed = txn.commit().await;
+        crate::metrics::group_commit(size, if committed.is_ok() { "committed" } else { "failed" });
+        for job in batch {
+            job.answer(committed.clone());
+        }
+        return;
     }
-    txn.commit().await
 }
 
 #[cfg(test)]
@@ -201,8 +233,10 @@ mod tests {
     fn insert(
         id: i64,
         v: Option<&'static str>,
-    ) -> impl for<'t> FnOnce(&'t DatabaseTransaction) -> BoxFuture<'t, Result<i64, DbErr>> + Send + 'static
-    {
+    ) -> impl for<'t> Fn(&'t DatabaseTransaction) -> BoxFuture<'t, Result<i64, DbErr>>
+    + Send
+    + Sync
+    + 'static {
         move |txn| {
             Box::pin(async move {
                 txn.execute_raw(Statement::from_sql_and_values(
@@ -212,6 +246,30 @@ mod tests {
                 ))
                 .await?;
                 Ok(id)
+            })
+        }
+    }
+
+    /// Counts its runs, increments the `runs` row and answers the row's value.
+    fn bump(
+        runs: Arc<AtomicU64>,
+    ) -> impl for<'t> Fn(&'t DatabaseTransaction) -> BoxFuture<'t, Result<i64, DbErr>>
+    + Send
+    + Sync
+    + 'static {
+        move |txn| {
+            let runs = runs.clone();
+            Box::pin(async move {
+                runs.fetch_add(1, Ordering::SeqCst);
+                txn.execute_unprepared("UPDATE runs SET n = n + 1").await?;
+                let row = txn
+                    .query_one_raw(Statement::from_string(
+                        txn.get_database_backend(),
+                        "SELECT n FROM runs",
+                    ))
+                    .await?
+                    .ok_or_else(|| DbErr::Custom("no runs row".into()))?;
+                row.try_get::<i64>("", "n")
             })
         }
     }
@@ -307,6 +365,52 @@ mod tests {
         assert_eq!(failed, vec![123]);
         assert_eq!(count(&db).await, 299);
         assert!(writer.batches() < 300, "{} commits", writer.batches());
+    }
+
+    /// When one caller's work fails, the others' work of that batch runs again in a new
+    /// transaction: each is answered with the result of the run that was committed, and what
+    /// the rolled-back run wrote is gone (a counter row written by every run shows one write).
+    #[tokio::test]
+    async fn a_failed_caller_is_dropped_and_the_rest_of_the_batch_runs_again() {
+        let (_dir, db) = sqlite().await;
+        db.execute_unprepared("CREATE TABLE runs (n INTEGER NOT NULL)")
+            .await
+            .unwrap();
+        db.execute_unprepared("INSERT INTO runs (n) VALUES (0)")
+            .await
+            .unwrap();
+        let writer = Arc::new(Writer::start(
+            db.clone(),
+            Batching {
+                max_batch: 64,
+                // Long enough for all three to share the first transaction.
+                max_wait: Duration::from_millis(200),
+                writers: 1,
+            },
+        ));
+        let runs = Arc::new(AtomicU64::new(0));
+        let bump = bump(runs.clone());
+        let first = tokio::spawn({
+            let writer = writer.clone();
+            async move { writer.write(bump).await }
+        });
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        let bad = tokio::spawn({
+            let writer = writer.clone();
+            async move { writer.write(insert(1, None)).await }
+        });
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        let last = tokio::spawn({
+            let writer = writer.clone();
+            async move { writer.write(insert(2, Some("ok"))).await }
+        });
+        // The counter is 1 in the committed run: the first run's increment was rolled back.
+        assert_eq!(first.await.unwrap().unwrap(), 1);
+        assert!(bad.await.unwrap().is_err());
+        assert_eq!(last.await.unwrap().unwrap(), 2);
+        assert_eq!(runs.load(Ordering::SeqCst), 2, "the first caller ran twice");
+        assert_eq!(count(&db).await, 1, "only the good insert is there");
+        assert_eq!(writer.batches(), 2, "one rolled-back round, one commit");
     }
 
     /// A write is answered only once it is committed: what the caller was told is there.
