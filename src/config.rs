@@ -301,6 +301,15 @@ pub struct CampaignSettings {
     pub calling_days: String,
     /// Time zone of contacts whose row has none (IANA name).
     pub timezone: String,
+    /// No call before 08:00 or from 21:00 on in the contact's local time, whatever a
+    /// campaign's calling hours say. Turning it off is logged at every start.
+    pub legal_hours_floor: bool,
+    /// Safety brake: finished calls the failure share is measured over (0 = off).
+    pub safety_brake_window: u32,
+    /// Safety brake: the share of failed calls in that window that pauses the campaign.
+    pub safety_brake_failure_share: f64,
+    /// Safety brake: failed calls in a row that pause the campaign (0 = off).
+    pub safety_brake_failures_in_a_row: u32,
     /// Attempts per contact of a campaign created without a number (1 = no redial).
     pub max_attempts: u32,
     /// Seconds between an unanswered attempt and the next one.
@@ -312,6 +321,21 @@ pub struct CampaignSettings {
 impl CampaignSettings {
     /// The default calling hours, `None` when calls may be placed at any time. Valid once the
     /// settings are validated.
+    /// The safety brake's rules.
+    pub fn brake_rules(&self) -> crate::domain::brake::BrakeRules {
+        crate::domain::brake::BrakeRules {
+            window: self.safety_brake_window as usize,
+            failure_share: self.safety_brake_failure_share,
+            failures_in_a_row: self.safety_brake_failures_in_a_row,
+        }
+    }
+
+    /// The legal calling-hours floor, `None` when an admin turned it off.
+    pub fn floor(&self) -> Option<crate::domain::hours::CallingHours> {
+        self.legal_hours_floor
+            .then(crate::domain::hours::legal_floor)
+    }
+
     pub fn default_calling_hours(&self) -> Option<crate::domain::hours::CallingHours> {
         let hours = self.calling_hours.trim();
         (!hours.is_empty())
@@ -765,6 +789,26 @@ impl Settings {
         if let Err(e) = crate::domain::hours::parse_timezone(&self.campaigns.timezone) {
             problems.push(format!("campaigns.timezone: {e}"));
         }
+        let share = self.campaigns.safety_brake_failure_share;
+        if !(share > 0.0 && share <= 1.0) {
+            problems.push(format!(
+                "campaigns.safety_brake_failure_share = {share} is out of range: allowed above 0 up to 1"
+            ));
+        }
+        for (key, value) in [
+            (
+                "campaigns.safety_brake_window",
+                self.campaigns.safety_brake_window,
+            ),
+            (
+                "campaigns.safety_brake_failures_in_a_row",
+                self.campaigns.safety_brake_failures_in_a_row,
+            ),
+        ] {
+            if value > 10_000 {
+                problems.push(format!("{key} = {value} is out of range: allowed 0–10000"));
+            }
+        }
         if let Err(e) = crate::domain::redial::RedialPolicy::new(
             self.campaigns.max_attempts,
             self.campaigns.redial_delay_secs,
@@ -1141,6 +1185,13 @@ mod tests {
         let s = load(&[]).unwrap();
         assert!(s.campaigns.default_calling_hours().is_none());
         assert_eq!(s.campaigns.timezone, "UTC");
+        // The legal floor is on unless turned off.
+        assert_eq!(
+            s.campaigns.floor(),
+            Some(crate::domain::hours::legal_floor())
+        );
+        let off = load(&[("AUTOLYNX__CAMPAIGNS__LEGAL_HOURS_FLOOR", "false")]).unwrap();
+        assert_eq!(off.campaigns.floor(), None);
         let s = load(&[
             ("AUTOLYNX__CAMPAIGNS__CALLING_HOURS", "08:00-21:00"),
             ("AUTOLYNX__CAMPAIGNS__CALLING_DAYS", "mon-sat"),

@@ -231,6 +231,9 @@ fn demo_settings(
             "5000".to_owned(),
         ),
         ("AUTOLYNX__RUNTIME__CONCURRENCY_RETRY_MS", "500".to_owned()),
+        // The demo dials the simulator, never a person, at whatever hour it is run: the
+        // legal floor is off (and the start says so in the log).
+        ("AUTOLYNX__CAMPAIGNS__LEGAL_HOURS_FLOOR", "false".to_owned()),
         // The simulator holds requests 3 s and creates gateway-timed-out calls within 3 s: a
         // dial without a trustworthy answer is looked up 5 s after its send, not a minute.
         ("AUTOLYNX__RUNTIME__DIAL_SETTLE_MS", "5000".to_owned()),

@@ -23,6 +23,7 @@ pub const SWEEPS_TOTAL: &str = "autolynx_sweeps_total";
 pub const DUPLICATE_CALLS: &str = "autolynx_duplicate_calls_total";
 pub const AMBIGUOUS_DIALS: &str = "autolynx_ambiguous_dials_total";
 pub const GROUP_COMMITS: &str = "autolynx_group_commits_total";
+pub const GUARDRAIL_PAUSES: &str = "autolynx_guardrail_pauses_total";
 pub const GROUP_COMMIT_SIZE: &str = "autolynx_group_commit_writes";
 pub const CAMPAIGNS: &str = "autolynx_campaigns";
 pub const LIVE_CALLS: &str = "autolynx_live_calls";
@@ -117,6 +118,10 @@ fn describe() {
         "HTTP request duration, by route pattern"
     );
     describe_counter!(SWEEPS_TOTAL, "Sweeps run, by trigger (tick or timer)");
+    describe_counter!(
+        GUARDRAIL_PAUSES,
+        "Campaigns paused by a guardrail, by reason (safety-brake, budget-reached)"
+    );
     describe_counter!(
         GROUP_COMMITS,
         "Transactions committed by the group-commit writer, by result"
@@ -213,6 +218,11 @@ pub fn duplicate_call() {
 /// An ambiguous dial was resolved: `found` at the provider, proven `absent`, or `unknown`.
 pub fn ambiguous_dial(resolution: &'static str) {
     counter!(AMBIGUOUS_DIALS, "resolution" => resolution).increment(1);
+}
+
+/// A guardrail paused a campaign (`reason`: `safety-brake`, `budget-reached`).
+pub fn guardrail_pause(reason: &'static str) {
+    counter!(GUARDRAIL_PAUSES, "reason" => reason).increment(1);
 }
 
 /// A group-commit transaction ended: `committed`, `failed` (the commit or the transaction

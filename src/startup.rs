@@ -66,6 +66,11 @@ impl Application {
                  old cron secret are still accepted. Unset it once the cron job sends the new one"
             );
         }
+        if !settings.campaigns.legal_hours_floor {
+            tracing::warn!(
+                "campaigns.legal_hours_floor is off: calls may be placed before 08:00 or after                  21:00 in the contact's local time, as far as each campaign's calling hours allow.                  US telephone-solicitation rules forbid that; turn it back on unless every call                  is exempt"
+            );
+        }
         let db = store::connect(&settings.database)
             .await
             .context("could not connect to the database")?;

@@ -144,6 +144,8 @@ pub fn server_env(
             account.to_string(),
         ),
         ("AUTOLYNX__CAMPAIGNS__MAX_CONTACTS", "200000".to_owned()),
+        // Benchmarks run at any hour; the floor would hold half of them.
+        ("AUTOLYNX__CAMPAIGNS__LEGAL_HOURS_FLOOR", "false".to_owned()),
         ("AUTOLYNX__DATABASE__MAX_CONNECTIONS", "20".to_owned()),
         ("AUTOLYNX__RATE_LIMITS__GENERAL_PER_MINUTE", "0".to_owned()),
         ("AUTOLYNX__RATE_LIMITS__UPLOADS_PER_MINUTE", "0".to_owned()),

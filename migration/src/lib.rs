@@ -15,6 +15,7 @@ mod m20261125_000005_contact_scheduling;
 mod m20261201_000006_token_expiry;
 mod m20261201_000007_audit_log;
 mod m20261201_000008_token_kind;
+mod m20261202_000009_pause_reason;
 
 /// Names of every table the migrations create, in creation (foreign-key) order.
 pub const TABLES: [&str; 9] = [
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000006_token_expiry::Migration),
             Box::new(m20261201_000007_audit_log::Migration),
             Box::new(m20261201_000008_token_kind::Migration),
+            Box::new(m20261202_000009_pause_reason::Migration),
         ]
     }
 }

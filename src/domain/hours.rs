@@ -179,15 +179,33 @@ impl CallingHoursView {
     }
 }
 
-/// A campaign's calling rules: its window, and the time zone of contacts without their own.
+/// A campaign's calling rules: its window, and the time zone of contacts without their own,
+/// with the legal floor when it applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Schedule {
     pub hours: CallingHours,
     pub timezone: Tz,
+    /// The legal floor ([`legal_floor`]), kept whatever `hours` say; `None` when an admin
+    /// turned it off. Never stored with the campaign: the runtime adds it when it loads one.
+    pub floor: Option<CallingHours>,
 }
 
 /// The key under which a campaign's settings hold its calling hours.
 pub const SETTINGS_KEY: &str = "callingHours";
+
+/// The key under which a campaign's settings hold its time zone (that of contacts without
+/// their own), also when it has no calling hours: the legal floor is read in it.
+pub const TIMEZONE_KEY: &str = "timezone";
+
+/// The calling-hours floor of US telephone solicitation rules (47 CFR 64.1200(c)(1)): no call
+/// before 08:00 or from 21:00 on, in the called person's local time, any day.
+pub fn legal_floor() -> CallingHours {
+    CallingHours {
+        start: NaiveTime::from_hms_opt(8, 0, 0).unwrap_or_default(),
+        end: NaiveTime::from_hms_opt(21, 0, 0).unwrap_or_default(),
+        days: Days::ALL,
+    }
+}
 
 impl Schedule {
     /// The schedule stored in a campaign's settings; `None` when it may call at any time (or
@@ -209,7 +227,41 @@ impl Schedule {
         let (hours, timezone) = view
             .rules()
             .map_err(|e| format!("the stored calling hours are invalid: {e}"))?;
-        Ok(Some(Self { hours, timezone }))
+        Ok(Some(Self {
+            hours,
+            timezone,
+            floor: None,
+        }))
+    }
+
+    /// The rules a campaign is dialed by: its own calling hours (if any) within the legal
+    /// floor (if on). `None` only when neither restricts anything. `timezone` is the
+    /// campaign's, for contacts without their own.
+    pub fn effective(
+        own: Option<Schedule>,
+        floor: Option<CallingHours>,
+        timezone: Tz,
+    ) -> Option<Schedule> {
+        match (own, floor) {
+            (Some(own), floor) => Some(Schedule { floor, ..own }),
+            (None, Some(floor)) => Some(Schedule {
+                hours: floor,
+                timezone,
+                floor: None,
+            }),
+            (None, None) => None,
+        }
+    }
+
+    /// The campaign's time zone as stored in its settings (with its calling hours, or on its
+    /// own), when it is readable.
+    pub fn timezone_of_settings(settings: &serde_json::Value) -> Option<Tz> {
+        settings
+            .get(SETTINGS_KEY)
+            .and_then(|h| h.get("timezone"))
+            .or_else(|| settings.get(TIMEZONE_KEY))
+            .and_then(|v| v.as_str())
+            .and_then(|z| parse_timezone(z).ok())
     }
 
     pub fn view(&self) -> CallingHoursView {
@@ -224,7 +276,31 @@ impl Schedule {
     }
 
     pub fn is_open_for(&self, at: DateTime<Utc>, contact_zone: Option<&str>) -> bool {
-        self.hours.is_open(at, self.zone_of(contact_zone))
+        self.is_open_in(at, self.zone_of(contact_zone))
+    }
+
+    /// Whether a contact in `tz` may be called at `at`: inside the window and the floor.
+    pub fn is_open_in(&self, at: DateTime<Utc>, tz: Tz) -> bool {
+        self.hours.is_open(at, tz) && self.floor.is_none_or(|f| f.is_open(at, tz))
+    }
+
+    /// The first instant at or after `at` inside both the window and the floor (each step
+    /// moves to where one of them opens; they overlap within a week or never).
+    pub fn next_open_in(&self, at: DateTime<Utc>, tz: Tz) -> DateTime<Utc> {
+        let Some(floor) = self.floor else {
+            return self.hours.next_open(at, tz);
+        };
+        let mut t = at;
+        for _ in 0..32 {
+            let t1 = self.hours.next_open(t, tz);
+            let t2 = floor.next_open(t1, tz);
+            if t2 == t1 {
+                return t1;
+            }
+            t = t2;
+        }
+        // No overlap found (a window entirely outside the floor): look again in a day.
+        at + Duration::days(1)
     }
 
     /// Splits the zones of contacts waiting to be called (`None` = the campaign's) into those
@@ -238,10 +314,10 @@ impl Schedule {
         let mut next: Option<DateTime<Utc>> = None;
         for zone in zones {
             let tz = self.zone_of(zone.as_deref());
-            if self.hours.is_open(at, tz) {
+            if self.is_open_in(at, tz) {
                 open.push(zone.clone());
             } else {
-                let opens = self.hours.next_open(at, tz);
+                let opens = self.next_open_in(at, tz);
                 next = Some(next.map_or(opens, |n| n.min(opens)));
             }
         }
@@ -409,12 +485,80 @@ mod tests {
         assert!(parse_timezone("Eastern").unwrap_err().contains("IANA"));
     }
 
+    /// The clock is injected: 22:00 in New York is outside the floor whatever the campaign's
+    /// window says, and the next opening is 08:00 there.
+    #[test]
+    fn the_legal_floor_holds_whatever_the_window() {
+        let ny = tz("America/New_York");
+        let all_day = Schedule {
+            hours: CallingHours::parse("00:00-23:59", "all").unwrap(),
+            timezone: ny,
+            floor: Some(legal_floor()),
+        };
+        // 2026-11-26T03:00Z is 22:00 on the 25th in New York (EST, UTC-5).
+        let ten_pm = utc("2026-11-26T03:00:00Z");
+        assert!(
+            all_day.hours.is_open(ten_pm, ny),
+            "the window alone is open"
+        );
+        assert!(!all_day.is_open_for(ten_pm, None), "the floor closes 22:00");
+        assert!(
+            !all_day.is_open_for(utc("2026-11-26T12:59:59Z"), None),
+            "07:59:59"
+        );
+        assert!(
+            all_day.is_open_for(utc("2026-11-26T13:00:00Z"), None),
+            "08:00"
+        );
+        assert!(
+            all_day.is_open_for(utc("2026-11-26T01:59:59Z"), None),
+            "20:59:59"
+        );
+        assert!(
+            !all_day.is_open_for(utc("2026-11-26T02:00:00Z"), None),
+            "21:00"
+        );
+        assert_eq!(
+            all_day.next_open_in(ten_pm, ny),
+            utc("2026-11-26T13:00:00Z")
+        );
+        // A contact's own zone wins: 22:00 in New York is 19:00 in Los Angeles (open).
+        assert!(all_day.is_open_for(ten_pm, Some("America/Los_Angeles")));
+
+        // A window partly outside the floor: 20:00-23:00 leaves 20:00-21:00.
+        let late = Schedule {
+            hours: CallingHours::parse("20:00-23:00", "mon-fri").unwrap(),
+            ..all_day
+        };
+        // Wednesday 2026-11-25 21:30 New York: closed; next is Thursday 20:00.
+        let at = utc("2026-11-26T02:30:00Z");
+        assert!(!late.is_open_for(at, None));
+        assert_eq!(late.next_open_in(at, ny), utc("2026-11-27T01:00:00Z"));
+        // A window entirely outside it never opens; the answer is a later look, not a loop.
+        let night = Schedule {
+            hours: CallingHours::parse("22:00-06:00", "all").unwrap(),
+            ..all_day
+        };
+        assert!(!night.is_open_for(at, None));
+        assert!(night.next_open_in(at, ny) > at);
+
+        // Without calling hours, the floor alone applies, in the campaign's zone.
+        let floor_only = Schedule::effective(None, Some(legal_floor()), ny).unwrap();
+        assert!(!floor_only.is_open_for(ten_pm, None));
+        assert!(floor_only.is_open_for(utc("2026-11-26T15:00:00Z"), None));
+        assert_eq!(Schedule::effective(None, None, ny), None);
+        // Turned off: the campaign's window alone.
+        let off = Schedule::effective(Some(all_day), None, ny).unwrap();
+        assert!(off.is_open_for(ten_pm, None));
+    }
+
     #[test]
     fn a_schedule_splits_waiting_zones_into_open_ones_and_the_next_opening() {
         let hours = CallingHours::parse("09:00-17:00", "all").unwrap();
         let schedule = Schedule {
             hours,
             timezone: tz("America/New_York"),
+            floor: None,
         };
         let settings = serde_json::json!({ SETTINGS_KEY: schedule.view() });
         assert_eq!(Schedule::from_settings(&settings), Some(schedule));

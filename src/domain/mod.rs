@@ -3,6 +3,7 @@
 //! templates.
 
 pub mod auth;
+pub mod brake;
 pub mod call;
 pub mod campaign;
 pub mod ended_reason;

@@ -48,6 +48,29 @@ pub enum CampaignStatusDto {
     Failed,
 }
 
+/// Why a campaign is PAUSED.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[oai(rename_all = "kebab-case")]
+pub enum PauseReasonDto {
+    /// An operator paused it.
+    Operator,
+    /// Its safety brake: too many of its recent calls failed.
+    SafetyBrake,
+    /// Its spend reached its budget.
+    BudgetReached,
+}
+
+impl PauseReasonDto {
+    /// The reason as stored (an unknown stored value reads as the operator's).
+    pub fn parse(stored: &str) -> Self {
+        match stored {
+            crate::store::campaigns::PAUSED_BY_SAFETY_BRAKE => Self::SafetyBrake,
+            "budget-reached" => Self::BudgetReached,
+            _ => Self::Operator,
+        }
+    }
+}
+
 /// What an ended call means for the contact (our classification of Vapi's `endedReason`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
 #[oai(rename_all = "kebab-case")]
@@ -486,6 +509,10 @@ pub struct CampaignDto {
     pub owner_id: Uuid,
     /// Why the campaign FAILED, when it did.
     pub failure_reason: Option<String>,
+    /// Why the campaign is PAUSED, while it is.
+    pub pause_reason: Option<PauseReasonDto>,
+    /// The numbers that tripped a guardrail's pause, in words.
+    pub pause_detail: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub started_at: Option<DateTime<Utc>>,
@@ -1029,11 +1056,12 @@ pub async fn visible_campaign(
         .ok_or_else(|| ApiError::not_found("campaign"))
 }
 
-/// The calling hours a new campaign gets: the form's, else the configured defaults.
+/// The calling hours a new campaign gets (the form's, else the configured defaults), and its
+/// time zone (kept also without calling hours: the legal floor is read in it).
 fn schedule_of(
     form: &CampaignInput,
     defaults: &CampaignSettings,
-) -> Result<Option<Schedule>, ApiError> {
+) -> Result<(Option<Schedule>, chrono_tz::Tz), ApiError> {
     fn given(v: &Option<String>) -> Option<&str> {
         v.as_deref().map(str::trim).filter(|v| !v.is_empty())
     }
@@ -1049,13 +1077,20 @@ fn schedule_of(
                 "needs callingHours (a window such as \"09:00-20:00\")",
             ));
         }
-        return Ok(None);
+        return Ok((None, timezone));
     }
     let days = given(&form.calling_days).unwrap_or(&defaults.calling_days);
     hours::Days::parse(days).map_err(|e| ApiError::validation("callingDays", e))?;
     let hours =
         CallingHours::parse(window, days).map_err(|e| ApiError::validation("callingHours", e))?;
-    Ok(Some(Schedule { hours, timezone }))
+    Ok((
+        Some(Schedule {
+            hours,
+            timezone,
+            floor: None,
+        }),
+        timezone,
+    ))
 }
 
 pub fn campaign_dto(
@@ -1088,6 +1123,8 @@ pub fn campaign_dto(
         line_quiet_gating: c.line_quiet_gating,
         owner_id: c.owner_id,
         failure_reason: c.failure_reason,
+        pause_reason: c.pause_reason.as_deref().map(PauseReasonDto::parse),
+        pause_detail: c.pause_detail,
         created_at: c.created_at,
         updated_at: c.updated_at,
         started_at: c.started_at,
@@ -1188,7 +1225,7 @@ async fn create_campaign(
         return Err(ApiError::conflict("the assistant is not active")
             .with_details(json!({ "field": "assistantId", "assistantId": form.assistant_id })));
     }
-    let schedule = schedule_of(&form, &settings.campaigns)?;
+    let (schedule, timezone) = schedule_of(&form, &settings.campaigns)?;
     let redial = RedialPolicy::new(
         form.max_attempts.unwrap_or(settings.campaigns.max_attempts),
         form.redial_delay_seconds
@@ -1241,7 +1278,9 @@ async fn create_campaign(
         default_region: region,
         max_contacts: settings.campaigns.max_contacts as usize,
         batch_cap: (mode == CampaignMode::Batch).then_some(cap),
-        require_valid_timezone: schedule.is_some(),
+        // The legal floor is read in each contact's zone: a zone that does not parse is
+        // skipped rather than guessed, as with calling hours.
+        require_valid_timezone: schedule.is_some() || settings.campaigns.legal_hours_floor,
     };
     let suppressed = Arc::new(store::suppression::all_numbers(&state.db).await?);
     let (source_file, reader): (Option<String>, Box<dyn std::io::Read + Send>) =
@@ -1319,6 +1358,7 @@ async fn create_campaign(
             "defaultRegion": settings.campaigns.default_region,
             "sourceFile": source_file,
             (hours::SETTINGS_KEY): schedule.map(|s| s.view()),
+            (hours::TIMEZONE_KEY): timezone.name(),
             (redial::SETTINGS_KEY): redial,
         }),
     };

@@ -122,6 +122,10 @@ pub struct CallEvent {
 pub struct CampaignEvent {
     pub campaign_id: Uuid,
     pub status: CampaignStatusDto,
+    /// Why the campaign is PAUSED.
+    pub pause_reason: Option<crate::http::campaigns::PauseReasonDto>,
+    /// The numbers that tripped a guardrail, in words.
+    pub pause_detail: Option<String>,
     pub at: DateTime<Utc>,
 }
 
@@ -518,11 +522,17 @@ impl Pump {
             RuntimeEvent::Campaign {
                 campaign_id,
                 status,
+                pause_reason,
+                pause_detail,
                 at,
             } => {
                 self.send(LiveEvent::Campaign(CampaignEvent {
                     campaign_id,
                     status: status.into(),
+                    pause_reason: pause_reason
+                        .as_deref()
+                        .map(crate::http::campaigns::PauseReasonDto::parse),
+                    pause_detail,
                     at,
                 }))?;
                 if status.is_finished() {

@@ -56,7 +56,7 @@ pub enum CallMsg {
     /// our id).
     Found(ProviderCall),
     /// The call's status changed in the database (a webhook, usually).
-    Updated(CallStatus),
+    Updated(CallStatus, Option<EndedReasonClass>),
     SilenceCheck,
     Polled(Result<ProviderCall, ProviderError>),
     StuckDeadline,
@@ -237,9 +237,9 @@ impl Actor for CallActor {
                     accepted(&myself, state, call).await?;
                 }
             }
-            CallMsg::Updated(status) => {
+            CallMsg::Updated(status, outcome) => {
                 state.last_event = Instant::now();
-                on_status(&myself, state, status);
+                on_status(&myself, state, status, outcome);
             }
             CallMsg::SilenceCheck => {
                 state.silence_armed = false;
@@ -642,9 +642,9 @@ async fn accepted(
     } else {
         None
     };
-    if let Some(status) = applied.map(|a| a.call.status) {
+    if let Some((status, outcome)) = applied.map(|a| (a.call.status, outcome_of(&a.call))) {
         if status.is_terminal() {
-            on_status(myself, state, status);
+            on_status(myself, state, status, outcome);
             return Ok(());
         }
         if status >= CallStatus::Ringing {
@@ -782,10 +782,26 @@ async fn resolved(
     }
 }
 
-fn on_status(myself: &ActorRef<CallMsg>, state: &mut CallState, status: CallStatus) {
+/// The stored outcome of a call.
+pub(crate) fn outcome_of(call: &call::Model) -> Option<EndedReasonClass> {
+    call.outcome.as_deref().and_then(EndedReasonClass::parse)
+}
+
+fn on_status(
+    myself: &ActorRef<CallMsg>,
+    state: &mut CallState,
+    status: CallStatus,
+    outcome: Option<EndedReasonClass>,
+) {
     if status.is_terminal() {
         if state.blocked && status == CallStatus::Failed {
             let _ = state.supervisor.cast(CampaignMsg::ConcurrencyBlocked);
+        } else if status != CallStatus::Canceled {
+            // A call that was placed, or whose dial failed, counts for the safety brake; a
+            // call never sent (CANCELED) or blocked by the account's limit does not.
+            let _ = state
+                .supervisor
+                .cast(CampaignMsg::CallEnded { status, outcome });
         }
         myself.stop(Some(format!("call {status}")));
     } else if status >= CallStatus::Ringing {
@@ -842,7 +858,8 @@ async fn polled(
             let status = applied.as_ref().map(|a| a.call.status);
             match status {
                 Some(s) if s.is_terminal() => {
-                    on_status(myself, state, s);
+                    let outcome = applied.as_ref().and_then(|a| outcome_of(&a.call));
+                    on_status(myself, state, s, outcome);
                     return Ok(());
                 }
                 Some(s) if s >= CallStatus::Ringing => {
@@ -952,9 +969,11 @@ async fn finish_with(
     update: &CallUpdate,
 ) -> Result<(), ActorProcessingErr> {
     let applied = state.ctx.apply(state.call.id, update).await?;
-    let status = applied.map(|a| a.call.status).unwrap_or(CallStatus::Failed);
+    let (status, outcome) = applied
+        .map(|a| (a.call.status, outcome_of(&a.call)))
+        .unwrap_or((CallStatus::Failed, update.outcome));
     if status.is_terminal() {
-        on_status(myself, state, status);
+        on_status(myself, state, status, outcome);
     } else {
         // Someone else knows better (a live status can't come from a terminal update); keep
         // following.

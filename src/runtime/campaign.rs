@@ -13,6 +13,7 @@ use ractor::{Actor, ActorId, ActorProcessingErr, ActorRef, RpcReplyPort, Supervi
 use tokio::sync::OwnedSemaphorePermit;
 use uuid::Uuid;
 
+use crate::domain::brake::{self, SafetyBrake};
 use crate::domain::call::CallUpdate;
 use crate::domain::campaign::{CallStatus, CampaignMode, CampaignStatus};
 use crate::domain::ended_reason::EndedReasonClass;
@@ -52,6 +53,11 @@ pub enum CampaignMsg {
     CallDialed,
     /// A call is ringing or in progress.
     CallLive,
+    /// A call that was placed (or whose dial failed) is terminal: the safety brake's input.
+    CallEnded {
+        status: CallStatus,
+        outcome: Option<EndedReasonClass>,
+    },
     /// The provider's concurrency limit blocked a call: wait before dialing again.
     ConcurrencyBlocked,
     /// The provider refused our API key: nothing can succeed until it is fixed.
@@ -118,6 +124,8 @@ pub struct CampaignState {
     /// How long a call may go without news: the assistant's `maxDurationSeconds` plus
     /// `runtime.end_check_margin_ms`, when the assistant states it.
     end_check: Option<Duration>,
+    /// The campaign's last finished calls, for the safety brake.
+    brake: SafetyBrake,
 }
 
 pub struct CampaignSupervisor;
@@ -159,6 +167,7 @@ impl Actor for CampaignSupervisor {
         myself.cast(CampaignMsg::Init)?;
         Ok(CampaignState {
             gate: args.ctx.gate(args.campaign_id),
+            brake: SafetyBrake::new(args.ctx.settings.campaigns.brake_rules()),
             ctx: args.ctx,
             campaign_id: args.campaign_id,
             reserved: args.reserved,
@@ -240,6 +249,13 @@ impl Actor for CampaignSupervisor {
                 note_dialed(state).await?;
                 if state.status == CampaignStatus::Dialing {
                     move_to(state, CampaignStatus::Running, None).await?;
+                }
+            }
+            CampaignMsg::CallEnded { status, outcome } => {
+                if let Some(why) = state.brake.record(brake::is_failure(status, outcome))
+                    && state.status.dials()
+                {
+                    pull_the_brake(state, &why).await?;
                 }
             }
             CampaignMsg::ConcurrencyBlocked => {
@@ -372,7 +388,13 @@ async fn init(
     });
     let unreadable = match settings {
         Ok((schedule, redial)) => {
-            state.schedule = schedule;
+            // The campaign's own hours within the legal floor, read in the campaign's zone
+            // for contacts without their own.
+            let campaigns = &state.ctx.settings.campaigns;
+            let timezone = Schedule::timezone_of_settings(&c.settings_json)
+                .or_else(|| crate::domain::hours::parse_timezone(&campaigns.timezone).ok())
+                .unwrap_or(chrono_tz::UTC);
+            state.schedule = Schedule::effective(schedule, campaigns.floor(), timezone);
             state.redial = redial;
             None
         }
@@ -754,10 +776,39 @@ async fn maybe_finish(
 }
 
 /// Records a status change (conditional on the status we hold) and keeps it in the state.
+/// The safety brake tripped: the campaign pauses itself, saying why with the numbers. Calls
+/// in flight finish; claims not sent yet are given back (no attempt used).
+async fn pull_the_brake(state: &mut CampaignState, why: &str) -> Result<(), ActorProcessingErr> {
+    let campaign_id = state.id();
+    let moved = move_to_explained(
+        state,
+        CampaignStatus::Paused,
+        Some(store::campaigns::PAUSED_BY_SAFETY_BRAKE),
+        Some(why),
+    )
+    .await?;
+    if moved {
+        state.spare = None;
+        tracing::warn!(%campaign_id, reason = %why, "safety brake: the campaign paused itself");
+        crate::metrics::guardrail_pause(store::campaigns::PAUSED_BY_SAFETY_BRAKE);
+    }
+    Ok(())
+}
+
 async fn move_to(
     state: &mut CampaignState,
     to: CampaignStatus,
     detail: Option<&str>,
+) -> Result<bool, ActorProcessingErr> {
+    move_to_explained(state, to, detail, None).await
+}
+
+/// [`move_to`], with the words that explain a guardrail's pause.
+async fn move_to_explained(
+    state: &mut CampaignState,
+    to: CampaignStatus,
+    detail: Option<&str>,
+    pause_detail: Option<&str>,
 ) -> Result<bool, ActorProcessingErr> {
     let id = state.id();
     if !to.dials() {
@@ -766,7 +817,7 @@ async fn move_to(
     }
     let moved = state
         .ctx
-        .transition_campaign(id, state.status, to, detail)
+        .transition_campaign_explained(id, state.status, to, detail, pause_detail)
         .await;
     let moved = match moved {
         Ok(moved) => moved,
@@ -817,6 +868,8 @@ async fn control(
             Ok(state.status)
         }
         Command::Resume => {
+            // Judged afresh on the calls placed from now on.
+            state.brake.reset();
             let to = resume_target(state).await.map_err(db_error)?;
             move_to(state, to, None).await.map_err(internal)?;
             let _ = myself.cast(CampaignMsg::Fill);

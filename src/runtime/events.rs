@@ -27,6 +27,10 @@ pub enum RuntimeEvent {
     Campaign {
         campaign_id: Uuid,
         status: CampaignStatus,
+        /// Why it is PAUSED (`operator`, `safety-brake`, …), when it is.
+        pause_reason: Option<String>,
+        /// The numbers behind a guardrail's pause, in words.
+        pause_detail: Option<String>,
         at: DateTime<Utc>,
     },
 }

@@ -297,7 +297,10 @@ impl RuntimeContext {
         if a.status_changed
             && let Some(actor) = self.call_actor(a.call.id)
         {
-            let _ = actor.cast(CallMsg::Updated(a.call.status));
+            let _ = actor.cast(CallMsg::Updated(
+                a.call.status,
+                crate::runtime::call::outcome_of(&a.call),
+            ));
         }
     }
 
@@ -309,11 +312,39 @@ impl RuntimeContext {
         to: CampaignStatus,
         detail: Option<&str>,
     ) -> Result<bool, sea_orm::DbErr> {
-        let moved = store::campaigns::transition(&self.db, campaign_id, from, to, detail).await?;
+        self.transition_campaign_explained(campaign_id, from, to, detail, None)
+            .await
+    }
+
+    /// [`Self::transition_campaign`], with the words that explain a guardrail's pause.
+    pub async fn transition_campaign_explained(
+        &self,
+        campaign_id: Uuid,
+        from: CampaignStatus,
+        to: CampaignStatus,
+        detail: Option<&str>,
+        pause_detail: Option<&str>,
+    ) -> Result<bool, sea_orm::DbErr> {
+        let moved = store::campaigns::transition_explained(
+            &self.db,
+            campaign_id,
+            from,
+            to,
+            detail,
+            pause_detail,
+        )
+        .await?;
         if moved {
+            let paused = to == CampaignStatus::Paused;
             self.events.publish(RuntimeEvent::Campaign {
                 campaign_id,
                 status: to,
+                pause_reason: paused.then(|| {
+                    detail
+                        .unwrap_or(store::campaigns::PAUSED_BY_OPERATOR)
+                        .to_owned()
+                }),
+                pause_detail: pause_detail.filter(|_| paused).map(str::to_owned),
                 at: Utc::now(),
             });
         }

@@ -69,6 +69,8 @@ pub async fn create_with_contacts(
         total_contacts: Set(total),
         failure_reason: Set(None),
         stop_mode: Set(None),
+        pause_reason: Set(None),
+        pause_detail: Set(None),
         lease_owner: Set(None),
         lease_expires_at: Set(None),
         created_at: Set(now),
@@ -424,6 +426,11 @@ pub async fn get(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<campaign:
     campaign::Entity::find_by_id(id).one(db).await
 }
 
+/// The pause reason of a campaign paused by an operator's command.
+pub const PAUSED_BY_OPERATOR: &str = "operator";
+/// The pause reason of a campaign paused by its safety brake.
+pub const PAUSED_BY_SAFETY_BRAKE: &str = "safety-brake";
+
 /// Stamps when the campaign first placed a call, unless it already has; answers the stamp.
 pub async fn stamp_first_dial(db: &impl ConnectionTrait, id: Uuid) -> Result<DateTime<Utc>, DbErr> {
     let now = Utc::now();
@@ -435,18 +442,33 @@ pub async fn stamp_first_dial(db: &impl ConnectionTrait, id: Uuid) -> Result<Dat
         .filter(campaign::Column::Id.eq(id))
         .exec(db)
         .await?;
-    Ok(get(db, id).await?.and_then(|c| c.first_dial_at).unwrap_or(now))
+    Ok(get(db, id)
+        .await?
+        .and_then(|c| c.first_dial_at)
+        .unwrap_or(now))
 }
 
 /// Moves a campaign `from → to` if it is still `from`, stamping the matching timestamp.
-/// `detail` is the failure reason (FAILED) or the stop mode (STOPPED). `false` when the
-/// campaign was no longer `from`.
+/// `detail` is the failure reason (FAILED), the stop mode (STOPPED) or the pause reason
+/// (PAUSED; `operator` when none). `false` when the campaign was no longer `from`.
 pub async fn transition(
     db: &impl ConnectionTrait,
     id: Uuid,
     from: CampaignStatus,
     to: CampaignStatus,
     detail: Option<&str>,
+) -> Result<bool, DbErr> {
+    transition_explained(db, id, from, to, detail, None).await
+}
+
+/// [`transition`], with the words that explain a pause (the numbers a guardrail saw).
+pub async fn transition_explained(
+    db: &impl ConnectionTrait,
+    id: Uuid,
+    from: CampaignStatus,
+    to: CampaignStatus,
+    detail: Option<&str>,
+    pause_detail: Option<&str>,
 ) -> Result<bool, DbErr> {
     if !from.can_become(to) {
         return Ok(false);
@@ -486,7 +508,30 @@ pub async fn transition(
                     Expr::value(detail.map(str::to_owned)),
                 );
         }
+        CampaignStatus::Paused => {
+            query = query
+                .col_expr(
+                    campaign::Column::PauseReason,
+                    Expr::value(detail.unwrap_or(PAUSED_BY_OPERATOR).to_owned()),
+                )
+                .col_expr(
+                    campaign::Column::PauseDetail,
+                    Expr::value(pause_detail.map(str::to_owned)),
+                );
+        }
         _ => {}
+    }
+    if from == CampaignStatus::Paused {
+        // Resumed or stopped: the pause is over, and so is its reason.
+        query = query
+            .col_expr(
+                campaign::Column::PauseReason,
+                Expr::value(Option::<String>::None),
+            )
+            .col_expr(
+                campaign::Column::PauseDetail,
+                Expr::value(Option::<String>::None),
+            );
     }
     Ok(query.exec(db).await?.rows_affected == 1)
 }

@@ -33,9 +33,8 @@ trait Op: Send {
     fn answer(self: Box<Self>, committed: Result<(), DbErr>);
 }
 
-type Work<R> = Box<
-    dyn for<'t> Fn(&'t DatabaseTransaction) -> BoxFuture<'t, Result<R, DbErr>> + Send + Sync,
->;
+type Work<R> =
+    Box<dyn for<'t> Fn(&'t DatabaseTransaction) -> BoxFuture<'t, Result<R, DbErr>> + Send + Sync>;
 
 struct Job<R> {
     work: Work<R>,
@@ -206,7 +205,14 @@ async fn commit(db: &DatabaseConnection, mut batch: Vec<Box<dyn Op>>, batches: &
             continue;
         }
         let committed = txn.commit().await;
-        crate::metrics::group_commit(size, if committed.is_ok() { "committed" } else { "failed" });
+        crate::metrics::group_commit(
+            size,
+            if committed.is_ok() {
+                "committed"
+            } else {
+                "failed"
+            },
+        );
         for job in batch {
             job.answer(committed.clone());
         }

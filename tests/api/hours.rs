@@ -285,3 +285,89 @@ async fn hours_that_close_while_a_dial_waits_to_retry_leave_the_contact_waiting(
         .await;
     assert_ne!(detail.body["status"], "COMPLETED");
 }
+
+/// An `Etc` zone where the local hour is now `hour` (the `Etc` sign is inverted: `Etc/GMT+2`
+/// is two hours behind UTC).
+fn zone_at_local_hour(hour: u32) -> String {
+    let mut behind = (Utc::now().hour() as i32 - hour as i32).rem_euclid(24);
+    if behind > 12 {
+        behind -= 24;
+    }
+    match behind {
+        0 => "Etc/GMT".to_owned(),
+        b if b > 0 => format!("Etc/GMT+{b}"),
+        b => format!("Etc/GMT{b}"),
+    }
+}
+
+/// The legal floor: whatever a campaign's calling hours say (here all day, or none at all), no
+/// contact is called at 22:00 in their local time — their own zone, else the campaign's —
+/// while those at noon are.
+#[tokio::test]
+async fn the_legal_floor_holds_whatever_the_calling_hours_say() {
+    let mut sim = SimulatorConfig::fast();
+    sim.outcomes = OutcomeMix::all_answered();
+    let app = spawn_app_with_sim(sim, &[("AUTOLYNX__CAMPAIGNS__LEGAL_HOURS_FLOOR", "true")]).await;
+    let (night, noon) = (zone_at_local_hour(22), zone_at_local_hour(12));
+    // Odd rows have no zone (the campaign's: 22:00), even rows are at noon.
+    let rows: Vec<(usize, &str)> = (1..=8)
+        .map(|i| (i, if i % 2 == 0 { noon.as_str() } else { "" }))
+        .collect();
+    let all_day = app
+        .start_campaign_csv(
+            &csv_with_zones(&rows),
+            &[
+                ("cap", "4"),
+                ("callingHours", "00:00-23:59"),
+                ("timezone", &night),
+            ],
+        )
+        .await;
+    // Without calling hours at all, the floor still applies, in the campaign's zone.
+    let rows_b: Vec<(usize, &str)> = (11..=14).map(|i| (i, "")).collect();
+    let no_hours = app
+        .start_campaign_csv(&csv_with_zones(&rows_b), &[("timezone", &night)])
+        .await;
+
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let done = app
+            .contacts_of(&all_day)
+            .await
+            .iter()
+            .filter(|c| c.status == "DONE")
+            .count();
+        if done == 4 {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "noon contacts not called"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let stats = app.sim.stats();
+    assert_eq!(stats.calls_created, 4, "{stats:?}");
+    for i in (1..=8).filter(|i| i % 2 == 1).chain(11..=14) {
+        assert!(
+            !stats.dials_by_customer.contains_key(&number(i)),
+            "{} was dialed at 22:00 local",
+            number(i)
+        );
+    }
+    for id in [&all_day, &no_hours] {
+        let waiting = app
+            .contacts_of(id)
+            .await
+            .into_iter()
+            .filter(|c| c.status == "PENDING" && c.attempts == 0)
+            .count();
+        assert_eq!(waiting, 4, "the night contacts wait, no attempt used");
+    }
+    // The campaign's own hours are shown as given; the floor is not written into them.
+    let detail = app
+        .get(&format!("/api/campaigns/{all_day}"), Some(&app.admin_token))
+        .await;
+    assert_eq!(detail.body["callingHours"]["window"], "00:00-23:59");
+}

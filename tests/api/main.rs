@@ -15,6 +15,7 @@ mod environments;
 mod errors;
 mod exactly_once;
 mod features;
+mod guardrails;
 mod headers;
 mod healing;
 mod health;

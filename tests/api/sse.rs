@@ -16,20 +16,20 @@ use crate::helpers::{TestApp, contacts_csv, spawn_app_with_sim};
 
 /// One parsed event.
 #[derive(Debug, Clone)]
-struct SseEvent {
-    event: String,
-    data: Value,
+pub(crate) struct SseEvent {
+    pub(crate) event: String,
+    pub(crate) data: Value,
 }
 
 /// A minimal `text/event-stream` reader.
-struct SseClient {
+pub(crate) struct SseClient {
     resp: reqwest::Response,
     buf: Vec<u8>,
     ready: VecDeque<SseEvent>,
 }
 
 impl SseClient {
-    async fn connect(app: &TestApp, path: &str, token: &str) -> Self {
+    pub(crate) async fn connect(app: &TestApp, path: &str, token: &str) -> Self {
         let resp = app
             .client
             .get(app.url(path))
@@ -53,7 +53,7 @@ impl SseClient {
     }
 
     /// The next event; `None` once the server ended the stream.
-    async fn next(&mut self) -> Option<SseEvent> {
+    pub(crate) async fn next(&mut self) -> Option<SseEvent> {
         loop {
             if let Some(e) = self.ready.pop_front() {
                 return Some(e);

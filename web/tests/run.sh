@@ -40,6 +40,8 @@ export LOG_LEVEL=info
 export VAPI_BASE_URL="http://127.0.0.1:$sim_port" VAPI_API_KEY=sim-key VAPI_PHONE_NUMBER_ID=console-line
 export WEBHOOK_SHARED_SECRET="$secret"
 export AUTOLYNX__SERVER__BIND="127.0.0.1:$app_port"
+# The console check runs at any hour and dials the simulator.
+export AUTOLYNX__CAMPAIGNS__LEGAL_HOURS_FLOOR=false
 "$bin" serve >"$work/serve.log" 2>&1 &
 pids+=($!)
 

@@ -25,6 +25,11 @@ pub struct Model {
     #[sea_orm(column_type = "Text", nullable)]
     pub failure_reason: Option<String>,
     pub stop_mode: Option<String>,
+    /// Why a PAUSED campaign is paused: `operator`, `safety-brake` or `budget-reached`.
+    pub pause_reason: Option<String>,
+    /// The numbers that tripped a guardrail, in words.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub pause_detail: Option<String>,
     /// Id of the process holding the lease.
     pub lease_owner: Option<String>,
     pub lease_expires_at: Option<DateTimeUtc>,

@@ -324,6 +324,17 @@ permanent-error or unknown; set once the call is terminal.*/
         pub name: ::std::string::String,
         #[serde(rename = "ownerId")]
         pub owner_id: ::uuid::Uuid,
+        ///The numbers that tripped a guardrail's pause, in words.
+        #[serde(
+            rename = "pauseDetail",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub pause_detail: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "pauseReason",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub pause_reason: ::std::option::Option<PauseReasonDto>,
         #[serde(rename = "phoneNumberId")]
         pub phone_number_id: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -384,6 +395,17 @@ permanent-error or unknown; set once the call is terminal.*/
         pub name: ::std::string::String,
         #[serde(rename = "ownerId")]
         pub owner_id: ::uuid::Uuid,
+        ///The numbers that tripped a guardrail's pause, in words.
+        #[serde(
+            rename = "pauseDetail",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub pause_detail: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "pauseReason",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub pause_reason: ::std::option::Option<PauseReasonDto>,
         #[serde(rename = "phoneNumberId")]
         pub phone_number_id: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -408,6 +430,17 @@ permanent-error or unknown; set once the call is terminal.*/
         pub at: ::chrono::DateTime<::chrono::offset::Utc>,
         #[serde(rename = "campaignId")]
         pub campaign_id: ::uuid::Uuid,
+        ///The numbers that tripped a guardrail, in words.
+        #[serde(
+            rename = "pauseDetail",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub pause_detail: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "pauseReason",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub pause_reason: ::std::option::Option<PauseReasonDto>,
         pub status: CampaignStatusDto,
     }
     impl CampaignEvent {
@@ -2007,6 +2040,17 @@ JSON.*/
         pub at: ::chrono::DateTime<::chrono::offset::Utc>,
         #[serde(rename = "campaignId")]
         pub campaign_id: ::uuid::Uuid,
+        ///The numbers that tripped a guardrail, in words.
+        #[serde(
+            rename = "pauseDetail",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub pause_detail: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "pauseReason",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub pause_reason: ::std::option::Option<PauseReasonDto>,
         pub status: CampaignStatusDto,
         #[serde(rename = "type")]
         pub type_: LiveEventCampaignEventType,
@@ -2433,6 +2477,65 @@ JSON.*/
     impl PaginationDto {
         pub fn builder() -> builder::PaginationDto {
             Default::default()
+        }
+    }
+    ///Why a campaign is PAUSED.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum PauseReasonDto {
+        #[serde(rename = "operator")]
+        Operator,
+        #[serde(rename = "safety-brake")]
+        SafetyBrake,
+        #[serde(rename = "budget-reached")]
+        BudgetReached,
+    }
+    impl ::std::fmt::Display for PauseReasonDto {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Operator => f.write_str("operator"),
+                Self::SafetyBrake => f.write_str("safety-brake"),
+                Self::BudgetReached => f.write_str("budget-reached"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PauseReasonDto {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "operator" => Ok(Self::Operator),
+                "safety-brake" => Ok(Self::SafetyBrake),
+                "budget-reached" => Ok(Self::BudgetReached),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PauseReasonDto {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for PauseReasonDto {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`PhoneLineHealth`
@@ -3899,6 +4002,14 @@ JSON.*/
             mode: ::std::result::Result<super::CampaignModeDto, ::std::string::String>,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
             owner_id: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
+            pause_detail: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            pause_reason: ::std::result::Result<
+                ::std::option::Option<super::PauseReasonDto>,
+                ::std::string::String,
+            >,
             phone_number_id: ::std::result::Result<
                 ::std::string::String,
                 ::std::string::String,
@@ -3941,6 +4052,8 @@ JSON.*/
                     mode: Err("no value supplied for mode".to_string()),
                     name: Err("no value supplied for name".to_string()),
                     owner_id: Err("no value supplied for owner_id".to_string()),
+                    pause_detail: Ok(Default::default()),
+                    pause_reason: Ok(Default::default()),
                     phone_number_id: Err(
                         "no value supplied for phone_number_id".to_string(),
                     ),
@@ -4130,6 +4243,30 @@ JSON.*/
                     });
                 self
             }
+            pub fn pause_detail<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pause_detail = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for pause_detail: {e}")
+                    });
+                self
+            }
+            pub fn pause_reason<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::PauseReasonDto>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pause_reason = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for pause_reason: {e}")
+                    });
+                self
+            }
             pub fn phone_number_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -4239,6 +4376,8 @@ JSON.*/
                     mode: value.mode?,
                     name: value.name?,
                     owner_id: value.owner_id?,
+                    pause_detail: value.pause_detail?,
+                    pause_reason: value.pause_reason?,
                     phone_number_id: value.phone_number_id?,
                     redial: value.redial?,
                     settings: value.settings?,
@@ -4266,6 +4405,8 @@ JSON.*/
                     mode: Ok(value.mode),
                     name: Ok(value.name),
                     owner_id: Ok(value.owner_id),
+                    pause_detail: Ok(value.pause_detail),
+                    pause_reason: Ok(value.pause_reason),
                     phone_number_id: Ok(value.phone_number_id),
                     redial: Ok(value.redial),
                     settings: Ok(value.settings),
@@ -4306,6 +4447,14 @@ JSON.*/
             mode: ::std::result::Result<super::CampaignModeDto, ::std::string::String>,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
             owner_id: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
+            pause_detail: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            pause_reason: ::std::result::Result<
+                ::std::option::Option<super::PauseReasonDto>,
+                ::std::string::String,
+            >,
             phone_number_id: ::std::result::Result<
                 ::std::string::String,
                 ::std::string::String,
@@ -4345,6 +4494,8 @@ JSON.*/
                     mode: Err("no value supplied for mode".to_string()),
                     name: Err("no value supplied for name".to_string()),
                     owner_id: Err("no value supplied for owner_id".to_string()),
+                    pause_detail: Ok(Default::default()),
+                    pause_reason: Ok(Default::default()),
                     phone_number_id: Err(
                         "no value supplied for phone_number_id".to_string(),
                     ),
@@ -4520,6 +4671,30 @@ JSON.*/
                     });
                 self
             }
+            pub fn pause_detail<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pause_detail = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for pause_detail: {e}")
+                    });
+                self
+            }
+            pub fn pause_reason<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::PauseReasonDto>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pause_reason = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for pause_reason: {e}")
+                    });
+                self
+            }
             pub fn phone_number_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -4604,6 +4779,8 @@ JSON.*/
                     mode: value.mode?,
                     name: value.name?,
                     owner_id: value.owner_id?,
+                    pause_detail: value.pause_detail?,
+                    pause_reason: value.pause_reason?,
                     phone_number_id: value.phone_number_id?,
                     redial: value.redial?,
                     started_at: value.started_at?,
@@ -4628,6 +4805,8 @@ JSON.*/
                     mode: Ok(value.mode),
                     name: Ok(value.name),
                     owner_id: Ok(value.owner_id),
+                    pause_detail: Ok(value.pause_detail),
+                    pause_reason: Ok(value.pause_reason),
                     phone_number_id: Ok(value.phone_number_id),
                     redial: Ok(value.redial),
                     started_at: Ok(value.started_at),
@@ -4643,6 +4822,14 @@ JSON.*/
                 ::std::string::String,
             >,
             campaign_id: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
+            pause_detail: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            pause_reason: ::std::result::Result<
+                ::std::option::Option<super::PauseReasonDto>,
+                ::std::string::String,
+            >,
             status: ::std::result::Result<
                 super::CampaignStatusDto,
                 ::std::string::String,
@@ -4653,6 +4840,8 @@ JSON.*/
                 Self {
                     at: Err("no value supplied for at".to_string()),
                     campaign_id: Err("no value supplied for campaign_id".to_string()),
+                    pause_detail: Ok(Default::default()),
+                    pause_reason: Ok(Default::default()),
                     status: Err("no value supplied for status".to_string()),
                 }
             }
@@ -4680,6 +4869,30 @@ JSON.*/
                     });
                 self
             }
+            pub fn pause_detail<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pause_detail = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for pause_detail: {e}")
+                    });
+                self
+            }
+            pub fn pause_reason<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::PauseReasonDto>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pause_reason = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for pause_reason: {e}")
+                    });
+                self
+            }
             pub fn status<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CampaignStatusDto>,
@@ -4701,6 +4914,8 @@ JSON.*/
                 Ok(Self {
                     at: value.at?,
                     campaign_id: value.campaign_id?,
+                    pause_detail: value.pause_detail?,
+                    pause_reason: value.pause_reason?,
                     status: value.status?,
                 })
             }
@@ -4710,6 +4925,8 @@ JSON.*/
                 Self {
                     at: Ok(value.at),
                     campaign_id: Ok(value.campaign_id),
+                    pause_detail: Ok(value.pause_detail),
+                    pause_reason: Ok(value.pause_reason),
                     status: Ok(value.status),
                 }
             }
@@ -7631,6 +7848,14 @@ JSON.*/
                 ::std::string::String,
             >,
             campaign_id: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
+            pause_detail: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            pause_reason: ::std::result::Result<
+                ::std::option::Option<super::PauseReasonDto>,
+                ::std::string::String,
+            >,
             status: ::std::result::Result<
                 super::CampaignStatusDto,
                 ::std::string::String,
@@ -7645,6 +7870,8 @@ JSON.*/
                 Self {
                     at: Err("no value supplied for at".to_string()),
                     campaign_id: Err("no value supplied for campaign_id".to_string()),
+                    pause_detail: Ok(Default::default()),
+                    pause_reason: Ok(Default::default()),
                     status: Err("no value supplied for status".to_string()),
                     type_: Err("no value supplied for type_".to_string()),
                 }
@@ -7670,6 +7897,30 @@ JSON.*/
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for campaign_id: {e}")
+                    });
+                self
+            }
+            pub fn pause_detail<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pause_detail = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for pause_detail: {e}")
+                    });
+                self
+            }
+            pub fn pause_reason<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::PauseReasonDto>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pause_reason = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for pause_reason: {e}")
                     });
                 self
             }
@@ -7707,6 +7958,8 @@ JSON.*/
                 Ok(Self {
                     at: value.at?,
                     campaign_id: value.campaign_id?,
+                    pause_detail: value.pause_detail?,
+                    pause_reason: value.pause_reason?,
                     status: value.status?,
                     type_: value.type_?,
                 })
@@ -7718,6 +7971,8 @@ JSON.*/
                 Self {
                     at: Ok(value.at),
                     campaign_id: Ok(value.campaign_id),
+                    pause_detail: Ok(value.pause_detail),
+                    pause_reason: Ok(value.pause_reason),
                     status: Ok(value.status),
                     type_: Ok(value.type_),
                 }

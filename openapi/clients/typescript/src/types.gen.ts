@@ -157,6 +157,11 @@ export type CampaignDetailDto = {
     mode: CampaignModeDto;
     name: string;
     ownerId: string;
+    /**
+     * The numbers that tripped a guardrail's pause, in words.
+     */
+    pauseDetail?: string;
+    pauseReason?: PauseReasonDto;
     phoneNumberId: string;
     redial?: RedialDto;
     /**
@@ -189,6 +194,11 @@ export type CampaignDto = {
     mode: CampaignModeDto;
     name: string;
     ownerId: string;
+    /**
+     * The numbers that tripped a guardrail's pause, in words.
+     */
+    pauseDetail?: string;
+    pauseReason?: PauseReasonDto;
     phoneNumberId: string;
     redial?: RedialDto;
     startedAt?: string;
@@ -204,6 +214,11 @@ export type CampaignDto = {
 export type CampaignEvent = {
     at: string;
     campaignId: string;
+    /**
+     * The numbers that tripped a guardrail, in words.
+     */
+    pauseDetail?: string;
+    pauseReason?: PauseReasonDto;
     status: CampaignStatusDto;
 };
 
@@ -796,6 +811,11 @@ export type PaginationDto = {
     total: number;
     totalPages: number;
 };
+
+/**
+ * Why a campaign is PAUSED.
+ */
+export type PauseReasonDto = 'operator' | 'safety-brake' | 'budget-reached';
 
 /**
  * PhoneLineHealth

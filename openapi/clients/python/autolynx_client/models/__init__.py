@@ -66,6 +66,7 @@ from .metrics_dto_calls_by_status import MetricsDtoCallsByStatus
 from .metrics_dto_contacts_by_status import MetricsDtoContactsByStatus
 from .outcome_dto import OutcomeDto
 from .pagination_dto import PaginationDto
+from .pause_reason_dto import PauseReasonDto
 from .phone_line_health import PhoneLineHealth
 from .redial_dto import RedialDto
 from .role_dto import RoleDto
@@ -162,6 +163,7 @@ __all__ = (
     "MetricsDtoContactsByStatus",
     "OutcomeDto",
     "PaginationDto",
+    "PauseReasonDto",
     "PhoneLineHealth",
     "RedialDto",
     "RoleDto",

@@ -10,6 +10,7 @@ from ..types import UNSET, Unset
 
 from ..models.campaign_mode_dto import CampaignModeDto
 from ..models.campaign_status_dto import CampaignStatusDto
+from ..models.pause_reason_dto import PauseReasonDto
 from ..types import UNSET, Unset
 from typing import cast
 from uuid import UUID
@@ -53,6 +54,8 @@ class CampaignDetailDto:
             calling_hours (CallingHoursDto | Unset): When contacts may be called, in their local time.
             completed_at (datetime.datetime | Unset):
             failure_reason (str | Unset): Why the campaign FAILED, when it did.
+            pause_detail (str | Unset): The numbers that tripped a guardrail's pause, in words.
+            pause_reason (PauseReasonDto | Unset): Why a campaign is PAUSED.
             redial (RedialDto | Unset): How unanswered contacts are called again.
             started_at (datetime.datetime | Unset):
      """
@@ -76,6 +79,8 @@ class CampaignDetailDto:
     calling_hours: CallingHoursDto | Unset = UNSET
     completed_at: datetime.datetime | Unset = UNSET
     failure_reason: str | Unset = UNSET
+    pause_detail: str | Unset = UNSET
+    pause_reason: PauseReasonDto | Unset = UNSET
     redial: RedialDto | Unset = UNSET
     started_at: datetime.datetime | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -132,6 +137,13 @@ class CampaignDetailDto:
 
         failure_reason = self.failure_reason
 
+        pause_detail = self.pause_detail
+
+        pause_reason: str | Unset = UNSET
+        if not isinstance(self.pause_reason, Unset):
+            pause_reason = self.pause_reason.value
+
+
         redial: dict[str, Any] | Unset = UNSET
         if not isinstance(self.redial, Unset):
             redial = self.redial.to_dict()
@@ -168,6 +180,10 @@ class CampaignDetailDto:
             field_dict["completedAt"] = completed_at
         if failure_reason is not UNSET:
             field_dict["failureReason"] = failure_reason
+        if pause_detail is not UNSET:
+            field_dict["pauseDetail"] = pause_detail
+        if pause_reason is not UNSET:
+            field_dict["pauseReason"] = pause_reason
         if redial is not UNSET:
             field_dict["redial"] = redial
         if started_at is not UNSET:
@@ -269,6 +285,18 @@ class CampaignDetailDto:
 
         failure_reason = d.pop("failureReason", UNSET)
 
+        pause_detail = d.pop("pauseDetail", UNSET)
+
+        _pause_reason = d.pop("pauseReason", UNSET)
+        pause_reason: PauseReasonDto | Unset
+        if isinstance(_pause_reason,  Unset):
+            pause_reason = UNSET
+        else:
+            pause_reason = PauseReasonDto(_pause_reason)
+
+
+
+
         _redial = d.pop("redial", UNSET)
         redial: RedialDto | Unset
         if isinstance(_redial,  Unset):
@@ -309,6 +337,8 @@ class CampaignDetailDto:
             calling_hours=calling_hours,
             completed_at=completed_at,
             failure_reason=failure_reason,
+            pause_detail=pause_detail,
+            pause_reason=pause_reason,
             redial=redial,
             started_at=started_at,
         )

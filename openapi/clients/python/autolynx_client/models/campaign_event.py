@@ -9,6 +9,8 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 from ..models.campaign_status_dto import CampaignStatusDto
+from ..models.pause_reason_dto import PauseReasonDto
+from ..types import UNSET, Unset
 from typing import cast
 from uuid import UUID
 import datetime
@@ -30,11 +32,15 @@ class CampaignEvent:
             at (datetime.datetime):
             campaign_id (UUID):
             status (CampaignStatusDto):
+            pause_detail (str | Unset): The numbers that tripped a guardrail, in words.
+            pause_reason (PauseReasonDto | Unset): Why a campaign is PAUSED.
      """
 
     at: datetime.datetime
     campaign_id: UUID
     status: CampaignStatusDto
+    pause_detail: str | Unset = UNSET
+    pause_reason: PauseReasonDto | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -48,6 +54,13 @@ class CampaignEvent:
 
         status = self.status.value
 
+        pause_detail = self.pause_detail
+
+        pause_reason: str | Unset = UNSET
+        if not isinstance(self.pause_reason, Unset):
+            pause_reason = self.pause_reason.value
+
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -56,6 +69,10 @@ class CampaignEvent:
             "campaignId": campaign_id,
             "status": status,
         })
+        if pause_detail is not UNSET:
+            field_dict["pauseDetail"] = pause_detail
+        if pause_reason is not UNSET:
+            field_dict["pauseReason"] = pause_reason
 
         return field_dict
 
@@ -79,10 +96,24 @@ class CampaignEvent:
 
 
 
+        pause_detail = d.pop("pauseDetail", UNSET)
+
+        _pause_reason = d.pop("pauseReason", UNSET)
+        pause_reason: PauseReasonDto | Unset
+        if isinstance(_pause_reason,  Unset):
+            pause_reason = UNSET
+        else:
+            pause_reason = PauseReasonDto(_pause_reason)
+
+
+
+
         campaign_event = cls(
             at=at,
             campaign_id=campaign_id,
             status=status,
+            pause_detail=pause_detail,
+            pause_reason=pause_reason,
         )
 
 

@@ -10,6 +10,8 @@ from ..types import UNSET, Unset
 
 from ..models.campaign_status_dto import CampaignStatusDto
 from ..models.live_event_campaign_event_type import LiveEventCampaignEventType
+from ..models.pause_reason_dto import PauseReasonDto
+from ..types import UNSET, Unset
 from typing import cast
 from uuid import UUID
 import datetime
@@ -33,12 +35,16 @@ class LiveEventCampaignEvent:
             campaign_id (UUID):
             status (CampaignStatusDto):
             type_ (LiveEventCampaignEventType):  Example: campaign.
+            pause_detail (str | Unset): The numbers that tripped a guardrail, in words.
+            pause_reason (PauseReasonDto | Unset): Why a campaign is PAUSED.
      """
 
     at: datetime.datetime
     campaign_id: UUID
     status: CampaignStatusDto
     type_: LiveEventCampaignEventType
+    pause_detail: str | Unset = UNSET
+    pause_reason: PauseReasonDto | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -54,6 +60,13 @@ class LiveEventCampaignEvent:
 
         type_ = self.type_.value
 
+        pause_detail = self.pause_detail
+
+        pause_reason: str | Unset = UNSET
+        if not isinstance(self.pause_reason, Unset):
+            pause_reason = self.pause_reason.value
+
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -63,6 +76,10 @@ class LiveEventCampaignEvent:
             "status": status,
             "type": type_,
         })
+        if pause_detail is not UNSET:
+            field_dict["pauseDetail"] = pause_detail
+        if pause_reason is not UNSET:
+            field_dict["pauseReason"] = pause_reason
 
         return field_dict
 
@@ -91,11 +108,25 @@ class LiveEventCampaignEvent:
 
 
 
+        pause_detail = d.pop("pauseDetail", UNSET)
+
+        _pause_reason = d.pop("pauseReason", UNSET)
+        pause_reason: PauseReasonDto | Unset
+        if isinstance(_pause_reason,  Unset):
+            pause_reason = UNSET
+        else:
+            pause_reason = PauseReasonDto(_pause_reason)
+
+
+
+
         live_event_campaign_event = cls(
             at=at,
             campaign_id=campaign_id,
             status=status,
             type_=type_,
+            pause_detail=pause_detail,
+            pause_reason=pause_reason,
         )
 
 
