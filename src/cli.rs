@@ -391,6 +391,8 @@ impl SimulatorArgs {
             // A long-running simulator keeps no log of its deliveries.
             keep_delivered: false,
             keep_timeline: false,
+            opt_out_flagged: Vec::new(),
+            opt_out_spoken: Vec::new(),
         })
     }
 }

@@ -304,6 +304,9 @@ pub struct CampaignSettings {
     /// No call before 08:00 or from 21:00 on in the contact's local time, whatever a
     /// campaign's calling hours say. Turning it off is logged at every start.
     pub legal_hours_floor: bool,
+    /// Phrases that, found in a call's summary or transcript, mean the person asked not to be
+    /// called again (besides the analysis' `structuredData.optOut`).
+    pub opt_out_phrases: Vec<String>,
     /// Safety brake: finished calls the failure share is measured over (0 = off).
     pub safety_brake_window: u32,
     /// Safety brake: the share of failed calls in that window that pauses the campaign.
@@ -487,6 +490,7 @@ impl Settings {
                     .try_parsing(true)
                     .list_separator(",")
                     .with_list_parse_key("runtime.dial_retry_delays_ms")
+                    .with_list_parse_key("campaigns.opt_out_phrases")
                     .source(Some(env.into_iter().collect::<Map<_, _>>())),
             )
             .build()?

@@ -24,6 +24,7 @@ pub const DUPLICATE_CALLS: &str = "autolynx_duplicate_calls_total";
 pub const AMBIGUOUS_DIALS: &str = "autolynx_ambiguous_dials_total";
 pub const GROUP_COMMITS: &str = "autolynx_group_commits_total";
 pub const GUARDRAIL_PAUSES: &str = "autolynx_guardrail_pauses_total";
+pub const OPT_OUTS: &str = "autolynx_opt_outs_total";
 pub const GROUP_COMMIT_SIZE: &str = "autolynx_group_commit_writes";
 pub const CAMPAIGNS: &str = "autolynx_campaigns";
 pub const LIVE_CALLS: &str = "autolynx_live_calls";
@@ -118,6 +119,10 @@ fn describe() {
         "HTTP request duration, by route pattern"
     );
     describe_counter!(SWEEPS_TOTAL, "Sweeps run, by trigger (tick or timer)");
+    describe_counter!(
+        OPT_OUTS,
+        "Numbers put on the do-not-call list because the person asked on a call"
+    );
     describe_counter!(
         GUARDRAIL_PAUSES,
         "Campaigns paused by a guardrail, by reason (safety-brake, budget-reached)"
@@ -218,6 +223,11 @@ pub fn duplicate_call() {
 /// An ambiguous dial was resolved: `found` at the provider, proven `absent`, or `unknown`.
 pub fn ambiguous_dial(resolution: &'static str) {
     counter!(AMBIGUOUS_DIALS, "resolution" => resolution).increment(1);
+}
+
+/// A person asked on a call not to be called again.
+pub fn opt_out() {
+    counter!(OPT_OUTS).increment(1);
 }
 
 /// A guardrail paused a campaign (`reason`: `safety-brake`, `budget-reached`).

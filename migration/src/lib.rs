@@ -16,9 +16,10 @@ mod m20261201_000006_token_expiry;
 mod m20261201_000007_audit_log;
 mod m20261201_000008_token_kind;
 mod m20261202_000009_pause_reason;
+mod m20261202_000010_opt_outs;
 
 /// Names of every table the migrations create, in creation (foreign-key) order.
-pub const TABLES: [&str; 9] = [
+pub const TABLES: [&str; 10] = [
     "users",
     "api_tokens",
     "assistants",
@@ -28,6 +29,7 @@ pub const TABLES: [&str; 9] = [
     "call_events",
     "suppression_list",
     "audit_log",
+    "suppression_imports",
 ];
 
 /// The ordered list of autolynx migrations.
@@ -46,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000007_audit_log::Migration),
             Box::new(m20261201_000008_token_kind::Migration),
             Box::new(m20261202_000009_pause_reason::Migration),
+            Box::new(m20261202_000010_opt_outs::Migration),
         ]
     }
 }

@@ -11,7 +11,7 @@ use serde_json::Value;
 use crate::domain::campaign::{CallStatus, is_success};
 use crate::domain::ended_reason::{EndedReasonClass, classify, is_concurrency_blocked};
 use crate::provider::ProviderCall;
-use crate::provider::webhook::{WebhookEvent, WebhookMessage};
+use crate::provider::webhook::{EndOfCallReport, WebhookEvent, WebhookMessage};
 
 /// What was learned about a call. Every field is optional: apply what is there.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -33,6 +33,36 @@ pub struct CallUpdate {
     /// When this update makes the call terminal, its contact goes back to PENDING and the
     /// attempt is not counted (the dial never reached the provider).
     pub requeue_contact: bool,
+    /// The person asked not to be called again (see [`opt_out_in`]): why we think so. The
+    /// number goes on the do-not-call list with the update.
+    pub opt_out: Option<String>,
+}
+
+/// Whether an end-of-call report says the person asked not to be called again: the analysis'
+/// `structuredData.optOut` is `true`, or one of `phrases` (case-insensitive) is in the summary
+/// or the transcript. The answer is the reason recorded with the number.
+pub fn opt_out_in(report: &EndOfCallReport, phrases: &[String]) -> Option<String> {
+    let flagged = report
+        .structured_data
+        .as_ref()
+        .and_then(|d| d.get("optOut"))
+        .is_some_and(|v| v.as_bool() == Some(true));
+    if flagged {
+        return Some("opt-out: the call's analysis (structuredData.optOut)".to_owned());
+    }
+    let texts = [report.summary.as_deref(), report.transcript.as_deref()];
+    phrases
+        .iter()
+        .map(|p| p.trim())
+        .filter(|p| !p.is_empty())
+        .find(|phrase| {
+            let phrase = phrase.to_lowercase();
+            texts
+                .iter()
+                .flatten()
+                .any(|text| text.to_lowercase().contains(&phrase))
+        })
+        .map(|phrase| format!("opt-out: said \"{phrase}\" on the call"))
 }
 
 /// The one place news from Vapi becomes a [`CallUpdate`].
@@ -312,6 +342,54 @@ pub fn repair(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_opt_out_is_read_from_the_analysis_or_a_phrase() {
+        let phrases = vec!["take me off your list".to_owned(), "  ".to_owned()];
+        let report = |summary: Option<&str>, transcript: Option<&str>, data: Option<Value>| {
+            EndOfCallReport {
+                ended_reason: Some("customer-ended-call".into()),
+                cost: None,
+                duration_seconds: None,
+                started_at: None,
+                ended_at: None,
+                transcript: transcript.map(str::to_owned),
+                messages: None,
+                recording_url: None,
+                summary: summary.map(str::to_owned),
+                success_evaluation: None,
+                structured_data: data,
+            }
+        };
+        let flagged = report(None, None, Some(serde_json::json!({"optOut": true})));
+        assert!(
+            opt_out_in(&flagged, &phrases)
+                .unwrap()
+                .contains("structuredData")
+        );
+        let not_flagged = report(None, None, Some(serde_json::json!({"optOut": "yes"})));
+        assert_eq!(opt_out_in(&not_flagged, &phrases), None);
+        let said = report(
+            None,
+            Some("AI: Hello\nUser: Please TAKE ME OFF YOUR LIST."),
+            None,
+        );
+        assert!(
+            opt_out_in(&said, &phrases)
+                .unwrap()
+                .contains("take me off your list")
+        );
+        let summarised = report(Some("They asked us to take me off your list."), None, None);
+        assert!(opt_out_in(&summarised, &phrases).is_some());
+        let interested = report(
+            Some("The customer was interested."),
+            Some("User: sure"),
+            None,
+        );
+        assert_eq!(opt_out_in(&interested, &phrases), None);
+        // An empty phrase never matches everything.
+        assert_eq!(opt_out_in(&interested, &["".to_owned()]), None);
+    }
+
     use super::*;
     use crate::domain::ended_reason::CONCURRENCY_LIMIT_REACHED;
 

@@ -102,6 +102,36 @@ pub struct HealthReport {
     pub version: String,
     pub uptime_seconds: u64,
     pub checks: Checks,
+    /// What needs an operator's attention without making the service unhealthy (a
+    /// do-not-call list imported more than 31 days ago).
+    #[oai(skip_serializing_if_is_empty)]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+}
+
+/// Days after which an imported do-not-call list is stale: the US national registry must be
+/// re-downloaded at least every 31 days.
+pub const LIST_STALE_DAYS: i64 = 31;
+
+/// Warnings that do not make the service unhealthy.
+async fn warnings(state: &AppState) -> Vec<String> {
+    let mut warnings = Vec::new();
+    match crate::store::suppression::newest_import(&state.db).await {
+        Ok(Some(at)) => {
+            let age = (Utc::now() - at).num_days();
+            if age > LIST_STALE_DAYS {
+                warnings.push(format!(
+                    "the newest do-not-call list was imported {age} days ago ({}): \
+                     the national registry must be refreshed at least every {LIST_STALE_DAYS} days",
+                    at.format("%Y-%m-%d")
+                ));
+            }
+        }
+        Ok(None) => {}
+        // The database check reports the failure itself.
+        Err(e) => tracing::debug!(error = %e, "could not read the do-not-call imports"),
+    }
+    warnings
 }
 
 #[derive(ApiResponse)]
@@ -163,6 +193,11 @@ impl HealthApi {
         } else {
             CheckStatus::Healthy
         };
+        let warnings = if database.status == CheckStatus::Healthy {
+            warnings(&state).await
+        } else {
+            Vec::new()
+        };
         let report = HealthReport {
             status,
             version: env!("CARGO_PKG_VERSION").to_owned(),
@@ -172,6 +207,7 @@ impl HealthApi {
                 runtime,
                 provider,
             },
+            warnings,
         };
         if required_ok {
             Ok(HealthResponse::Ok(Json(report)))

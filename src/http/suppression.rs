@@ -29,7 +29,24 @@ pub struct SuppressedNumberDto {
     pub phone: String,
     pub reason: Option<String>,
     pub added_by: Option<Uuid>,
+    /// When it was added.
     pub created_at: DateTime<Utc>,
+    /// How it was added: `manual` (this API), `import` (a list file) or `opt-out` (the person
+    /// asked on a call). Absent for entries added before sources were recorded.
+    pub source: Option<SuppressionSourceDto>,
+    /// For an opt-out: the campaign the call belonged to.
+    pub campaign_id: Option<Uuid>,
+    /// For an opt-out: the call on which the person asked.
+    pub call_id: Option<Uuid>,
+}
+
+/// How a number came onto the do-not-call list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, poem_openapi::Enum)]
+#[oai(rename_all = "kebab-case")]
+pub enum SuppressionSourceDto {
+    Manual,
+    Import,
+    OptOut,
 }
 
 impl From<suppression::Model> for SuppressedNumberDto {
@@ -40,6 +57,14 @@ impl From<suppression::Model> for SuppressedNumberDto {
             reason: m.reason,
             added_by: m.added_by,
             created_at: m.created_at,
+            source: m.source.as_deref().and_then(|s| match s {
+                store::suppression::SOURCE_MANUAL => Some(SuppressionSourceDto::Manual),
+                store::suppression::SOURCE_IMPORT => Some(SuppressionSourceDto::Import),
+                store::suppression::SOURCE_OPT_OUT => Some(SuppressionSourceDto::OptOut),
+                _ => None,
+            }),
+            campaign_id: m.campaign_id,
+            call_id: m.call_id,
         }
     }
 }
@@ -178,8 +203,14 @@ impl SuppressionApi {
             .reason
             .map(|r| r.trim().to_owned())
             .filter(|r| !r.is_empty());
-        let (entry, created) =
-            store::suppression::add(&state.db, phone.as_str(), reason, Some(auth.0.id)).await?;
+        let (entry, created) = store::suppression::add(
+            &state.db,
+            phone.as_str(),
+            reason,
+            Some(auth.0.id),
+            store::suppression::SOURCE_MANUAL,
+        )
+        .await?;
         if created {
             audit::record(
                 &state,
@@ -275,6 +306,7 @@ impl SuppressionApi {
             .reason
             .map(|r| r.trim().to_owned())
             .filter(|r| !r.is_empty());
+        let file_name = form.file.file_name().map(str::to_owned);
         let bytes = form
             .file
             .into_vec()
@@ -292,9 +324,14 @@ impl SuppressionApi {
             match PhoneE164::parse(&value, region) {
                 Ok(phone) => {
                     let reason = reason.or_else(|| default_reason.clone());
-                    let (_, created) =
-                        store::suppression::add(&state.db, phone.as_str(), reason, Some(auth.0.id))
-                            .await?;
+                    let (_, created) = store::suppression::add(
+                        &state.db,
+                        phone.as_str(),
+                        reason,
+                        Some(auth.0.id),
+                        store::suppression::SOURCE_IMPORT,
+                    )
+                    .await?;
                     if created {
                         report.added += 1;
                     } else {
@@ -308,6 +345,15 @@ impl SuppressionApi {
                 }),
             }
         }
+        // The list's date: the health check warns once the newest is a month old.
+        store::suppression::record_import(
+            &state.db,
+            file_name,
+            report.total_rows,
+            report.added,
+            Some(auth.0.id),
+        )
+        .await?;
         audit::record(
             &state,
             &auth.0,

@@ -146,7 +146,13 @@ impl WebhooksApi {
             (Some(ours), Some(theirs)) if *ours != theirs.id => Some(theirs),
             _ => None,
         };
-        let news = CallUpdate::from_message(&message);
+        let mut news = CallUpdate::from_message(&message);
+        if let (Some(news), crate::provider::webhook::WebhookEvent::EndOfCallReport(report)) =
+            (news.as_mut(), &message.event)
+        {
+            news.opt_out =
+                crate::domain::call::opt_out_in(report, &state.settings.campaigns.opt_out_phrases);
+        }
         let ended = news.as_ref().is_some_and(CallUpdate::ends);
         let update = news.filter(|_| duplicate.is_none());
         let dedupe_key = message.dedupe_key();

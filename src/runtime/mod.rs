@@ -578,6 +578,15 @@ pub async fn record_and_apply(
         })
         .await?;
     if let (store::calls::Recorded::Stored(Some(a)), Some(update)) = (&recorded, update) {
+        if let Some(why) = &update.opt_out {
+            tracing::info!(
+                call_id = %a.call.id,
+                campaign_id = %a.call.campaign_id,
+                reason = %why,
+                "the person asked not to be called again: the number is on the do-not-call list"
+            );
+            crate::metrics::opt_out();
+        }
         ctx.announce(a, update);
         ctx.notify(a);
     }

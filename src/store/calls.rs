@@ -490,6 +490,9 @@ pub async fn record_and_apply_in(
             return Ok(Recorded::Stored(None));
         };
         if let Some(applied) = plan_and_write(txn, &current, update).await? {
+            if let Some(why) = &update.opt_out {
+                crate::store::suppression::record_opt_out(txn, &applied.call, why).await?;
+            }
             return Ok(Recorded::Stored(Some(Box::new(applied))));
         }
     }

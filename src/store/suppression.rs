@@ -12,12 +12,19 @@ use uuid::Uuid;
 use crate::store::Page;
 use crate::store::entities::suppression;
 
+/// Where an entry came from.
+pub const SOURCE_MANUAL: &str = "manual";
+pub const SOURCE_IMPORT: &str = "import";
+pub const SOURCE_OPT_OUT: &str = "opt-out";
+
 /// Adds a number; returns the entry and whether it was new (adding twice changes nothing).
+/// `source` is [`SOURCE_MANUAL`] or [`SOURCE_IMPORT`].
 pub async fn add(
     db: &impl ConnectionTrait,
     phone_e164: &str,
     reason: Option<String>,
     added_by: Option<Uuid>,
+    source: &str,
 ) -> Result<(suppression::Model, bool), DbErr> {
     if let Some(existing) = find(db, phone_e164).await? {
         return Ok((existing, false));
@@ -28,10 +35,113 @@ pub async fn add(
         reason: Set(reason),
         added_by: Set(added_by),
         created_at: Set(Utc::now()),
+        source: Set(Some(source.to_owned())),
+        campaign_id: Set(None),
+        call_id: Set(None),
     }
     .insert(db)
     .await?;
     Ok((model, true))
+}
+
+/// The person called on `call` asked not to be called again: their number goes on the list
+/// (with the campaign and call it was heard on, unless it is already there), and every contact
+/// with that number still waiting — for a redial, or for a first call in any campaign — is
+/// settled without a call. Runs inside the webhook's transaction, so the opt-out is durable
+/// exactly when the report is. Answers whether the number was new on the list.
+pub async fn record_opt_out(
+    txn: &impl ConnectionTrait,
+    call: &crate::store::entities::call::Model,
+    why: &str,
+) -> Result<bool, DbErr> {
+    use crate::domain::campaign::ContactStatus;
+    use crate::store::entities::contact;
+    use sea_orm::sea_query::Expr;
+    let Some(person) = contact::Entity::find_by_id(call.contact_id)
+        .one(txn)
+        .await?
+    else {
+        return Ok(false);
+    };
+    let now = Utc::now();
+    let entry = suppression::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        phone_e164: Set(person.phone_e164.clone()),
+        reason: Set(Some(why.to_owned())),
+        added_by: Set(None),
+        created_at: Set(now),
+        source: Set(Some(SOURCE_OPT_OUT.to_owned())),
+        campaign_id: Set(Some(call.campaign_id)),
+        call_id: Set(Some(call.id)),
+    };
+    let inserted = suppression::Entity::insert(entry)
+        .on_conflict_do_nothing_on([suppression::Column::PhoneE164])
+        .exec(txn)
+        .await?;
+    let new = matches!(inserted, sea_orm::TryInsertResult::Inserted(_));
+    // A redial waiting: settled with its latest outcome.
+    contact::Entity::update_many()
+        .col_expr(
+            contact::Column::Status,
+            Expr::value(ContactStatus::Done.as_str()),
+        )
+        .col_expr(
+            contact::Column::NextAttemptAt,
+            Expr::value(Option::<chrono::DateTime<Utc>>::None),
+        )
+        .col_expr(contact::Column::UpdatedAt, Expr::value(now))
+        .filter(contact::Column::PhoneE164.eq(person.phone_e164.as_str()))
+        .filter(contact::Column::Status.eq(ContactStatus::Pending.as_str()))
+        .filter(contact::Column::Attempts.gt(0))
+        .exec(txn)
+        .await?;
+    // Never called yet: settled as the do-not-call check before a dial would.
+    contact::Entity::update_many()
+        .col_expr(
+            contact::Column::Status,
+            Expr::value(ContactStatus::Done.as_str()),
+        )
+        .col_expr(contact::Column::Outcome, Expr::value("do-not-call"))
+        .col_expr(contact::Column::UpdatedAt, Expr::value(now))
+        .filter(contact::Column::PhoneE164.eq(person.phone_e164.as_str()))
+        .filter(contact::Column::Status.eq(ContactStatus::Pending.as_str()))
+        .exec(txn)
+        .await?;
+    Ok(new)
+}
+
+/// Records that a list file was imported, and when.
+pub async fn record_import(
+    db: &impl ConnectionTrait,
+    file_name: Option<String>,
+    total_rows: u64,
+    added: u64,
+    imported_by: Option<Uuid>,
+) -> Result<(), DbErr> {
+    use crate::store::entities::suppression_import;
+    suppression_import::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        file_name: Set(file_name),
+        total_rows: Set(i64::try_from(total_rows).unwrap_or(i64::MAX)),
+        added: Set(i64::try_from(added).unwrap_or(i64::MAX)),
+        imported_by: Set(imported_by),
+        imported_at: Set(Utc::now()),
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// When the newest list file was imported, if one ever was.
+pub async fn newest_import(
+    db: &impl ConnectionTrait,
+) -> Result<Option<chrono::DateTime<Utc>>, DbErr> {
+    use crate::store::entities::suppression_import;
+    Ok(suppression_import::Entity::find()
+        .order_by_desc(suppression_import::Column::ImportedAt)
+        .one(db)
+        .await?
+        .map(|i| i.imported_at))
 }
 
 pub async fn find(
@@ -182,7 +292,14 @@ pub async fn erase<C: ConnectionTrait + sea_orm::TransactionTrait>(
         .exec(&txn)
         .await?
         .rows_affected;
-    add(&txn, phone_e164, Some("erasure".to_owned()), added_by).await?;
+    add(
+        &txn,
+        phone_e164,
+        Some("erasure".to_owned()),
+        added_by,
+        SOURCE_MANUAL,
+    )
+    .await?;
     txn.commit().await?;
     Ok(Erased {
         contacts,

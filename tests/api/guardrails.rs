@@ -178,3 +178,188 @@ async fn an_operators_pause_is_shown_as_such() {
         detail.body
     );
 }
+
+fn csv_of(numbers: &[&str]) -> Vec<u8> {
+    let mut csv = String::from("name,business_name,phone\n");
+    for (i, n) in numbers.iter().enumerate() {
+        csv.push_str(&format!("Person {i},Biz,{n}\n"));
+    }
+    csv.into_bytes()
+}
+
+/// A person who asks on a call not to be called again — flagged by the call's analysis, or
+/// only saying one of the configured phrases — goes on the do-not-call list with the campaign
+/// and call it was heard on; the redial waiting for them elsewhere is cancelled at once, and
+/// a later campaign never dials them.
+#[tokio::test]
+async fn people_who_ask_not_to_be_called_again_are_never_called_again() {
+    const FLAGGED: &str = "+14152345001";
+    const SPOKEN: &str = "+14152345002";
+    const OTHER: &str = "+14152345003";
+    let mut config = SimulatorConfig::fast();
+    // Everyone is unreachable at first.
+    config.outcomes = OutcomeMix {
+        answered: 0.0,
+        no_answer: 100.0,
+        busy: 0.0,
+        voicemail: 0.0,
+        error: 0.0,
+    };
+    config.opt_out_flagged = vec![FLAGGED.to_owned()];
+    config.opt_out_spoken = vec![SPOKEN.to_owned()];
+    let app = spawn_app_with_sim(config, &[]).await;
+
+    // Campaign A: the flagged person does not answer and waits an hour for a redial.
+    let waiting = app
+        .start_campaign_csv(
+            &csv_of(&[FLAGGED]),
+            &[
+                ("maxAttempts", "2"),
+                ("redialDelaySeconds", "3600"),
+                ("redialOn", "no-answer"),
+            ],
+        )
+        .await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let contacts = app.contacts_of(&waiting).await;
+        if contacts[0].status == "PENDING" && contacts[0].attempts == 1 {
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "{contacts:?}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+
+    // Campaign B: now they answer, and both ask not to be called again.
+    app.sim.reconfigure(ConfigPatch {
+        outcomes: Some(OutcomeMix::all_answered()),
+        ..ConfigPatch::default()
+    });
+    let heard = app
+        .start_campaign_csv(&csv_of(&[FLAGGED, SPOKEN, OTHER]), &[])
+        .await;
+    app.wait_for_status(&heard, "COMPLETED", Duration::from_secs(20))
+        .await;
+    // The reports come after the final status: wait for both entries.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    let entries = loop {
+        let listed = app.get("/api/suppression", Some(&app.admin_token)).await;
+        let entries = listed.body["items"].as_array().cloned().unwrap_or_default();
+        if entries.len() >= 2 {
+            break entries;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "{:?}", listed.body);
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    let calls = app.calls_of(&heard).await;
+    for number in [FLAGGED, SPOKEN] {
+        let entry = entries
+            .iter()
+            .find(|e| e["phone"] == number)
+            .unwrap_or_else(|| panic!("{number} listed: {entries:?}"));
+        assert_eq!(entry["source"], "opt-out", "{entry:?}");
+        assert_eq!(entry["campaignId"], heard.as_str(), "{entry:?}");
+        let call_id = entry["callId"].as_str().unwrap();
+        assert!(
+            calls.iter().any(|c| c.id.to_string() == call_id),
+            "{entry:?}"
+        );
+        assert!(entry["createdAt"].is_string());
+    }
+    assert!(
+        entries.iter().all(|e| e["phone"] != OTHER),
+        "an interested person is not listed: {entries:?}"
+    );
+    let flagged = entries.iter().find(|e| e["phone"] == FLAGGED).unwrap();
+    assert!(
+        flagged["reason"]
+            .as_str()
+            .unwrap()
+            .contains("structuredData")
+    );
+    let spoken = entries.iter().find(|e| e["phone"] == SPOKEN).unwrap();
+    assert!(
+        spoken["reason"]
+            .as_str()
+            .unwrap()
+            .contains("take me off your list"),
+        "{spoken:?}"
+    );
+
+    // The redial waiting in A is cancelled at once: A's contact is settled.
+    let contacts = app.contacts_of(&waiting).await;
+    assert_eq!(contacts[0].status, "DONE", "{contacts:?}");
+    assert_eq!(contacts[0].next_attempt_at, None);
+
+    // Campaign C, later: the listed numbers are never dialed.
+    let later = app
+        .start_campaign_csv(&csv_of(&[FLAGGED, SPOKEN, OTHER]), &[])
+        .await;
+    app.wait_for_status(&later, "COMPLETED", Duration::from_secs(20))
+        .await;
+    let stats = app.sim.stats();
+    assert_eq!(
+        stats.dials_by_customer[FLAGGED], 2,
+        "A once, B once: {stats:?}"
+    );
+    assert_eq!(stats.dials_by_customer[SPOKEN], 1, "{stats:?}");
+    assert_eq!(stats.dials_by_customer[OTHER], 2, "{stats:?}");
+}
+
+/// An imported list records its date; the health check warns once the newest is older than
+/// the national registry's 31 days.
+#[tokio::test]
+async fn a_stale_do_not_call_list_is_a_health_warning() {
+    use sea_orm::{ConnectionTrait, Statement};
+    let app = crate::helpers::spawn_app().await;
+    let health = app.get("/api/health", None).await;
+    assert!(health.body.get("warnings").is_none(), "{:?}", health.body);
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(b"phone\n+14152340100\n".to_vec())
+            .file_name("registry.csv")
+            .mime_str("text/csv")
+            .unwrap(),
+    );
+    let imported = app
+        .client
+        .post(app.url("/api/suppression/import"))
+        .bearer_auth(&app.admin_token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(imported.status(), reqwest::StatusCode::OK);
+    let health = app.get("/api/health", None).await;
+    assert!(
+        health.body.get("warnings").is_none(),
+        "fresh: {:?}",
+        health.body
+    );
+    let listed = app.get("/api/suppression", Some(&app.admin_token)).await;
+    assert_eq!(
+        listed.body["items"][0]["source"], "import",
+        "{:?}",
+        listed.body
+    );
+
+    // Forty days later.
+    let old = chrono::Utc::now() - chrono::Duration::days(40);
+    app.db
+        .execute_raw(Statement::from_sql_and_values(
+            app.db.get_database_backend(),
+            match app.db.get_database_backend() {
+                sea_orm::DatabaseBackend::Postgres => {
+                    "UPDATE suppression_imports SET imported_at = $1"
+                }
+                _ => "UPDATE suppression_imports SET imported_at = ?",
+            },
+            [old.into()],
+        ))
+        .await
+        .unwrap();
+    let health = app.get("/api/health", None).await;
+    let warning = health.body["warnings"][0].as_str().unwrap_or_default();
+    assert!(warning.contains("40 days ago"), "{:?}", health.body);
+    assert!(warning.contains("31 days"), "{warning}");
+}

@@ -338,12 +338,24 @@ async fn life(
         send(message);
     }
     tokio::time::sleep(Duration::from_millis(timings.post_processing_ms)).await;
+    let opt_out = {
+        let customer = str_at(&call, &["customer", "number"]).unwrap_or_default();
+        let config = shared.config();
+        if config.opt_out_flagged.iter().any(|n| n == customer) {
+            Some(OptOut::Flagged)
+        } else if config.opt_out_spoken.iter().any(|n| n == customer) {
+            Some(OptOut::Spoken)
+        } else {
+            None
+        }
+    };
     send(end_of_call_report(
         &call,
         &reason,
         plan,
         answered,
         flags.legacy,
+        opt_out,
     ));
 }
 
@@ -453,12 +465,22 @@ fn status_update(call: &Value, status: &str, reason: Option<&str>, legacy: bool)
     envelope(message)
 }
 
+/// How a customer who asks not to be called again shows in the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum OptOut {
+    /// The analysis flags it (`structuredData.optOut`), and they say it.
+    Flagged,
+    /// They only say it.
+    Spoken,
+}
+
 fn end_of_call_report(
     call: &Value,
     reason: &str,
     plan: CallPlan,
     answered: bool,
     legacy: bool,
+    opt_out: Option<OptOut>,
 ) -> Value {
     let id = str_at(call, &["id"]).unwrap_or_default();
     let started_at = call.get("startedAt").cloned().unwrap_or(Value::Null);
@@ -490,7 +512,9 @@ fn end_of_call_report(
             ),
             (
                 "user",
-                if plan.success {
+                if opt_out.is_some() {
+                    "Please take me off your list."
+                } else if plan.success {
                     "Sounds good, send me the details."
                 } else {
                     "No thanks, not interested."
@@ -571,6 +595,9 @@ fn end_of_call_report(
         let mut analysis = json!({});
         if let (Some(s), Some(e)) = (summary, evaluation) {
             analysis = json!({"summary": s, "successEvaluation": e});
+        }
+        if conversation && opt_out == Some(OptOut::Flagged) {
+            analysis["structuredData"] = json!({"optOut": true});
         }
         message["analysis"] = analysis;
     }

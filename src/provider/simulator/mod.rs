@@ -402,6 +402,13 @@ pub struct SimulatorConfig {
     /// [`Simulator::timeline`] (the benchmarks' clock for start and refill latency; off unless
     /// asked for).
     pub keep_timeline: bool,
+    /// Customers (E.164) who, when they answer, ask not to be called again: their
+    /// end-of-call report's analysis has `structuredData.optOut = true`, and they say
+    /// "Please take me off your list." in the transcript.
+    pub opt_out_flagged: Vec<String>,
+    /// Customers who say "Please take me off your list." without the analysis flagging it
+    /// (only a phrase check on the transcript can tell).
+    pub opt_out_spoken: Vec<String>,
 }
 
 impl Default for SimulatorConfig {
@@ -421,6 +428,8 @@ impl Default for SimulatorConfig {
             legacy_shapes_rate: 0.0,
             keep_delivered: false,
             keep_timeline: false,
+            opt_out_flagged: Vec::new(),
+            opt_out_spoken: Vec::new(),
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod call_event;
 pub mod campaign;
 pub mod contact;
 pub mod suppression;
+pub mod suppression_import;
 pub mod user;
 
 /// `use crate::store::entities::prelude::*` brings every entity in under a distinct name.

@@ -13,6 +13,12 @@ pub struct Model {
     pub reason: Option<String>,
     pub added_by: Option<Uuid>,
     pub created_at: DateTimeUtc,
+    /// `manual` (added through the API), `import` (a list file) or `opt-out` (the person
+    /// asked on a call); empty for entries older than the column.
+    pub source: Option<String>,
+    /// For an opt-out: the campaign and call it was heard on.
+    pub campaign_id: Option<Uuid>,
+    pub call_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1626,6 +1626,9 @@ with the old one still valid, then letting the old one expire (or revoking it).*
         #[serde(rename = "uptimeSeconds")]
         pub uptime_seconds: u64,
         pub version: ::std::string::String,
+        /**What needs an operator's attention without making the service unhealthy (a
+do-not-call list imported more than 31 days ago).*/
+        pub warnings: ::std::vec::Vec<::std::string::String>,
     }
     impl HealthReport {
         pub fn builder() -> builder::HealthReport {
@@ -2800,6 +2803,19 @@ JSON.*/
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub added_by: ::std::option::Option<::uuid::Uuid>,
+        ///For an opt-out: the call on which the person asked.
+        #[serde(
+            rename = "callId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub call_id: ::std::option::Option<::uuid::Uuid>,
+        ///For an opt-out: the campaign the call belonged to.
+        #[serde(
+            rename = "campaignId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub campaign_id: ::std::option::Option<::uuid::Uuid>,
+        ///When it was added.
         #[serde(rename = "createdAt")]
         pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
         pub id: ::uuid::Uuid,
@@ -2807,6 +2823,8 @@ JSON.*/
         pub phone: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub reason: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub source: ::std::option::Option<SuppressionSourceDto>,
     }
     impl SuppressedNumberDto {
         pub fn builder() -> builder::SuppressedNumberDto {
@@ -2822,6 +2840,65 @@ JSON.*/
     impl SuppressionListDto {
         pub fn builder() -> builder::SuppressionListDto {
             Default::default()
+        }
+    }
+    ///How a number came onto the do-not-call list.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum SuppressionSourceDto {
+        #[serde(rename = "manual")]
+        Manual,
+        #[serde(rename = "import")]
+        Import,
+        #[serde(rename = "opt-out")]
+        OptOut,
+    }
+    impl ::std::fmt::Display for SuppressionSourceDto {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Manual => f.write_str("manual"),
+                Self::Import => f.write_str("import"),
+                Self::OptOut => f.write_str("opt-out"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SuppressionSourceDto {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "manual" => Ok(Self::Manual),
+                "import" => Ok(Self::Import),
+                "opt-out" => Ok(Self::OptOut),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SuppressionSourceDto {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for SuppressionSourceDto {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`TemplateDto`
@@ -7015,6 +7092,10 @@ JSON.*/
             status: ::std::result::Result<super::CheckStatus, ::std::string::String>,
             uptime_seconds: ::std::result::Result<u64, ::std::string::String>,
             version: ::std::result::Result<::std::string::String, ::std::string::String>,
+            warnings: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for HealthReport {
             fn default() -> Self {
@@ -7025,6 +7106,7 @@ JSON.*/
                         "no value supplied for uptime_seconds".to_string(),
                     ),
                     version: Err("no value supplied for version".to_string()),
+                    warnings: Err("no value supplied for warnings".to_string()),
                 }
             }
         }
@@ -7079,6 +7161,18 @@ JSON.*/
                     });
                 self
             }
+            pub fn warnings<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.warnings = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for warnings: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<HealthReport> for super::HealthReport {
             type Error = super::error::ConversionError;
@@ -7090,6 +7184,7 @@ JSON.*/
                     status: value.status?,
                     uptime_seconds: value.uptime_seconds?,
                     version: value.version?,
+                    warnings: value.warnings?,
                 })
             }
         }
@@ -7100,6 +7195,7 @@ JSON.*/
                     status: Ok(value.status),
                     uptime_seconds: Ok(value.uptime_seconds),
                     version: Ok(value.version),
+                    warnings: Ok(value.warnings),
                 }
             }
         }
@@ -9200,6 +9296,14 @@ JSON.*/
                 ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
+            call_id: ::std::result::Result<
+                ::std::option::Option<::uuid::Uuid>,
+                ::std::string::String,
+            >,
+            campaign_id: ::std::result::Result<
+                ::std::option::Option<::uuid::Uuid>,
+                ::std::string::String,
+            >,
             created_at: ::std::result::Result<
                 ::chrono::DateTime<::chrono::offset::Utc>,
                 ::std::string::String,
@@ -9210,15 +9314,22 @@ JSON.*/
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            source: ::std::result::Result<
+                ::std::option::Option<super::SuppressionSourceDto>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for SuppressedNumberDto {
             fn default() -> Self {
                 Self {
                     added_by: Ok(Default::default()),
+                    call_id: Ok(Default::default()),
+                    campaign_id: Ok(Default::default()),
                     created_at: Err("no value supplied for created_at".to_string()),
                     id: Err("no value supplied for id".to_string()),
                     phone: Err("no value supplied for phone".to_string()),
                     reason: Ok(Default::default()),
+                    source: Ok(Default::default()),
                 }
             }
         }
@@ -9232,6 +9343,30 @@ JSON.*/
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for added_by: {e}")
+                    });
+                self
+            }
+            pub fn call_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.call_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for call_id: {e}")
+                    });
+                self
+            }
+            pub fn campaign_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.campaign_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for campaign_id: {e}")
                     });
                 self
             }
@@ -9281,6 +9416,20 @@ JSON.*/
                     });
                 self
             }
+            pub fn source<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::SuppressionSourceDto>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.source = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for source: {e}")
+                    });
+                self
+            }
         }
         impl ::std::convert::TryFrom<SuppressedNumberDto>
         for super::SuppressedNumberDto {
@@ -9290,10 +9439,13 @@ JSON.*/
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     added_by: value.added_by?,
+                    call_id: value.call_id?,
+                    campaign_id: value.campaign_id?,
                     created_at: value.created_at?,
                     id: value.id?,
                     phone: value.phone?,
                     reason: value.reason?,
+                    source: value.source?,
                 })
             }
         }
@@ -9301,10 +9453,13 @@ JSON.*/
             fn from(value: super::SuppressedNumberDto) -> Self {
                 Self {
                     added_by: Ok(value.added_by),
+                    call_id: Ok(value.call_id),
+                    campaign_id: Ok(value.campaign_id),
                     created_at: Ok(value.created_at),
                     id: Ok(value.id),
                     phone: Ok(value.phone),
                     reason: Ok(value.reason),
+                    source: Ok(value.source),
                 }
             }
         }

@@ -629,6 +629,11 @@ export type HealthReport = {
     status: CheckStatus;
     uptimeSeconds: number;
     version: string;
+    /**
+     * What needs an operator's attention without making the service unhealthy (a
+     * do-not-call list imported more than 31 days ago).
+     */
+    warnings: Array<string>;
 };
 
 /**
@@ -912,6 +917,17 @@ export type StopRequest = {
  */
 export type SuppressedNumberDto = {
     addedBy?: string;
+    /**
+     * For an opt-out: the call on which the person asked.
+     */
+    callId?: string;
+    /**
+     * For an opt-out: the campaign the call belonged to.
+     */
+    campaignId?: string;
+    /**
+     * When it was added.
+     */
     createdAt: string;
     id: string;
     /**
@@ -919,6 +935,7 @@ export type SuppressedNumberDto = {
      */
     phone: string;
     reason?: string;
+    source?: SuppressionSourceDto;
 };
 
 /**
@@ -928,6 +945,11 @@ export type SuppressionListDto = {
     items: Array<SuppressedNumberDto>;
     pagination: PaginationDto;
 };
+
+/**
+ * How a number came onto the do-not-call list.
+ */
+export type SuppressionSourceDto = 'manual' | 'import' | 'opt-out';
 
 /**
  * TemplateDto

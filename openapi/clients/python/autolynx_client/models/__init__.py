@@ -83,6 +83,7 @@ from .stream_events_response_200 import StreamEventsResponse200
 from .stream_events_response_200_event import StreamEventsResponse200Event
 from .suppressed_number_dto import SuppressedNumberDto
 from .suppression_list_dto import SuppressionListDto
+from .suppression_source_dto import SuppressionSourceDto
 from .template_dto import TemplateDto
 from .tick_campaign import TickCampaign
 from .tick_processed import TickProcessed
@@ -180,6 +181,7 @@ __all__ = (
     "StreamEventsResponse200Event",
     "SuppressedNumberDto",
     "SuppressionListDto",
+    "SuppressionSourceDto",
     "TemplateDto",
     "TickCampaign",
     "TickProcessed",

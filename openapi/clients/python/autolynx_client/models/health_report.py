@@ -30,12 +30,15 @@ class HealthReport:
             status (CheckStatus):
             uptime_seconds (int):
             version (str):
+            warnings (list[str]): What needs an operator's attention without making the service unhealthy (a
+                do-not-call list imported more than 31 days ago).
      """
 
     checks: Checks
     status: CheckStatus
     uptime_seconds: int
     version: str
+    warnings: list[str]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -52,6 +55,10 @@ class HealthReport:
 
         version = self.version
 
+        warnings = self.warnings
+
+
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -60,6 +67,7 @@ class HealthReport:
             "status": status,
             "uptimeSeconds": uptime_seconds,
             "version": version,
+            "warnings": warnings,
         })
 
         return field_dict
@@ -84,11 +92,15 @@ class HealthReport:
 
         version = d.pop("version")
 
+        warnings = cast(list[str], d.pop("warnings"))
+
+
         health_report = cls(
             checks=checks,
             status=status,
             uptime_seconds=uptime_seconds,
             version=version,
+            warnings=warnings,
         )
 
 

@@ -8,6 +8,7 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+from ..models.suppression_source_dto import SuppressionSourceDto
 from ..types import UNSET, Unset
 from typing import cast
 from uuid import UUID
@@ -26,18 +27,24 @@ T = TypeVar("T", bound="SuppressedNumberDto")
 class SuppressedNumberDto:
     """ 
         Attributes:
-            created_at (datetime.datetime):
+            created_at (datetime.datetime): When it was added.
             id (UUID):
             phone (str): E.164.
             added_by (UUID | Unset):
+            call_id (UUID | Unset): For an opt-out: the call on which the person asked.
+            campaign_id (UUID | Unset): For an opt-out: the campaign the call belonged to.
             reason (str | Unset):
+            source (SuppressionSourceDto | Unset): How a number came onto the do-not-call list.
      """
 
     created_at: datetime.datetime
     id: UUID
     phone: str
     added_by: UUID | Unset = UNSET
+    call_id: UUID | Unset = UNSET
+    campaign_id: UUID | Unset = UNSET
     reason: str | Unset = UNSET
+    source: SuppressionSourceDto | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -55,7 +62,20 @@ class SuppressedNumberDto:
         if not isinstance(self.added_by, Unset):
             added_by = str(self.added_by)
 
+        call_id: str | Unset = UNSET
+        if not isinstance(self.call_id, Unset):
+            call_id = str(self.call_id)
+
+        campaign_id: str | Unset = UNSET
+        if not isinstance(self.campaign_id, Unset):
+            campaign_id = str(self.campaign_id)
+
         reason = self.reason
+
+        source: str | Unset = UNSET
+        if not isinstance(self.source, Unset):
+            source = self.source.value
+
 
 
         field_dict: dict[str, Any] = {}
@@ -67,8 +87,14 @@ class SuppressedNumberDto:
         })
         if added_by is not UNSET:
             field_dict["addedBy"] = added_by
+        if call_id is not UNSET:
+            field_dict["callId"] = call_id
+        if campaign_id is not UNSET:
+            field_dict["campaignId"] = campaign_id
         if reason is not UNSET:
             field_dict["reason"] = reason
+        if source is not UNSET:
+            field_dict["source"] = source
 
         return field_dict
 
@@ -99,14 +125,47 @@ class SuppressedNumberDto:
 
 
 
+        _call_id = d.pop("callId", UNSET)
+        call_id: UUID | Unset
+        if isinstance(_call_id,  Unset):
+            call_id = UNSET
+        else:
+            call_id = UUID(_call_id)
+
+
+
+
+        _campaign_id = d.pop("campaignId", UNSET)
+        campaign_id: UUID | Unset
+        if isinstance(_campaign_id,  Unset):
+            campaign_id = UNSET
+        else:
+            campaign_id = UUID(_campaign_id)
+
+
+
+
         reason = d.pop("reason", UNSET)
+
+        _source = d.pop("source", UNSET)
+        source: SuppressionSourceDto | Unset
+        if isinstance(_source,  Unset):
+            source = UNSET
+        else:
+            source = SuppressionSourceDto(_source)
+
+
+
 
         suppressed_number_dto = cls(
             created_at=created_at,
             id=id,
             phone=phone,
             added_by=added_by,
+            call_id=call_id,
+            campaign_id=campaign_id,
             reason=reason,
+            source=source,
         )
 
 
