@@ -295,6 +295,66 @@ pub struct CreateCampaignJson {
     pub redial_on: Option<String>,
 }
 
+/// What to change in a CREATED or PAUSED campaign; absent fields stay as they are. Changes
+/// apply when the campaign (re)starts.
+#[derive(Debug, Object)]
+#[oai(
+    rename_all = "camelCase",
+    skip_serializing_if_is_none,
+    deny_unknown_fields
+)]
+pub struct UpdateCampaignJson {
+    /// 1–200 characters, not blank.
+    #[oai(
+        deserialize_with = "non_null",
+        validator(min_length = 1, max_length = 200, pattern = r"\S")
+    )]
+    pub name: Option<String>,
+    /// Most calls live at once (1–50).
+    #[oai(
+        deserialize_with = "non_null",
+        validator(minimum(value = "1"), maximum(value = "50"))
+    )]
+    pub cap: Option<u32>,
+    /// `continuous` or `batch` (batches are numbered again over the contacts still waiting).
+    #[oai(deserialize_with = "non_null")]
+    pub mode: Option<CampaignModeDto>,
+    /// Also wait until the phone line has no live calls before dialing.
+    #[oai(deserialize_with = "non_null")]
+    pub line_quiet_gating: Option<bool>,
+    /// Daily calling window in each contact's local time, `"HH:MM-HH:MM"`, or `"any"`.
+    #[oai(deserialize_with = "non_null")]
+    pub calling_hours: Option<String>,
+    /// Weekdays of the window: `"all"`, `"mon-fri"`, `"mon,wed,fri"`.
+    #[oai(deserialize_with = "non_null")]
+    pub calling_days: Option<String>,
+    /// IANA time zone of contacts without their own.
+    #[oai(deserialize_with = "non_null")]
+    pub timezone: Option<String>,
+    /// Attempts per contact, the first included (1–10).
+    #[oai(
+        deserialize_with = "non_null",
+        validator(minimum(value = "1"), maximum(value = "10"))
+    )]
+    pub max_attempts: Option<u32>,
+    /// Seconds between an unanswered attempt and the next.
+    #[oai(validator(minimum(value = "1"), maximum(value = "604800")))]
+    #[oai(deserialize_with = "non_null")]
+    pub redial_delay_seconds: Option<u64>,
+    /// Outcomes that lead to a redial, comma-separated (`no-answer`, `busy`, `voicemail`,
+    /// `retryable-error`).
+    #[oai(
+        deserialize_with = "non_null",
+        validator(
+            pattern = r"^[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*((no-answer|busy|voicemail|retryable-error)[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*)?(,[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*((no-answer|busy|voicemail|retryable-error)[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*)?)*$"
+        )
+    )]
+    pub redial_on: Option<String>,
+    /// An active assistant from the directory.
+    #[oai(deserialize_with = "non_null")]
+    pub assistant_id: Option<Uuid>,
+}
+
 /// Contacts given in a JSON body.
 #[derive(Debug, Union)]
 #[oai(one_of)]
@@ -878,46 +938,28 @@ impl CampaignsApi {
         id: Path<Uuid>,
     ) -> ApiResult<CampaignDetailResponse> {
         let c = visible_campaign(&state, &auth.0, id.0).await?;
-        let counters = store::campaigns::counters(&state.db, &[c.id])
-            .await?
-            .remove(&c.id)
-            .unwrap_or_default();
-        let averages = store::campaigns::call_averages(&state.db, c.id).await?;
-        let status = c.status;
-        let terminal_calls = counters.terminal_calls();
-        let success_rate = if terminal_calls == 0 {
-            0.0
-        } else {
-            counters.successful as f64 / terminal_calls as f64
-        };
-        let timeline = TimelineDto {
-            created_at: c.created_at,
-            started_at: c.started_at,
-            first_dial_at: c.first_dial_at,
-            completed_at: c.completed_at,
-            estimated_completion_at: store::campaigns::estimate_completion(
-                status,
-                c.first_dial_at,
-                &counters,
-                Utc::now(),
-            ),
-        };
-        let metrics = MetricsDto {
-            calls_by_status: counters.calls_by_status.clone(),
-            contacts_by_status: counters.contacts_by_status.clone(),
-            success_rate,
-            average_cost: averages.average_cost.map(round_cents),
-            average_duration_seconds: averages.average_duration_seconds,
-            total_cost: round_cents(counters.total_cost),
-        };
-        let settings = c.settings_json.clone();
-        let assistant_name = store::assistants::name_of(&state.db, c.assistant_id).await?;
-        Ok(CampaignDetailResponse::Ok(Json(CampaignDetailDto {
-            campaign: campaign_dto(c, assistant_name, Some(&counters))?,
-            settings,
-            timeline,
-            metrics,
-        })))
+        campaign_detail(&state, c).await
+    }
+
+    /// Edit a CREATED or PAUSED campaign: name, cap, mode, line-quiet gating, calling hours,
+    /// days and time zone, redials, assistant. Absent fields stay as they are; the changes
+    /// apply when it starts or resumes, and each is recorded on the campaign's history
+    /// (`GET /api/audit?targetType=campaign&targetId=…`). 409 naming the status otherwise.
+    #[oai(
+        path = "/campaigns/:id",
+        method = "patch",
+        operation_id = "updateCampaign"
+    )]
+    async fn update(
+        &self,
+        auth: BearerAuth,
+        state: Data<&AppState>,
+        id: Path<Uuid>,
+        body: Json<UpdateCampaignJson>,
+    ) -> ApiResult<CampaignDetailResponse> {
+        let c = visible_campaign(&state, &auth.0, id.0).await?;
+        let updated = update_campaign(&state, &auth.0, c, body.0).await?;
+        campaign_detail(&state, updated).await
     }
 
     /// A campaign's contacts with their latest call.
@@ -1009,6 +1051,244 @@ impl CampaignsApi {
         let body = export::stream(state.db.clone(), &c);
         Ok(ExportResponse::Ok(Binary(body), disposition))
     }
+}
+
+/// A campaign's detail: settings, status, timeline and metrics.
+async fn campaign_detail(
+    state: &AppState,
+    c: campaign::Model,
+) -> ApiResult<CampaignDetailResponse> {
+    {
+        let counters = store::campaigns::counters(&state.db, &[c.id])
+            .await?
+            .remove(&c.id)
+            .unwrap_or_default();
+        let averages = store::campaigns::call_averages(&state.db, c.id).await?;
+        let status = c.status;
+        let terminal_calls = counters.terminal_calls();
+        let success_rate = if terminal_calls == 0 {
+            0.0
+        } else {
+            counters.successful as f64 / terminal_calls as f64
+        };
+        let timeline = TimelineDto {
+            created_at: c.created_at,
+            started_at: c.started_at,
+            first_dial_at: c.first_dial_at,
+            completed_at: c.completed_at,
+            estimated_completion_at: store::campaigns::estimate_completion(
+                status,
+                c.first_dial_at,
+                &counters,
+                Utc::now(),
+            ),
+        };
+        let metrics = MetricsDto {
+            calls_by_status: counters.calls_by_status.clone(),
+            contacts_by_status: counters.contacts_by_status.clone(),
+            success_rate,
+            average_cost: averages.average_cost.map(round_cents),
+            average_duration_seconds: averages.average_duration_seconds,
+            total_cost: round_cents(counters.total_cost),
+        };
+        let settings = c.settings_json.clone();
+        let assistant_name = store::assistants::name_of(&state.db, c.assistant_id).await?;
+        Ok(CampaignDetailResponse::Ok(Json(CampaignDetailDto {
+            campaign: campaign_dto(c, assistant_name, Some(&counters))?,
+            settings,
+            timeline,
+            metrics,
+        })))
+    }
+}
+
+/// Whether a campaign in `status` may be edited.
+fn editable(status: CampaignStatus) -> bool {
+    matches!(status, CampaignStatus::Created | CampaignStatus::Paused)
+}
+
+fn not_editable(status: CampaignStatus) -> ApiError {
+    ApiError::conflict(format!(
+        "a {status} campaign cannot be edited: only a CREATED or PAUSED one can (pause it first)"
+    ))
+    .with_details(json!({ "status": status.as_str() }))
+}
+
+/// Validates an edit against the campaign as it is, writes it (only if the campaign is still
+/// CREATED or PAUSED) and records each change on the campaign's history.
+async fn update_campaign(
+    state: &AppState,
+    user: &AuthUser,
+    c: campaign::Model,
+    edit: UpdateCampaignJson,
+) -> Result<campaign::Model, ApiError> {
+    if !editable(c.status) {
+        return Err(not_editable(c.status));
+    }
+    let settings = &state.settings;
+    let mut changes = serde_json::Map::new();
+    let mut note = |field: &str, from: serde_json::Value, to: serde_json::Value| {
+        if from != to {
+            changes.insert(field.to_owned(), json!({ "from": from, "to": to }));
+        }
+    };
+    let mut update = store::campaigns::CampaignEdit::default();
+    if let Some(name) = edit.name {
+        let name = trim(&name).to_owned();
+        if name.is_empty() || name.chars().count() > 200 {
+            return Err(ApiError::validation("name", "must be 1 to 200 characters"));
+        }
+        note("name", json!(c.name), json!(name));
+        update.name = Some(name);
+    }
+    let cap = edit.cap.unwrap_or(u32::try_from(c.cap).unwrap_or(1));
+    if !(1..=50).contains(&cap) {
+        return Err(ApiError::validation("cap", "must be between 1 and 50"));
+    }
+    if edit.cap.is_some() {
+        note("cap", json!(c.cap), json!(cap));
+        update.cap = Some(cap);
+    }
+    let current_mode: CampaignMode = c.mode.parse().unwrap_or(CampaignMode::Continuous);
+    let mode: CampaignMode = edit.mode.map(Into::into).unwrap_or(current_mode);
+    if mode == CampaignMode::Batch && current_mode != mode && !settings.features.strict_batching {
+        return Err(ApiError::feature_disabled(
+            poem::http::StatusCode::UNPROCESSABLE_ENTITY,
+            "strict_batching",
+            "batch mode",
+        ));
+    }
+    if edit.mode.is_some() {
+        note("mode", json!(c.mode), json!(mode.as_str()));
+        update.mode = Some(mode);
+    }
+    // Batches are numbered again over the contacts still waiting when the mode or the cap
+    // (the batch size) changes.
+    update.renumber_batches =
+        mode == CampaignMode::Batch && (current_mode != mode || update.cap.is_some());
+    if let Some(gating) = edit.line_quiet_gating {
+        note("lineQuietGating", json!(c.line_quiet_gating), json!(gating));
+        update.line_quiet_gating = Some(gating);
+    }
+    if let Some(assistant_id) = edit.assistant_id {
+        let assistant = store::assistants::get(&state.db, assistant_id)
+            .await?
+            .ok_or_else(|| {
+                ApiError::not_found("assistant")
+                    .with_details(json!({ "field": "assistantId", "assistantId": assistant_id }))
+            })?;
+        if !assistant.active {
+            return Err(ApiError::conflict("the assistant is not active")
+                .with_details(json!({ "field": "assistantId", "assistantId": assistant_id })));
+        }
+        note("assistantId", json!(c.assistant_id), json!(assistant_id));
+        update.assistant_id = Some(assistant_id);
+    }
+    let mut stored = c.settings_json.clone();
+    if edit.calling_hours.is_some() || edit.calling_days.is_some() || edit.timezone.is_some() {
+        // What is not given stays as the campaign has it.
+        let own = Schedule::from_settings(&c.settings_json);
+        let current = CampaignSettings {
+            calling_hours: own.map(|s| s.view().window).unwrap_or_default(),
+            calling_days: own
+                .map(|s| s.view().days.join(","))
+                .unwrap_or_else(|| "all".to_owned()),
+            timezone: Schedule::timezone_of_settings(&c.settings_json)
+                .map(|tz| tz.name().to_owned())
+                .unwrap_or_else(|| settings.campaigns.timezone.clone()),
+            ..settings.campaigns.clone()
+        };
+        let input = CampaignInput {
+            name: String::new(),
+            assistant_id: c.assistant_id,
+            cap: None,
+            mode: None,
+            phone_number_id: None,
+            line_quiet_gating: None,
+            calling_hours: edit.calling_hours,
+            calling_days: edit.calling_days,
+            timezone: edit.timezone,
+            max_attempts: None,
+            redial_delay_seconds: None,
+            redial_on: None,
+        };
+        let (schedule, timezone) = schedule_of(&input, &current)?;
+        let view = json!(schedule.map(|s| s.view()));
+        note(
+            "callingHours",
+            c.settings_json
+                .get(hours::SETTINGS_KEY)
+                .cloned()
+                .unwrap_or_default(),
+            view.clone(),
+        );
+        note("timezone", json!(current.timezone), json!(timezone.name()));
+        stored[hours::SETTINGS_KEY] = view;
+        stored[hours::TIMEZONE_KEY] = json!(timezone.name());
+    }
+    if edit.max_attempts.is_some()
+        || edit.redial_delay_seconds.is_some()
+        || edit.redial_on.is_some()
+    {
+        let own = RedialPolicy::from_settings(&c.settings_json);
+        let on = edit
+            .redial_on
+            .as_deref()
+            .filter(|on| on.split(',').any(|item| !item.trim().is_empty()))
+            .map(str::to_owned)
+            .or_else(|| own.as_ref().map(|p| p.on.join(",")))
+            .unwrap_or_else(|| settings.campaigns.redial_on.clone());
+        let redial = RedialPolicy::new(
+            edit.max_attempts
+                .or(own.as_ref().map(|p| p.max_attempts))
+                .unwrap_or(1),
+            edit.redial_delay_seconds
+                .or(own.as_ref().map(|p| p.delay_seconds))
+                .unwrap_or(settings.campaigns.redial_delay_secs),
+            &on,
+        )
+        .map_err(|e| {
+            let field = match e {
+                RedialError::Attempts => "maxAttempts",
+                RedialError::Delay => "redialDelaySeconds",
+                RedialError::Outcomes(_) => "redialOn",
+            };
+            ApiError::validation(field, e.to_string())
+        })?;
+        let view = json!(redial);
+        note(
+            "redial",
+            c.settings_json
+                .get(redial::SETTINGS_KEY)
+                .cloned()
+                .unwrap_or_default(),
+            view.clone(),
+        );
+        stored[redial::SETTINGS_KEY] = view;
+    }
+    if stored != c.settings_json {
+        update.settings = Some(stored);
+    }
+    let updated = store::campaigns::edit(&state.db, c.id, &update).await?;
+    let Some(updated) = updated else {
+        // Moved on meanwhile (started, resumed): say to what.
+        let now = store::campaigns::get(&state.db, c.id)
+            .await?
+            .ok_or_else(|| ApiError::not_found("campaign"))?;
+        return Err(not_editable(now.status));
+    };
+    if !changes.is_empty() {
+        audit::record(
+            state,
+            user,
+            "campaign.update",
+            "campaign",
+            Some(c.id.to_string()),
+            json!({ "status": c.status.as_str(), "changes": changes }),
+        )
+        .await;
+    }
+    Ok(updated)
 }
 
 /// Runs an operator's command on a campaign the caller may see.

@@ -359,17 +359,15 @@ impl Actor for CampaignSupervisor {
     }
 }
 
-async fn init(
-    myself: &ActorRef<CampaignMsg>,
+/// Takes in the campaign's row and what it says: its assistant, calling hours (within the
+/// legal floor) and redials. At start, and again at resume (a paused campaign may have been
+/// edited). `Some(reason)` when the stored settings do not parse — which must never be read as
+/// "any time" or "no limit".
+async fn load_settings(
     state: &mut CampaignState,
-) -> Result<(), ActorProcessingErr> {
-    let ctx = state.ctx.clone();
-    let db = &ctx.db;
-    let Some(c) = store::campaigns::get(db, state.campaign_id).await? else {
-        myself.stop(Some("campaign deleted".into()));
-        return Ok(());
-    };
-    let assistant = store::assistants::get_any(db, c.assistant_id).await?;
+    c: campaign::Model,
+) -> Result<Option<String>, ActorProcessingErr> {
+    let assistant = store::assistants::get_any(&state.ctx.db, c.assistant_id).await?;
     let margin = state.ctx.settings.runtime.end_check_margin();
     state.end_check = assistant
         .as_ref()
@@ -380,9 +378,6 @@ async fn init(
     state.assistant_id = assistant
         .and_then(|a| a.provider_assistant_id)
         .unwrap_or_default();
-    state.status = c.status;
-    let campaign_id = c.id;
-    // Settings that no longer parse never mean "any time" or "no limit": nothing is dialed.
     let settings = Schedule::read_settings(&c.settings_json).and_then(|schedule| {
         RedialPolicy::read_settings(&c.settings_json).map(|redial| (schedule, redial))
     });
@@ -400,7 +395,24 @@ async fn init(
         }
         Err(reason) => Some(reason),
     };
+    state.zones = None;
     state.campaign = Some(c);
+    Ok(unreadable)
+}
+
+async fn init(
+    myself: &ActorRef<CampaignMsg>,
+    state: &mut CampaignState,
+) -> Result<(), ActorProcessingErr> {
+    let ctx = state.ctx.clone();
+    let db = &ctx.db;
+    let Some(c) = store::campaigns::get(db, state.campaign_id).await? else {
+        myself.stop(Some("campaign deleted".into()));
+        return Ok(());
+    };
+    state.status = c.status;
+    let campaign_id = c.id;
+    let unreadable = load_settings(state, c).await?;
     state.set_gate(state.status.dials() && unreadable.is_none());
     if let Some(reason) = unreadable {
         tracing::error!(%campaign_id, %reason, "campaign settings unreadable; refusing to dial");
@@ -870,6 +882,18 @@ async fn control(
         Command::Resume => {
             // Judged afresh on the calls placed from now on.
             state.brake.reset();
+            // Edits made while paused apply from now on.
+            let fresh = store::campaigns::get(&state.ctx.db, id)
+                .await
+                .map_err(db_error)?
+                .ok_or(ControlError::NotFound)?;
+            if let Some(reason) = load_settings(state, fresh).await.map_err(internal)? {
+                let reason = format!("{reason}; nothing is dialed with settings that do not parse");
+                move_to(state, CampaignStatus::Failed, Some(&reason))
+                    .await
+                    .map_err(internal)?;
+                return Ok(state.status);
+            }
             let to = resume_target(state).await.map_err(db_error)?;
             move_to(state, to, None).await.map_err(internal)?;
             let _ = myself.cast(CampaignMsg::Fill);

@@ -426,6 +426,91 @@ pub async fn get(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<campaign:
     campaign::Entity::find_by_id(id).one(db).await
 }
 
+/// What an edit changes (`None`: unchanged).
+#[derive(Debug, Default)]
+pub struct CampaignEdit {
+    pub name: Option<String>,
+    pub cap: Option<u32>,
+    pub mode: Option<CampaignMode>,
+    pub line_quiet_gating: Option<bool>,
+    pub assistant_id: Option<Uuid>,
+    pub settings: Option<serde_json::Value>,
+    /// Number the batches again over the contacts still PENDING (batch mode, by the cap).
+    pub renumber_batches: bool,
+}
+
+/// Writes an edit if the campaign is still CREATED or PAUSED (`None` otherwise), in one
+/// transaction with the renumbering of its batches.
+pub async fn edit(
+    db: &sea_orm::DatabaseConnection,
+    id: Uuid,
+    edit: &CampaignEdit,
+) -> Result<Option<campaign::Model>, DbErr> {
+    let txn = db.begin().await?;
+    let mut query = campaign::Entity::update_many()
+        .col_expr(campaign::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(campaign::Column::Id.eq(id))
+        .filter(campaign::Column::Status.is_in([
+            CampaignStatus::Created.as_str(),
+            CampaignStatus::Paused.as_str(),
+        ]));
+    if let Some(name) = &edit.name {
+        query = query.col_expr(campaign::Column::Name, Expr::value(name.clone()));
+    }
+    if let Some(cap) = edit.cap {
+        query = query.col_expr(campaign::Column::Cap, Expr::value(cap as i32));
+    }
+    if let Some(mode) = edit.mode {
+        query = query.col_expr(campaign::Column::Mode, Expr::value(mode.as_str()));
+    }
+    if let Some(gating) = edit.line_quiet_gating {
+        query = query.col_expr(campaign::Column::LineQuietGating, Expr::value(gating));
+    }
+    if let Some(assistant) = edit.assistant_id {
+        query = query.col_expr(campaign::Column::AssistantId, Expr::value(assistant));
+    }
+    if let Some(settings) = &edit.settings {
+        query = query.col_expr(
+            campaign::Column::SettingsJson,
+            Expr::value(settings.clone()),
+        );
+    }
+    let Some(updated) = query.exec_with_returning(&txn).await?.into_iter().next() else {
+        txn.rollback().await?;
+        return Ok(None);
+    };
+    if edit.renumber_batches {
+        let cap = i64::from(Ord::max(updated.cap, 1));
+        // After every batch already begun: the waiting contacts in row order, `cap` a batch.
+        let begun = contact::Entity::find()
+            .filter(contact::Column::CampaignId.eq(id))
+            .filter(contact::Column::Status.ne(ContactStatus::Pending.as_str()))
+            .order_by_desc(contact::Column::BatchIndex)
+            .one(&txn)
+            .await?
+            .map_or(0, |c| i64::from(c.batch_index) + 1);
+        let waiting: Vec<Uuid> = contact::Entity::find()
+            .select_only()
+            .column(contact::Column::Id)
+            .filter(contact::Column::CampaignId.eq(id))
+            .filter(contact::Column::Status.eq(ContactStatus::Pending.as_str()))
+            .order_by_asc(contact::Column::RowNumber)
+            .into_tuple()
+            .all(&txn)
+            .await?;
+        for (chunk_no, chunk) in waiting.chunks(cap as usize).enumerate() {
+            let index = i32::try_from(begun + chunk_no as i64).unwrap_or(i32::MAX);
+            contact::Entity::update_many()
+                .col_expr(contact::Column::BatchIndex, Expr::value(index))
+                .filter(contact::Column::Id.is_in(chunk.iter().copied()))
+                .exec(&txn)
+                .await?;
+        }
+    }
+    txn.commit().await?;
+    Ok(Some(updated))
+}
+
 /// The pause reason of a campaign paused by an operator's command.
 pub const PAUSED_BY_OPERATOR: &str = "operator";
 /// The pause reason of a campaign paused by its safety brake.

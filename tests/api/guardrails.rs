@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use autolynx::provider::simulator::{ConfigPatch, MsRange, OutcomeMix, SimulatorConfig, Timings};
-use reqwest::Method;
+use reqwest::{Method, StatusCode};
 
 use crate::helpers::{TestApp, spawn_app_with_sim};
 use crate::sse::SseClient;
@@ -362,4 +362,160 @@ async fn a_stale_do_not_call_list_is_a_health_warning() {
     let warning = health.body["warnings"][0].as_str().unwrap_or_default();
     assert!(warning.contains("40 days ago"), "{:?}", health.body);
     assert!(warning.contains("31 days"), "{warning}");
+}
+
+async fn patch(app: &TestApp, id: &str, body: serde_json::Value) -> crate::helpers::Reply {
+    app.request(
+        Method::PATCH,
+        &format!("/api/campaigns/{id}"),
+        Some(&app.admin_token),
+        Some(body),
+    )
+    .await
+}
+
+/// A CREATED or PAUSED campaign can be edited (409 naming the status otherwise, 422 naming
+/// the field, 404 for an unknown assistant); the edit applies on resume — a cap lowered while
+/// paused holds from then on — and each change is on the campaign's history.
+#[tokio::test]
+async fn a_paused_campaign_is_edited_and_the_edit_applies_on_resume() {
+    let mut config = SimulatorConfig::fast();
+    config.outcomes = OutcomeMix::all_answered();
+    config.timings = Timings {
+        call_ms: MsRange::new(150, 250),
+        ..Timings::fast()
+    };
+    let app = spawn_app_with_sim(config, &[]).await;
+    let id = app.created_campaign(30, &[("cap", "3")]).await;
+
+    // While CREATED.
+    let edited = patch(
+        &app,
+        &id,
+        serde_json::json!({
+            "name": "Spring follow-up",
+            "callingHours": "00:00-23:59",
+            "timezone": "Europe/Paris",
+            "maxAttempts": 2,
+        }),
+    )
+    .await;
+    assert_eq!(edited.status, StatusCode::OK, "{:?}", edited.body);
+    assert_eq!(edited.body["name"], "Spring follow-up");
+    assert_eq!(edited.body["callingHours"]["window"], "00:00-23:59");
+    assert_eq!(edited.body["callingHours"]["timezone"], "Europe/Paris");
+    assert_eq!(edited.body["redial"]["maxAttempts"], 2, "{:?}", edited.body);
+    assert_eq!(edited.body["cap"], 3, "unchanged");
+    // Only the time zone: the window stays.
+    let tz_only = patch(&app, &id, serde_json::json!({ "timezone": "UTC" })).await;
+    assert_eq!(tz_only.body["callingHours"]["window"], "00:00-23:59");
+    assert_eq!(tz_only.body["callingHours"]["timezone"], "UTC");
+
+    // Refused, naming what is wrong; nothing changes.
+    for (body, field) in [
+        (serde_json::json!({ "cap": 0 }), "cap"),
+        (
+            serde_json::json!({ "callingHours": "9 to 5" }),
+            "callingHours",
+        ),
+        (
+            serde_json::json!({ "timezone": "Mars/Olympus" }),
+            "timezone",
+        ),
+        (serde_json::json!({ "maxAttempts": 11 }), "maxAttempts"),
+    ] {
+        let refused = patch(&app, &id, body.clone()).await;
+        assert_eq!(
+            refused.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{body}: {:?}",
+            refused.body
+        );
+        assert!(
+            refused.body.to_string().contains(field),
+            "{body}: {:?}",
+            refused.body
+        );
+    }
+    let unknown = patch(
+        &app,
+        &id,
+        serde_json::json!({ "assistantId": uuid::Uuid::now_v7() }),
+    )
+    .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND, "{:?}", unknown.body);
+    let detail = app
+        .get(&format!("/api/campaigns/{id}"), Some(&app.admin_token))
+        .await;
+    assert_eq!(detail.body["cap"], 3);
+
+    // While dialing: 409 naming the status.
+    let started = control(&app, &id, "start").await;
+    assert_eq!(started.status, StatusCode::OK);
+    let refused = patch(&app, &id, serde_json::json!({ "cap": 1 })).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{:?}", refused.body);
+    assert!(
+        ["QUEUED", "DIALING", "RUNNING"]
+            .iter()
+            .any(|s| refused.body.to_string().contains(s)),
+        "{:?}",
+        refused.body
+    );
+
+    // Paused: lower the cap; it holds after resume.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    while app.sim.stats().calls_ended < 3 {
+        assert!(tokio::time::Instant::now() < deadline);
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let paused = control(&app, &id, "pause").await;
+    assert_eq!(paused.body["status"], "PAUSED");
+    let lowered = patch(&app, &id, serde_json::json!({ "cap": 1 })).await;
+    assert_eq!(lowered.status, StatusCode::OK, "{:?}", lowered.body);
+    assert_eq!(lowered.body["cap"], 1);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while app
+        .calls_of(&id)
+        .await
+        .iter()
+        .any(|c| !c.status.is_terminal())
+        || app.sim.stats().active_calls > 0
+    {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "calls never settled"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let before = app.sim.stats().calls_created;
+    app.sim.reset();
+    let resumed = control(&app, &id, "resume").await;
+    assert_ne!(resumed.body["status"], "PAUSED", "{:?}", resumed.body);
+    app.wait_for_status(&id, "COMPLETED", Duration::from_secs(60))
+        .await;
+    let after = app.sim.stats();
+    assert_eq!(before + after.calls_created, 30, "{after:?}");
+    assert_eq!(
+        after.max_active_account, 1,
+        "the lowered cap held: {after:?}"
+    );
+
+    // The history has each change.
+    let history = app
+        .get(
+            &format!(
+                "/api/audit?targetType=campaign&targetId={id}&action=campaign.update&limit=50"
+            ),
+            Some(&app.admin_token),
+        )
+        .await;
+    let entries = history.body["items"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(entries.len(), 3, "{:?}", history.body);
+    let text = history.body.to_string();
+    for change in ["\"name\"", "\"callingHours\"", "\"redial\"", "\"cap\""] {
+        assert!(text.contains(change), "{change}: {text}");
+    }
 }
