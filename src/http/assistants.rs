@@ -102,7 +102,11 @@ pub struct AssistantListDto {
 #[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct CreateAssistantRequest {
     /// 1–40 characters (Vapi's limit), not blank.
-    #[oai(validator(min_length = 1, max_length = 40, pattern = r"\S"))]
+    #[oai(validator(
+        min_length = 1,
+        max_length = 40,
+        pattern = r"[^\t\n\x0b\x0c\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    ))]
     #[oai(deserialize_with = "strict")]
     pub name: String,
     /// What the assistant says when the call connects; `{{name}}`-style variables are filled
@@ -132,13 +136,20 @@ pub struct CreateAssistantRequest {
 #[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct ImportAssistantRequest {
     /// An existing assistant's id at the provider.
-    #[oai(validator(min_length = 1, pattern = r"\S"))]
+    #[oai(validator(
+        min_length = 1,
+        pattern = r"[^\t\n\x0b\x0c\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    ))]
     #[oai(deserialize_with = "strict")]
     pub provider_assistant_id: String,
     /// The name shown here; defaults to the provider's name.
     #[oai(
         deserialize_with = "non_null",
-        validator(min_length = 1, max_length = 40, pattern = r"\S")
+        validator(
+            min_length = 1,
+            max_length = 40,
+            pattern = r"[^\t\n\x0b\x0c\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+        )
     )]
     pub name: Option<String>,
 }
@@ -149,7 +160,11 @@ pub struct UpdateAssistantRequest {
     /// Also renamed at the provider.
     #[oai(
         deserialize_with = "non_null",
-        validator(min_length = 1, max_length = 40, pattern = r"\S")
+        validator(
+            min_length = 1,
+            max_length = 40,
+            pattern = r"[^\t\n\x0b\x0c\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+        )
     )]
     pub name: Option<String>,
     /// Local only: inactive assistants cannot be used by new campaigns.
@@ -178,7 +193,11 @@ pub struct CloneTemplateRequest {
     /// Defaults to the template's name.
     #[oai(
         deserialize_with = "non_null",
-        validator(min_length = 1, max_length = 40, pattern = r"\S")
+        validator(
+            min_length = 1,
+            max_length = 40,
+            pattern = r"[^\t\n\x0b\x0c\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+        )
     )]
     pub name: Option<String>,
     /// Default false.

@@ -170,7 +170,11 @@ pub struct CreateCampaignForm {
     /// spacing); every other column becomes a variable passed to the assistant.
     pub contacts_csv: Upload,
     /// 1–200 characters, not blank.
-    #[oai(validator(min_length = 1, max_length = 200, pattern = r"\S"))]
+    #[oai(validator(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\t\n\x0b\x0c\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    ))]
     pub name: String,
     /// Most calls live at once (1–50). Default: `campaigns.default_cap`.
     #[oai(validator(minimum(value = "1"), maximum(value = "50")))]
@@ -217,7 +221,11 @@ pub struct CreateCampaignForm {
 #[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct CreateCampaignJson {
     /// 1–200 characters, not blank.
-    #[oai(validator(min_length = 1, max_length = 200, pattern = r"\S"))]
+    #[oai(validator(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\t\n\x0b\x0c\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    ))]
     #[oai(deserialize_with = "strict")]
     pub name: String,
     /// An active assistant from the directory (404 when there is none with this id or it was
