@@ -319,6 +319,12 @@ export const addSuppressed = <ThrowOnError extends boolean = false>(options: Opt
 
 /**
  * Add every number of a CSV upload to the do-not-call list (admin).
+ *
+ * The report counts the rows added, already listed and invalid (a row whose number
+ * cannot be read, bytes that are not UTF-8 included, is reported and skipped; the rest
+ * of the file still goes on the list). A file that is not text at all (it holds NUL
+ * bytes: an image, a spreadsheet, UTF-16) or is not readable CSV is refused whole with
+ * 422 naming `file`.
  */
 export const importSuppressed = <ThrowOnError extends boolean = false>(options: Options<ImportSuppressedData, ThrowOnError>) => (options.client ?? client).post<ImportSuppressedResponses, ImportSuppressedErrors, ThrowOnError>({
     ...formDataBodySerializer,
