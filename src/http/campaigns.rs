@@ -792,6 +792,10 @@ impl CampaignsApi {
 
     /// Create a campaign from a CSV of contacts (multipart form). Answers with the import
     /// report: every skipped row with its reason.
+    ///
+    /// When no row can be accepted the campaign is not created and the error's
+    /// `details.importReport` says why for each row: 409 when every row was skipped only
+    /// because its number is on the do-not-call list, 422 otherwise.
     #[oai(path = "/campaigns", method = "post", operation_id = "createCampaign")]
     async fn create(
         &self,
@@ -1283,10 +1287,21 @@ async fn create_campaign(
         );
     }
     if report.accepted.is_empty() {
+        let details = json!({ "field": "contactsCsv", "importReport": report_json(&report_dto) });
+        // A file whose every row is refused only because its number is on the do-not-call
+        // list is fine in itself: what stands in the way is the list as it is now (409).
+        if report
+            .skipped
+            .iter()
+            .all(|s| s.reason == crate::domain::import::SkipReason::DoNotCall)
+        {
+            return Err(ApiError::conflict(
+                "every contact's number is on the do-not-call list: no row could be accepted",
+            )
+            .with_details(details));
+        }
         return Err(
-            ApiError::validation("contactsCsv", "no row could be accepted").with_details(
-                json!({ "field": "contactsCsv", "importReport": report_json(&report_dto) }),
-            ),
+            ApiError::validation("contactsCsv", "no row could be accepted").with_details(details),
         );
     }
 

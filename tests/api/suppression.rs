@@ -329,3 +329,50 @@ async fn a_binary_file_is_refused() {
         "#/components/schemas/ErrorEnvelope"
     );
 }
+
+/// A campaign whose every contact is on the do-not-call list is not created: 409 (the file is
+/// fine; the list as it is now stands in the way) with the import report. One bad row among
+/// them makes it a 422 again.
+#[tokio::test]
+async fn a_campaign_of_listed_numbers_only_is_a_conflict() {
+    let app = spawn_app().await;
+    for phone in ["(415) 234-0000", "(415) 234-0001"] {
+        let added = app
+            .request(
+                Method::POST,
+                "/api/suppression",
+                Some(&app.admin_token),
+                Some(json!({ "phone": phone })),
+            )
+            .await;
+        assert_eq!(added.status, StatusCode::CREATED, "{:?}", added.body);
+    }
+    let assistant = app.seed_assistant("Listed").await;
+    let post = |csv: Vec<u8>| {
+        app.post_campaign(
+            &app.admin_token,
+            crate::helpers::CampaignForm {
+                csv,
+                fields: vec![
+                    ("name", "Listed only".to_owned()),
+                    ("assistantId", assistant.to_string()),
+                ],
+            },
+        )
+    };
+    let listed = post(crate::helpers::contacts_csv(2)).await;
+    let error = assert_envelope(&listed, StatusCode::CONFLICT, "conflict");
+    let report = &error["details"]["importReport"];
+    assert_eq!(report["totalRows"], 2, "{error}");
+    assert_eq!(report["skipped"][1]["reason"], "do-not-call", "{error}");
+
+    let mut csv = crate::helpers::contacts_csv(2);
+    csv.extend_from_slice(b"Nobody,Nowhere,12345\r\n");
+    let mixed = post(csv).await;
+    let error = assert_envelope(
+        &mixed,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    );
+    assert_eq!(error["details"]["importReport"]["totalRows"], 3, "{error}");
+}

@@ -10609,6 +10609,10 @@ let response = client.list_campaigns()
     /**Create a campaign from a CSV of contacts (multipart form). Answers with the import
 report: every skipped row with its reason
 
+When no row can be accepted the campaign is not created and the error's
+`details.importReport` says why for each row: 409 when every row was skipped only
+because its number is on the do-not-call list, 422 otherwise.
+
 Sends a `POST` request to `/campaigns`
 
 Arguments:

@@ -141,6 +141,10 @@ export const listCampaigns = <ThrowOnError extends boolean = false>(options?: Op
 /**
  * Create a campaign from a CSV of contacts (multipart form). Answers with the import
  * report: every skipped row with its reason.
+ *
+ * When no row can be accepted the campaign is not created and the error's
+ * `details.importReport` says why for each row: 409 when every row was skipped only
+ * because its number is on the do-not-call list, 422 otherwise.
  */
 export const createCampaign = <ThrowOnError extends boolean = false>(options: Options<CreateCampaignData, ThrowOnError>) => (options.client ?? client).post<CreateCampaignResponses, CreateCampaignErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],

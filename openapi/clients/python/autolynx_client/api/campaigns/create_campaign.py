@@ -156,6 +156,10 @@ def sync_detailed(
     """ Create a campaign from a CSV of contacts (multipart form). Answers with the import
     report: every skipped row with its reason.
 
+     When no row can be accepted the campaign is not created and the error's
+    `details.importReport` says why for each row: 409 when every row was skipped only
+    because its number is on the do-not-call list, 422 otherwise.
+
     Args:
         body (CreateCampaignJson): `POST /api/campaigns` as JSON: the form's fields, with the
             contacts in the body.
@@ -190,6 +194,10 @@ def sync(
     """ Create a campaign from a CSV of contacts (multipart form). Answers with the import
     report: every skipped row with its reason.
 
+     When no row can be accepted the campaign is not created and the error's
+    `details.importReport` says why for each row: 409 when every row was skipped only
+    because its number is on the do-not-call list, 422 otherwise.
+
     Args:
         body (CreateCampaignJson): `POST /api/campaigns` as JSON: the form's fields, with the
             contacts in the body.
@@ -218,6 +226,10 @@ async def asyncio_detailed(
 ) -> Response[CreatedCampaignDto | ErrorEnvelope]:
     """ Create a campaign from a CSV of contacts (multipart form). Answers with the import
     report: every skipped row with its reason.
+
+     When no row can be accepted the campaign is not created and the error's
+    `details.importReport` says why for each row: 409 when every row was skipped only
+    because its number is on the do-not-call list, 422 otherwise.
 
     Args:
         body (CreateCampaignJson): `POST /api/campaigns` as JSON: the form's fields, with the
@@ -252,6 +264,10 @@ async def asyncio(
 ) -> CreatedCampaignDto | ErrorEnvelope | None:
     """ Create a campaign from a CSV of contacts (multipart form). Answers with the import
     report: every skipped row with its reason.
+
+     When no row can be accepted the campaign is not created and the error's
+    `details.importReport` says why for each row: 409 when every row was skipped only
+    because its number is on the do-not-call list, 422 otherwise.
 
     Args:
         body (CreateCampaignJson): `POST /api/campaigns` as JSON: the form's fields, with the
