@@ -99,7 +99,7 @@ pub struct AssistantListDto {
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none, example)]
 pub struct CreateAssistantRequest {
     /// 1–40 characters (Vapi's limit), not blank.
     #[oai(validator(
@@ -130,6 +130,26 @@ pub struct CreateAssistantRequest {
     /// Delete it at the provider too when it is deleted here. Default false.
     #[oai(deserialize_with = "non_null")]
     pub ephemeral: Option<bool>,
+}
+
+impl poem_openapi::types::Example for CreateAssistantRequest {
+    fn example() -> Self {
+        Self {
+            name: "Renewals – Ava".to_owned(),
+            first_message: Some(
+                "Hi {{name}}, this is Ava from Acme about {{business_name}}'s renewal. Is now a good time?"
+                    .to_owned(),
+            ),
+            system_prompt: Some(
+                "You are Ava, a friendly renewals agent for Acme. Keep calls under two minutes."
+                    .to_owned(),
+            ),
+            model: Some(json!({ "provider": "openai", "model": "gpt-4o-mini" })),
+            voice: Some(json!({ "provider": "vapi", "voiceId": "Elliot" })),
+            options: Some(json!({ "maxDurationSeconds": 180 })),
+            ephemeral: Some(true),
+        }
+    }
 }
 
 #[derive(Debug, Object)]

@@ -218,7 +218,7 @@ pub struct CreateCampaignForm {
 
 /// `POST /api/campaigns` as JSON: the form's fields, with the contacts in the body.
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none, example)]
 pub struct CreateCampaignJson {
     /// 1–200 characters, not blank.
     #[oai(validator(
@@ -278,6 +278,36 @@ pub struct CreateCampaignJson {
         )
     )]
     pub redial_on: Option<String>,
+}
+
+impl poem_openapi::types::Example for CreateCampaignJson {
+    fn example() -> Self {
+        let row = |name: &str, business: &str, phone: &str| {
+            BTreeMap::from([
+                ("name".to_owned(), name.to_owned()),
+                ("business_name".to_owned(), business.to_owned()),
+                ("phone".to_owned(), phone.to_owned()),
+            ])
+        };
+        Self {
+            name: "Spring renewals".to_owned(),
+            assistant_id: Uuid::from_u128(0x0192_8f2e_6d3a_7c41_9b5e_2f1a_3c4d_5e6f),
+            contacts: ContactsInput::Rows(vec![
+                row("Ada Lopez", "Lopez Bakery", "+1 415 234 5678"),
+                row("Sam Okafor", "Okafor Plumbing", "(212) 234-0199"),
+            ]),
+            cap: Some(5),
+            mode: None,
+            phone_number_id: None,
+            line_quiet_gating: None,
+            calling_hours: Some("09:00-18:00".to_owned()),
+            calling_days: Some("mon-fri".to_owned()),
+            timezone: Some("America/Los_Angeles".to_owned()),
+            max_attempts: Some(3),
+            redial_delay_seconds: Some(3600),
+            redial_on: Some("no-answer,busy".to_owned()),
+        }
+    }
 }
 
 /// Contacts given in a JSON body.
@@ -551,11 +581,30 @@ pub struct SkippedRowDto {
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none, example)]
 pub struct ImportReportDto {
     pub total_rows: u64,
     pub accepted: u64,
     pub skipped: Vec<SkippedRowDto>,
+}
+
+impl poem_openapi::types::Example for ImportReportDto {
+    fn example() -> Self {
+        Self {
+            total_rows: 3,
+            accepted: 2,
+            skipped: vec![SkippedRowDto {
+                row: 3,
+                reason: "invalid-phone".to_owned(),
+                detail: "not a phone number (not a number)".to_owned(),
+                data: BTreeMap::from([
+                    ("business_name".to_owned(), "Nowhere Ltd".to_owned()),
+                    ("name".to_owned(), "Nobody".to_owned()),
+                    ("phone".to_owned(), "12345".to_owned()),
+                ]),
+            }],
+        }
+    }
 }
 
 impl From<&ImportReport> for ImportReportDto {

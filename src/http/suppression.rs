@@ -45,7 +45,7 @@ impl From<suppression::Model> for SuppressedNumberDto {
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none, example)]
 pub struct AddNumberRequest {
     /// Any common format; stored as E.164 (read with `campaigns.default_region`).
     #[oai(deserialize_with = "strict")]
@@ -74,12 +74,36 @@ pub struct InvalidNumberDto {
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none, example)]
 pub struct ImportNumbersReport {
     pub total_rows: u64,
     pub added: u64,
     pub already_listed: u64,
     pub invalid: Vec<InvalidNumberDto>,
+}
+
+impl poem_openapi::types::Example for AddNumberRequest {
+    fn example() -> Self {
+        Self {
+            phone: "(415) 234-5678".to_owned(),
+            reason: Some("asked not to be called again".to_owned()),
+        }
+    }
+}
+
+impl poem_openapi::types::Example for ImportNumbersReport {
+    fn example() -> Self {
+        Self {
+            total_rows: 3,
+            added: 1,
+            already_listed: 1,
+            invalid: vec![InvalidNumberDto {
+                row: 3,
+                value: "12345".to_owned(),
+                reason: "not a phone number (too short)".to_owned(),
+            }],
+        }
+    }
 }
 
 #[derive(Debug, Object)]

@@ -271,3 +271,58 @@ fn name_patterns_spell_out_what_the_server_trims() {
     }
     assert!(checked >= 10, "only {checked} name patterns found");
 }
+
+/// The main request bodies and the error envelope carry an example, and the request examples
+/// are requests the server accepts as they stand (the campaign's with a real assistant).
+#[tokio::test]
+async fn main_operations_have_examples_the_server_accepts() {
+    let spec: Value = serde_json::from_str(&autolynx::http::spec_json()).unwrap();
+    let example = |name: &str| {
+        let example = spec["components"]["schemas"][name]["example"].clone();
+        assert!(example.is_object(), "{name} has no example");
+        example
+    };
+    for name in ["ErrorEnvelope", "ImportReportDto", "ImportNumbersReport"] {
+        example(name);
+    }
+    let app = spawn_app().await;
+    let assistant = app
+        .request(
+            reqwest::Method::POST,
+            "/api/assistants",
+            Some(&app.admin_token),
+            Some(example("CreateAssistantRequest")),
+        )
+        .await;
+    assert_eq!(
+        assistant.status,
+        StatusCode::CREATED,
+        "{:?}",
+        assistant.body
+    );
+    let mut campaign = example("CreateCampaignJson");
+    campaign["assistantId"] = assistant.body["id"].clone();
+    let created = app
+        .request(
+            reqwest::Method::POST,
+            "/api/campaigns",
+            Some(&app.admin_token),
+            Some(campaign),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{:?}", created.body);
+    assert_eq!(
+        created.body["importReport"]["accepted"], 2,
+        "{:?}",
+        created.body
+    );
+    let listed = app
+        .request(
+            reqwest::Method::POST,
+            "/api/suppression",
+            Some(&app.admin_token),
+            Some(example("AddNumberRequest")),
+        )
+        .await;
+    assert_eq!(listed.status, StatusCode::CREATED, "{:?}", listed.body);
+}
