@@ -99,10 +99,14 @@ pub struct AssistantListDto {
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none, example)]
 pub struct CreateAssistantRequest {
     /// 1–40 characters (Vapi's limit), not blank.
-    #[oai(validator(min_length = 1, max_length = 40, pattern = r"\S"))]
+    #[oai(validator(
+        min_length = 1,
+        max_length = 40,
+        pattern = r"[^\t\n\x0b\x0c\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    ))]
     #[oai(deserialize_with = "strict")]
     pub name: String,
     /// What the assistant says when the call connects; `{{name}}`-style variables are filled
@@ -128,17 +132,44 @@ pub struct CreateAssistantRequest {
     pub ephemeral: Option<bool>,
 }
 
+impl poem_openapi::types::Example for CreateAssistantRequest {
+    fn example() -> Self {
+        Self {
+            name: "Renewals – Ava".to_owned(),
+            first_message: Some(
+                "Hi {{name}}, this is Ava from Acme about {{business_name}}'s renewal. Is now a good time?"
+                    .to_owned(),
+            ),
+            system_prompt: Some(
+                "You are Ava, a friendly renewals agent for Acme. Keep calls under two minutes."
+                    .to_owned(),
+            ),
+            model: Some(json!({ "provider": "openai", "model": "gpt-4o-mini" })),
+            voice: Some(json!({ "provider": "vapi", "voiceId": "Elliot" })),
+            options: Some(json!({ "maxDurationSeconds": 180 })),
+            ephemeral: Some(true),
+        }
+    }
+}
+
 #[derive(Debug, Object)]
 #[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct ImportAssistantRequest {
     /// An existing assistant's id at the provider.
-    #[oai(validator(min_length = 1, pattern = r"\S"))]
+    #[oai(validator(
+        min_length = 1,
+        pattern = r"[^\t\n\x0b\x0c\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    ))]
     #[oai(deserialize_with = "strict")]
     pub provider_assistant_id: String,
     /// The name shown here; defaults to the provider's name.
     #[oai(
         deserialize_with = "non_null",
-        validator(min_length = 1, max_length = 40, pattern = r"\S")
+        validator(
+            min_length = 1,
+            max_length = 40,
+            pattern = r"[^\t\n\x0b\x0c\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+        )
     )]
     pub name: Option<String>,
 }
@@ -149,7 +180,11 @@ pub struct UpdateAssistantRequest {
     /// Also renamed at the provider.
     #[oai(
         deserialize_with = "non_null",
-        validator(min_length = 1, max_length = 40, pattern = r"\S")
+        validator(
+            min_length = 1,
+            max_length = 40,
+            pattern = r"[^\t\n\x0b\x0c\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+        )
     )]
     pub name: Option<String>,
     /// Local only: inactive assistants cannot be used by new campaigns.
@@ -178,7 +213,11 @@ pub struct CloneTemplateRequest {
     /// Defaults to the template's name.
     #[oai(
         deserialize_with = "non_null",
-        validator(min_length = 1, max_length = 40, pattern = r"\S")
+        validator(
+            min_length = 1,
+            max_length = 40,
+            pattern = r"[^\t\n\x0b\x0c\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+        )
     )]
     pub name: Option<String>,
     /// Default false.

@@ -193,7 +193,11 @@ pub struct CreateCampaignForm {
     /// spacing); every other column becomes a variable passed to the assistant.
     pub contacts_csv: Upload,
     /// 1–200 characters, not blank.
-    #[oai(validator(min_length = 1, max_length = 200, pattern = r"\S"))]
+    #[oai(validator(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\t\n\x0b\x0c\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    ))]
     pub name: String,
     /// Most calls live at once (1–50). Default: `campaigns.default_cap`.
     #[oai(validator(minimum(value = "1"), maximum(value = "50")))]
@@ -237,10 +241,14 @@ pub struct CreateCampaignForm {
 
 /// `POST /api/campaigns` as JSON: the form's fields, with the contacts in the body.
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none, example)]
 pub struct CreateCampaignJson {
     /// 1–200 characters, not blank.
-    #[oai(validator(min_length = 1, max_length = 200, pattern = r"\S"))]
+    #[oai(validator(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\t\n\x0b\x0c\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    ))]
     #[oai(deserialize_with = "strict")]
     pub name: String,
     /// An active assistant from the directory (404 when there is none with this id or it was
@@ -295,6 +303,36 @@ pub struct CreateCampaignJson {
     pub redial_on: Option<String>,
 }
 
+impl poem_openapi::types::Example for CreateCampaignJson {
+    fn example() -> Self {
+        let row = |name: &str, business: &str, phone: &str| {
+            BTreeMap::from([
+                ("name".to_owned(), name.to_owned()),
+                ("business_name".to_owned(), business.to_owned()),
+                ("phone".to_owned(), phone.to_owned()),
+            ])
+        };
+        Self {
+            name: "Spring renewals".to_owned(),
+            assistant_id: Uuid::from_u128(0x0192_8f2e_6d3a_7c41_9b5e_2f1a_3c4d_5e6f),
+            contacts: ContactsInput::Rows(vec![
+                row("Ada Lopez", "Lopez Bakery", "+1 415 234 5678"),
+                row("Sam Okafor", "Okafor Plumbing", "(212) 234-0199"),
+            ]),
+            cap: Some(5),
+            mode: None,
+            phone_number_id: None,
+            line_quiet_gating: None,
+            calling_hours: Some("09:00-18:00".to_owned()),
+            calling_days: Some("mon-fri".to_owned()),
+            timezone: Some("America/Los_Angeles".to_owned()),
+            max_attempts: Some(3),
+            redial_delay_seconds: Some(3600),
+            redial_on: Some("no-answer,busy".to_owned()),
+        }
+    }
+}
+
 /// What to change in a CREATED or PAUSED campaign; absent fields stay as they are. Changes
 /// apply when the campaign (re)starts.
 #[derive(Debug, Object)]
@@ -307,7 +345,11 @@ pub struct UpdateCampaignJson {
     /// 1–200 characters, not blank.
     #[oai(
         deserialize_with = "non_null",
-        validator(min_length = 1, max_length = 200, pattern = r"\S")
+        validator(
+            min_length = 1,
+            max_length = 200,
+            pattern = r"[^\t\n\x0b\x0c\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+        )
     )]
     pub name: Option<String>,
     /// Most calls live at once (1–50).
@@ -630,11 +672,30 @@ pub struct SkippedRowDto {
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none, example)]
 pub struct ImportReportDto {
     pub total_rows: u64,
     pub accepted: u64,
     pub skipped: Vec<SkippedRowDto>,
+}
+
+impl poem_openapi::types::Example for ImportReportDto {
+    fn example() -> Self {
+        Self {
+            total_rows: 3,
+            accepted: 2,
+            skipped: vec![SkippedRowDto {
+                row: 3,
+                reason: "invalid-phone".to_owned(),
+                detail: "not a phone number (not a number)".to_owned(),
+                data: BTreeMap::from([
+                    ("business_name".to_owned(), "Nowhere Ltd".to_owned()),
+                    ("name".to_owned(), "Nobody".to_owned()),
+                    ("phone".to_owned(), "12345".to_owned()),
+                ]),
+            }],
+        }
+    }
 }
 
 impl From<&ImportReport> for ImportReportDto {
@@ -871,6 +932,10 @@ impl CampaignsApi {
 
     /// Create a campaign from a CSV of contacts (multipart form). Answers with the import
     /// report: every skipped row with its reason.
+    ///
+    /// When no row can be accepted the campaign is not created and the error's
+    /// `details.importReport` says why for each row: 409 when every row was skipped only
+    /// because its number is on the do-not-call list, 422 otherwise.
     #[oai(path = "/campaigns", method = "post", operation_id = "createCampaign")]
     async fn create(
         &self,
@@ -1594,10 +1659,21 @@ async fn create_campaign(
         );
     }
     if report.accepted.is_empty() {
+        let details = json!({ "field": "contactsCsv", "importReport": report_json(&report_dto) });
+        // A file whose every row is refused only because its number is on the do-not-call
+        // list is fine in itself: what stands in the way is the list as it is now (409).
+        if report
+            .skipped
+            .iter()
+            .all(|s| s.reason == crate::domain::import::SkipReason::DoNotCall)
+        {
+            return Err(ApiError::conflict(
+                "every contact's number is on the do-not-call list: no row could be accepted",
+            )
+            .with_details(details));
+        }
         return Err(
-            ApiError::validation("contactsCsv", "no row could be accepted").with_details(
-                json!({ "field": "contactsCsv", "importReport": report_json(&report_dto) }),
-            ),
+            ApiError::validation("contactsCsv", "no row could be accepted").with_details(details),
         );
     }
 

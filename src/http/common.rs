@@ -152,9 +152,12 @@ where
     T::parse_from_json(value)
 }
 
-/// Trims what a name may not start or end with: Unicode white space and the ASCII
-/// separators U+001C–U+001F, which the `\S` in the spec's name patterns also counts as
-/// space (so "blank" means the same to a client checking the pattern and to the server).
+/// Trims what a name may not start or end with: Unicode white space (Rust's
+/// `char::is_whitespace`) and the ASCII separators U+001C–U+001F (which Python counts as
+/// space). The spec's name patterns spell out the same set — a name must hold one character
+/// outside it — rather than `\S`, whose meaning differs between regex engines (ECMA-262's
+/// and Rust's leave out U+001C–U+001F, and disagree on U+0085 and U+FEFF), so "blank" means
+/// the same to every client checking the pattern and to the server.
 pub fn trim(s: &str) -> &str {
     s.trim_matches(|c: char| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c))
 }

@@ -21,8 +21,24 @@ pub struct ApiError {
 
 /// The envelope, for the OpenAPI document (the body itself is written by [`ApiError`]).
 #[derive(Debug, Object)]
+#[oai(example)]
 pub struct ErrorEnvelope {
     pub error: ErrorBody,
+}
+
+impl poem_openapi::types::Example for ErrorEnvelope {
+    fn example() -> Self {
+        Self {
+            error: ErrorBody {
+                code: "validation_failed".to_owned(),
+                message: "name: must be 1 to 200 characters".to_owned(),
+                details: json!({ "field": "name", "reason": "must be 1 to 200 characters" }),
+                timestamp: DateTime::parse_from_rfc3339("2026-03-02T09:30:00Z")
+                    .expect("a fixed timestamp")
+                    .with_timezone(&Utc),
+            },
+        }
+    }
 }
 
 #[derive(Debug, Object)]

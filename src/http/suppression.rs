@@ -70,7 +70,7 @@ impl From<suppression::Model> for SuppressedNumberDto {
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none, example)]
 pub struct AddNumberRequest {
     /// Any common format; stored as E.164 (read with `campaigns.default_region`).
     #[oai(deserialize_with = "strict")]
@@ -82,8 +82,9 @@ pub struct AddNumberRequest {
 #[derive(Debug, Multipart)]
 #[oai(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ImportNumbersForm {
-    /// A CSV with a `phone` column (other columns ignored; an optional `reason` column is
-    /// kept), or one number per line without a header.
+    /// A text file: a CSV with a `phone` column (other columns ignored; an optional `reason`
+    /// column is kept), or one number per line without a header. A file with NUL bytes is
+    /// not text and is refused (422).
     pub file: Upload,
     /// Reason recorded for rows without their own.
     pub reason: Option<String>,
@@ -98,12 +99,36 @@ pub struct InvalidNumberDto {
 }
 
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none, example)]
 pub struct ImportNumbersReport {
     pub total_rows: u64,
     pub added: u64,
     pub already_listed: u64,
     pub invalid: Vec<InvalidNumberDto>,
+}
+
+impl poem_openapi::types::Example for AddNumberRequest {
+    fn example() -> Self {
+        Self {
+            phone: "(415) 234-5678".to_owned(),
+            reason: Some("asked not to be called again".to_owned()),
+        }
+    }
+}
+
+impl poem_openapi::types::Example for ImportNumbersReport {
+    fn example() -> Self {
+        Self {
+            total_rows: 3,
+            added: 1,
+            already_listed: 1,
+            invalid: vec![InvalidNumberDto {
+                row: 3,
+                value: "12345".to_owned(),
+                reason: "not a phone number (too short)".to_owned(),
+            }],
+        }
+    }
 }
 
 #[derive(Debug, Object)]
@@ -286,6 +311,12 @@ impl SuppressionApi {
     }
 
     /// Add every number of a CSV upload to the do-not-call list (admin).
+    ///
+    /// The report counts the rows added, already listed and invalid (a row whose number
+    /// cannot be read, bytes that are not UTF-8 included, is reported and skipped; the rest
+    /// of the file still goes on the list). A file that is not text at all (it holds NUL
+    /// bytes: an image, a spreadsheet, UTF-16) or is not readable CSV is refused whole with
+    /// 422 naming `file`.
     #[oai(
         path = "/suppression/import",
         method = "post",
@@ -402,6 +433,10 @@ impl SuppressionApi {
     }
 }
 
+/// Why a file with NUL bytes is refused (422 naming `file`).
+const NOT_TEXT: &str = "is not a text file (it holds NUL bytes: an image, a spreadsheet or \
+     UTF-16 text?); upload a CSV with a `phone` column, or one number per line, as UTF-8";
+
 fn region(state: &AppState) -> Result<phonenumber::country::Id, ApiError> {
     state
         .settings
@@ -414,8 +449,13 @@ fn region(state: &AppState) -> Result<phonenumber::country::Id, ApiError> {
 /// (number, reason) per data row: a CSV with a `phone` column, or bare numbers one per line.
 /// Bytes that are not UTF-8 are read as U+FFFD: the rows they spoil are reported invalid one
 /// by one, and the numbers around them still go on the list (refusing a whole do-not-call
-/// file over one badly encoded reason would leave every number in it callable).
+/// file over one badly encoded reason would leave every number in it callable). A file with
+/// NUL bytes is not text in any 8-bit encoding (an image, a spreadsheet, UTF-16): it is
+/// refused whole, since reading it would only report every "row" invalid under a 200.
 fn read_rows(bytes: &[u8]) -> Result<Vec<(String, Option<String>)>, String> {
+    if bytes.contains(&0) {
+        return Err(NOT_TEXT.to_owned());
+    }
     let text = String::from_utf8_lossy(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes));
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)

@@ -116,7 +116,11 @@ pub struct MeDto {
 #[derive(Debug, Object)]
 #[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct CreateUserRequest {
-    #[oai(validator(min_length = 1, max_length = 200, pattern = r"\S"))]
+    #[oai(validator(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\t\n\x0b\x0c\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    ))]
     #[oai(deserialize_with = "strict")]
     pub name: String,
     /// An address (it has an `@`); omit the field for a user without one.
@@ -129,7 +133,11 @@ pub struct CreateUserRequest {
 #[derive(Debug, Object)]
 #[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct UpdateUserRequest {
-    #[oai(validator(min_length = 1, max_length = 200, pattern = r"\S"))]
+    #[oai(validator(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\t\n\x0b\x0c\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    ))]
     #[oai(deserialize_with = "non_null")]
     pub name: Option<String>,
     #[oai(deserialize_with = "non_null")]
@@ -144,7 +152,11 @@ pub struct UpdateUserRequest {
 #[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct CreateTokenRequest {
     /// What the token is for, e.g. "ci" or "laptop".
-    #[oai(validator(min_length = 1, max_length = 200, pattern = r"\S"))]
+    #[oai(validator(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\t\n\x0b\x0c\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    ))]
     #[oai(deserialize_with = "strict")]
     pub name: String,
     /// When the token stops working (must be in the future). With `expiresInDays`, give one

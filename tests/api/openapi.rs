@@ -189,3 +189,140 @@ fn unsigned_integers_declare_their_range() {
     let links = &spec["paths"]["/campaigns"]["post"]["responses"]["201"]["links"];
     assert_eq!(links["StartCampaign"]["operationId"], "startCampaign");
 }
+
+/// The characters a `[^...]` class of the spec's name patterns lists (the escapes it uses:
+/// `\t`, `\n`, `\r`, `\xHH`, `\uHHHH`; ranges `a-b`; literal characters).
+fn class_chars(pattern: &str) -> Vec<char> {
+    let inner = pattern
+        .strip_prefix("[^")
+        .and_then(|p| p.strip_suffix(']'))
+        .unwrap_or_else(|| panic!("not a negated class: {pattern}"));
+    let mut singles = Vec::new();
+    let mut chars = inner.chars().peekable();
+    while let Some(c) = chars.next() {
+        let c = if c == '\\' {
+            match chars.next().unwrap() {
+                't' => '\t',
+                'n' => '\n',
+                'r' => '\r',
+                k @ ('x' | 'u') => {
+                    let digits: String = (0..if k == 'x' { 2 } else { 4 })
+                        .map(|_| chars.next().unwrap())
+                        .collect();
+                    char::from_u32(u32::from_str_radix(&digits, 16).unwrap()).unwrap()
+                }
+                other => panic!("unexpected escape \\{other} in {pattern}"),
+            }
+        } else {
+            c
+        };
+        singles.push(c);
+    }
+    // Expand `a-b` (a '-' between two entries).
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < singles.len() {
+        if i + 2 < singles.len() && singles[i + 1] == '-' {
+            out.extend(singles[i]..=singles[i + 2]);
+            i += 3;
+        } else {
+            out.push(singles[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+/// A name must not be blank, and "blank" means the same to a client checking the spec's
+/// pattern as to the server: the pattern spells out the characters the server trims instead
+/// of `\S`, which regex engines read differently (U+001F is space to Python, not to ECMA-262
+/// or Rust; U+0085 and U+FEFF differ too).
+#[test]
+fn name_patterns_spell_out_what_the_server_trims() {
+    let spec: Value = serde_json::from_str(&autolynx::http::spec_json()).unwrap();
+    let trimmed: Vec<char> = (0..=0xFFFFu32)
+        .filter_map(char::from_u32)
+        .filter(|c| autolynx::http::common::trim(&c.to_string()).is_empty())
+        .collect();
+    let mut checked = 0;
+    let mut stack = vec![&spec];
+    while let Some(node) = stack.pop() {
+        match node {
+            Value::Object(map) => {
+                if let Some(Value::String(pattern)) = map.get("pattern")
+                    && map.get("minLength") == Some(&Value::from(1))
+                {
+                    assert_ne!(
+                        pattern, "\\S",
+                        "a name pattern reads differently per engine"
+                    );
+                    if pattern.starts_with("[^") {
+                        let mut listed = class_chars(pattern);
+                        listed.sort();
+                        assert_eq!(listed, trimmed, "{pattern}");
+                        checked += 1;
+                    }
+                }
+                stack.extend(map.values());
+            }
+            Value::Array(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+    assert!(checked >= 10, "only {checked} name patterns found");
+}
+
+/// The main request bodies and the error envelope carry an example, and the request examples
+/// are requests the server accepts as they stand (the campaign's with a real assistant).
+#[tokio::test]
+async fn main_operations_have_examples_the_server_accepts() {
+    let spec: Value = serde_json::from_str(&autolynx::http::spec_json()).unwrap();
+    let example = |name: &str| {
+        let example = spec["components"]["schemas"][name]["example"].clone();
+        assert!(example.is_object(), "{name} has no example");
+        example
+    };
+    for name in ["ErrorEnvelope", "ImportReportDto", "ImportNumbersReport"] {
+        example(name);
+    }
+    let app = spawn_app().await;
+    let assistant = app
+        .request(
+            reqwest::Method::POST,
+            "/api/assistants",
+            Some(&app.admin_token),
+            Some(example("CreateAssistantRequest")),
+        )
+        .await;
+    assert_eq!(
+        assistant.status,
+        StatusCode::CREATED,
+        "{:?}",
+        assistant.body
+    );
+    let mut campaign = example("CreateCampaignJson");
+    campaign["assistantId"] = assistant.body["id"].clone();
+    let created = app
+        .request(
+            reqwest::Method::POST,
+            "/api/campaigns",
+            Some(&app.admin_token),
+            Some(campaign),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{:?}", created.body);
+    assert_eq!(
+        created.body["importReport"]["accepted"], 2,
+        "{:?}",
+        created.body
+    );
+    let listed = app
+        .request(
+            reqwest::Method::POST,
+            "/api/suppression",
+            Some(&app.admin_token),
+            Some(example("AddNumberRequest")),
+        )
+        .await;
+    assert_eq!(listed.status, StatusCode::CREATED, "{:?}", listed.body);
+}

@@ -270,3 +270,109 @@ async fn a_badly_encoded_row_spoils_only_itself() {
     assert_eq!(report["added"], 2, "{report}");
     assert_eq!(report["invalid"][0]["row"], 2, "{report}");
 }
+
+/// A file that is not text at all (NUL bytes: an image, a spreadsheet, UTF-16) is refused
+/// whole with 422 naming `file`, and nothing is listed; the spec documents the 422.
+#[tokio::test]
+async fn a_binary_file_is_refused() {
+    let app = spawn_app().await;
+    let png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01".to_vec();
+    let mut utf16 = vec![0xFF, 0xFE];
+    for unit in "phone\r\n(415) 555-2671\r\n".encode_utf16() {
+        utf16.extend_from_slice(&unit.to_le_bytes());
+    }
+    for (file, name) in [(png, "dnc.png"), (utf16, "dnc.csv")] {
+        let form = reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(file).file_name(name),
+        );
+        let resp = app
+            .client
+            .post(app.url("/api/suppression/import"))
+            .bearer_auth(&app.admin_token)
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        let reply = crate::helpers::Reply {
+            status: resp.status(),
+            body: resp.json().await.unwrap(),
+        };
+        let error = assert_envelope(
+            &reply,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        );
+        assert_eq!(error["details"]["field"], "file", "{name}");
+        assert!(
+            error["message"]
+                .as_str()
+                .unwrap()
+                .contains("not a text file"),
+            "{error}"
+        );
+    }
+    let list = app.get("/api/suppression", Some(&app.admin_token)).await;
+    assert_eq!(list.body["pagination"]["total"], 0, "{:?}", list.body);
+
+    let spec = app.get("/openapi.json", None).await;
+    let operation = &spec.body["paths"]["/suppression/import"]["post"];
+    assert!(
+        operation["description"]
+            .as_str()
+            .is_some_and(|d| d.contains("NUL")),
+        "{operation}"
+    );
+    let responses = &operation["responses"];
+    assert_eq!(
+        responses["422"]["content"]["application/json; charset=utf-8"]["schema"]["$ref"],
+        "#/components/schemas/ErrorEnvelope"
+    );
+}
+
+/// A campaign whose every contact is on the do-not-call list is not created: 409 (the file is
+/// fine; the list as it is now stands in the way) with the import report. One bad row among
+/// them makes it a 422 again.
+#[tokio::test]
+async fn a_campaign_of_listed_numbers_only_is_a_conflict() {
+    let app = spawn_app().await;
+    for phone in ["(415) 234-0000", "(415) 234-0001"] {
+        let added = app
+            .request(
+                Method::POST,
+                "/api/suppression",
+                Some(&app.admin_token),
+                Some(json!({ "phone": phone })),
+            )
+            .await;
+        assert_eq!(added.status, StatusCode::CREATED, "{:?}", added.body);
+    }
+    let assistant = app.seed_assistant("Listed").await;
+    let post = |csv: Vec<u8>| {
+        app.post_campaign(
+            &app.admin_token,
+            crate::helpers::CampaignForm {
+                csv,
+                fields: vec![
+                    ("name", "Listed only".to_owned()),
+                    ("assistantId", assistant.to_string()),
+                ],
+            },
+        )
+    };
+    let listed = post(crate::helpers::contacts_csv(2)).await;
+    let error = assert_envelope(&listed, StatusCode::CONFLICT, "conflict");
+    let report = &error["details"]["importReport"];
+    assert_eq!(report["totalRows"], 2, "{error}");
+    assert_eq!(report["skipped"][1]["reason"], "do-not-call", "{error}");
+
+    let mut csv = crate::helpers::contacts_csv(2);
+    csv.extend_from_slice(b"Nobody,Nowhere,12345\r\n");
+    let mixed = post(csv).await;
+    let error = assert_envelope(
+        &mixed,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    );
+    assert_eq!(error["details"]["importReport"]["totalRows"], 3, "{error}");
+}

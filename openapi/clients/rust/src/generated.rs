@@ -738,9 +738,17 @@ permanent-error or unknown; set once the call is terminal.*/
                 return Err("shorter than 1 characters".into());
             }
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("\\S").unwrap() });
+            {
+                ::regress::Regex::new(
+                        "[^\\t\\n\\x0b\\x0c\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]",
+                    )
+                    .unwrap()
+            });
             if PATTERN.find(value).is_none() {
-                return Err("doesn't match pattern \"\\S\"".into());
+                return Err(
+                    "doesn't match pattern \"[^\\t\\n\\x0b\\x0c\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]\""
+                        .into(),
+                );
             }
             Ok(Self(value.to_string()))
         }
@@ -1033,9 +1041,17 @@ from the contact's CSV columns.*/
                 return Err("shorter than 1 characters".into());
             }
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("\\S").unwrap() });
+            {
+                ::regress::Regex::new(
+                        "[^\\t\\n\\x0b\\x0c\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]",
+                    )
+                    .unwrap()
+            });
             if PATTERN.find(value).is_none() {
-                return Err("doesn't match pattern \"\\S\"".into());
+                return Err(
+                    "doesn't match pattern \"[^\\t\\n\\x0b\\x0c\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]\""
+                        .into(),
+                );
             }
             Ok(Self(value.to_string()))
         }
@@ -1162,9 +1178,17 @@ deleted).*/
                 return Err("shorter than 1 characters".into());
             }
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("\\S").unwrap() });
+            {
+                ::regress::Regex::new(
+                        "[^\\t\\n\\x0b\\x0c\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]",
+                    )
+                    .unwrap()
+            });
             if PATTERN.find(value).is_none() {
-                return Err("doesn't match pattern \"\\S\"".into());
+                return Err(
+                    "doesn't match pattern \"[^\\t\\n\\x0b\\x0c\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]\""
+                        .into(),
+                );
             }
             Ok(Self(value.to_string()))
         }
@@ -1314,9 +1338,17 @@ with the old one still valid, then letting the old one expire (or revoking it).*
                 return Err("shorter than 1 characters".into());
             }
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("\\S").unwrap() });
+            {
+                ::regress::Regex::new(
+                        "[^\\t\\n\\x0b\\x0c\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]",
+                    )
+                    .unwrap()
+            });
             if PATTERN.find(value).is_none() {
-                return Err("doesn't match pattern \"\\S\"".into());
+                return Err(
+                    "doesn't match pattern \"[^\\t\\n\\x0b\\x0c\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]\""
+                        .into(),
+                );
             }
             Ok(Self(value.to_string()))
         }
@@ -1449,9 +1481,17 @@ with the old one still valid, then letting the old one expire (or revoking it).*
                 return Err("shorter than 1 characters".into());
             }
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("\\S").unwrap() });
+            {
+                ::regress::Regex::new(
+                        "[^\\t\\n\\x0b\\x0c\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]",
+                    )
+                    .unwrap()
+            });
             if PATTERN.find(value).is_none() {
-                return Err("doesn't match pattern \"\\S\"".into());
+                return Err(
+                    "doesn't match pattern \"[^\\t\\n\\x0b\\x0c\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]\""
+                        .into(),
+                );
             }
             Ok(Self(value.to_string()))
         }
@@ -1677,9 +1717,17 @@ do-not-call list imported more than 31 days ago).*/
                 return Err("shorter than 1 characters".into());
             }
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("\\S").unwrap() });
+            {
+                ::regress::Regex::new(
+                        "[^\\t\\n\\x0b\\x0c\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]",
+                    )
+                    .unwrap()
+            });
             if PATTERN.find(value).is_none() {
-                return Err("doesn't match pattern \"\\S\"".into());
+                return Err(
+                    "doesn't match pattern \"[^\\t\\n\\x0b\\x0c\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]\""
+                        .into(),
+                );
             }
             Ok(Self(value.to_string()))
         }
@@ -1737,9 +1785,17 @@ do-not-call list imported more than 31 days ago).*/
                 return Err("shorter than 1 characters".into());
             }
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("\\S").unwrap() });
+            {
+                ::regress::Regex::new(
+                        "[^\\t\\n\\x0b\\x0c\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]",
+                    )
+                    .unwrap()
+            });
             if PATTERN.find(value).is_none() {
-                return Err("doesn't match pattern \"\\S\"".into());
+                return Err(
+                    "doesn't match pattern \"[^\\t\\n\\x0b\\x0c\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]\""
+                        .into(),
+                );
             }
             Ok(Self(value.to_string()))
         }
@@ -3109,9 +3165,17 @@ JSON.*/
                 return Err("shorter than 1 characters".into());
             }
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("\\S").unwrap() });
+            {
+                ::regress::Regex::new(
+                        "[^\\t\\n\\x0b\\x0c\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]",
+                    )
+                    .unwrap()
+            });
             if PATTERN.find(value).is_none() {
-                return Err("doesn't match pattern \"\\S\"".into());
+                return Err(
+                    "doesn't match pattern \"[^\\t\\n\\x0b\\x0c\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]\""
+                        .into(),
+                );
             }
             Ok(Self(value.to_string()))
         }
@@ -3188,9 +3252,17 @@ JSON.*/
                 return Err("shorter than 1 characters".into());
             }
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::new("\\S").unwrap() });
+            {
+                ::regress::Regex::new(
+                        "[^\\t\\n\\x0b\\x0c\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]",
+                    )
+                    .unwrap()
+            });
             if PATTERN.find(value).is_none() {
-                return Err("doesn't match pattern \"\\S\"".into());
+                return Err(
+                    "doesn't match pattern \"[^\\t\\n\\x0b\\x0c\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]\""
+                        .into(),
+                );
             }
             Ok(Self(value.to_string()))
         }
@@ -10946,6 +11018,10 @@ let response = client.list_campaigns()
     }
     /**Create a campaign from a CSV of contacts (multipart form). Answers with the import
 report: every skipped row with its reason
+
+When no row can be accepted the campaign is not created and the error's
+`details.importReport` says why for each row: 409 when every row was skipped only
+because its number is on the do-not-call list, 422 otherwise.
 
 Sends a `POST` request to `/campaigns`
 

@@ -141,6 +141,10 @@ export const listCampaigns = <ThrowOnError extends boolean = false>(options?: Op
 /**
  * Create a campaign from a CSV of contacts (multipart form). Answers with the import
  * report: every skipped row with its reason.
+ *
+ * When no row can be accepted the campaign is not created and the error's
+ * `details.importReport` says why for each row: 409 when every row was skipped only
+ * because its number is on the do-not-call list, 422 otherwise.
  */
 export const createCampaign = <ThrowOnError extends boolean = false>(options: Options<CreateCampaignData, ThrowOnError>) => (options.client ?? client).post<CreateCampaignResponses, CreateCampaignErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
@@ -319,6 +323,12 @@ export const addSuppressed = <ThrowOnError extends boolean = false>(options: Opt
 
 /**
  * Add every number of a CSV upload to the do-not-call list (admin).
+ *
+ * The report counts the rows added, already listed and invalid (a row whose number
+ * cannot be read, bytes that are not UTF-8 included, is reported and skipped; the rest
+ * of the file still goes on the list). A file that is not text at all (it holds NUL
+ * bytes: an image, a spreadsheet, UTF-16) or is not readable CSV is refused whole with
+ * 422 naming `file`.
  */
 export const importSuppressed = <ThrowOnError extends boolean = false>(options: Options<ImportSuppressedData, ThrowOnError>) => (options.client ?? client).post<ImportSuppressedResponses, ImportSuppressedErrors, ThrowOnError>({
     ...formDataBodySerializer,

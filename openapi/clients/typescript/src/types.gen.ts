@@ -2971,8 +2971,9 @@ export type AddSuppressedResponse = AddSuppressedResponses[keyof AddSuppressedRe
 export type ImportSuppressedData = {
     body: {
         /**
-         * A CSV with a `phone` column (other columns ignored; an optional `reason` column is
-         * kept), or one number per line without a header.
+         * A text file: a CSV with a `phone` column (other columns ignored; an optional `reason`
+         * column is kept), or one number per line without a header. A file with NUL bytes is
+         * not text and is refused (422).
          */
         file: Blob | File;
         /**

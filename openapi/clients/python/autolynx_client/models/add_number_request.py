@@ -22,6 +22,9 @@ T = TypeVar("T", bound="AddNumberRequest")
 @_attrs_define
 class AddNumberRequest:
     """ 
+        Example:
+            {'phone': '(415) 234-5678', 'reason': 'asked not to be called again'}
+
         Attributes:
             phone (str): Any common format; stored as E.164 (read with `campaigns.default_region`).
             reason (str | Unset):

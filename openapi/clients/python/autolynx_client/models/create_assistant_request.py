@@ -27,6 +27,12 @@ T = TypeVar("T", bound="CreateAssistantRequest")
 @_attrs_define
 class CreateAssistantRequest:
     """ 
+        Example:
+            {'ephemeral': True, 'firstMessage': "Hi {{name}}, this is Ava from Acme about {{business_name}}'s renewal. Is
+                now a good time?", 'model': {'model': 'gpt-4o-mini', 'provider': 'openai'}, 'name': 'Renewals – Ava', 'options':
+                {'maxDurationSeconds': 180}, 'systemPrompt': 'You are Ava, a friendly renewals agent for Acme. Keep calls under
+                two minutes.', 'voice': {'provider': 'vapi', 'voiceId': 'Elliot'}}
+
         Attributes:
             name (str): 1–40 characters (Vapi's limit), not blank.
             ephemeral (bool | Unset): Delete it at the provider too when it is deleted here. Default false.

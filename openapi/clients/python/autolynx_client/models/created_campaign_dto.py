@@ -29,7 +29,9 @@ class CreatedCampaignDto:
         Attributes:
             campaign (CampaignDto):
             campaign_id (UUID):
-            import_report (ImportReportDto):
+            import_report (ImportReportDto):  Example: {'accepted': 2, 'skipped': [{'data': {'business_name': 'Nowhere Ltd',
+                'name': 'Nobody', 'phone': '12345'}, 'detail': 'not a phone number (not a number)', 'reason': 'invalid-phone',
+                'row': 3}], 'totalRows': 3}.
      """
 
     campaign: CampaignDto

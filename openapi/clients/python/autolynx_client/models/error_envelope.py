@@ -25,6 +25,10 @@ T = TypeVar("T", bound="ErrorEnvelope")
 class ErrorEnvelope:
     """ The envelope, for the OpenAPI document (the body itself is written by [`ApiError`]).
 
+        Example:
+            {'error': {'code': 'validation_failed', 'details': {'field': 'name', 'reason': 'must be 1 to 200 characters'},
+                'message': 'name: must be 1 to 200 characters', 'timestamp': '2026-03-02T09:30:00+00:00'}}
+
         Attributes:
             error (ErrorBody):
      """

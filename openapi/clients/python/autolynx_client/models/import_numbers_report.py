@@ -24,6 +24,10 @@ T = TypeVar("T", bound="ImportNumbersReport")
 @_attrs_define
 class ImportNumbersReport:
     """ 
+        Example:
+            {'added': 1, 'alreadyListed': 1, 'invalid': [{'reason': 'not a phone number (too short)', 'row': 3, 'value':
+                '12345'}], 'totalRows': 3}
+
         Attributes:
             added (int):
             already_listed (int):

@@ -24,6 +24,10 @@ T = TypeVar("T", bound="ImportReportDto")
 @_attrs_define
 class ImportReportDto:
     """ 
+        Example:
+            {'accepted': 2, 'skipped': [{'data': {'business_name': 'Nowhere Ltd', 'name': 'Nobody', 'phone': '12345'},
+                'detail': 'not a phone number (not a number)', 'reason': 'invalid-phone', 'row': 3}], 'totalRows': 3}
+
         Attributes:
             accepted (int):
             skipped (list[SkippedRowDto]):

@@ -27,8 +27,9 @@ T = TypeVar("T", bound="ImportSuppressedBody")
 class ImportSuppressedBody:
     """ 
         Attributes:
-            file (File): A CSV with a `phone` column (other columns ignored; an optional `reason` column is
-                kept), or one number per line without a header.
+            file (File): A text file: a CSV with a `phone` column (other columns ignored; an optional `reason`
+                column is kept), or one number per line without a header. A file with NUL bytes is
+                not text and is refused (422).
             reason (str | Unset): Reason recorded for rows without their own.
      """
 

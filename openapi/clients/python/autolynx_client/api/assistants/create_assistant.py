@@ -153,7 +153,11 @@ def sync_detailed(
     `{name, firstMessage, model: {...model, messages: [system prompt]}, voice, ...options}`.
 
     Args:
-        body (CreateAssistantRequest):
+        body (CreateAssistantRequest):  Example: {'ephemeral': True, 'firstMessage': "Hi {{name}},
+            this is Ava from Acme about {{business_name}}'s renewal. Is now a good time?", 'model':
+            {'model': 'gpt-4o-mini', 'provider': 'openai'}, 'name': 'Renewals – Ava', 'options':
+            {'maxDurationSeconds': 180}, 'systemPrompt': 'You are Ava, a friendly renewals agent for
+            Acme. Keep calls under two minutes.', 'voice': {'provider': 'vapi', 'voiceId': 'Elliot'}}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -187,7 +191,11 @@ def sync(
     `{name, firstMessage, model: {...model, messages: [system prompt]}, voice, ...options}`.
 
     Args:
-        body (CreateAssistantRequest):
+        body (CreateAssistantRequest):  Example: {'ephemeral': True, 'firstMessage': "Hi {{name}},
+            this is Ava from Acme about {{business_name}}'s renewal. Is now a good time?", 'model':
+            {'model': 'gpt-4o-mini', 'provider': 'openai'}, 'name': 'Renewals – Ava', 'options':
+            {'maxDurationSeconds': 180}, 'systemPrompt': 'You are Ava, a friendly renewals agent for
+            Acme. Keep calls under two minutes.', 'voice': {'provider': 'vapi', 'voiceId': 'Elliot'}}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -216,7 +224,11 @@ async def asyncio_detailed(
     `{name, firstMessage, model: {...model, messages: [system prompt]}, voice, ...options}`.
 
     Args:
-        body (CreateAssistantRequest):
+        body (CreateAssistantRequest):  Example: {'ephemeral': True, 'firstMessage': "Hi {{name}},
+            this is Ava from Acme about {{business_name}}'s renewal. Is now a good time?", 'model':
+            {'model': 'gpt-4o-mini', 'provider': 'openai'}, 'name': 'Renewals – Ava', 'options':
+            {'maxDurationSeconds': 180}, 'systemPrompt': 'You are Ava, a friendly renewals agent for
+            Acme. Keep calls under two minutes.', 'voice': {'provider': 'vapi', 'voiceId': 'Elliot'}}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -250,7 +262,11 @@ async def asyncio(
     `{name, firstMessage, model: {...model, messages: [system prompt]}, voice, ...options}`.
 
     Args:
-        body (CreateAssistantRequest):
+        body (CreateAssistantRequest):  Example: {'ephemeral': True, 'firstMessage': "Hi {{name}},
+            this is Ava from Acme about {{business_name}}'s renewal. Is now a good time?", 'model':
+            {'model': 'gpt-4o-mini', 'provider': 'openai'}, 'name': 'Renewals – Ava', 'options':
+            {'maxDurationSeconds': 180}, 'systemPrompt': 'You are Ava, a friendly renewals agent for
+            Acme. Keep calls under two minutes.', 'voice': {'provider': 'vapi', 'voiceId': 'Elliot'}}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

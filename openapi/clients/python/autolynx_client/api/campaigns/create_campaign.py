@@ -156,9 +156,18 @@ def sync_detailed(
     """ Create a campaign from a CSV of contacts (multipart form). Answers with the import
     report: every skipped row with its reason.
 
+     When no row can be accepted the campaign is not created and the error's
+    `details.importReport` says why for each row: 409 when every row was skipped only
+    because its number is on the do-not-call list, 422 otherwise.
+
     Args:
         body (CreateCampaignJson): `POST /api/campaigns` as JSON: the form's fields, with the
-            contacts in the body.
+            contacts in the body. Example: {'assistantId': '01928f2e-6d3a-7c41-9b5e-2f1a3c4d5e6f',
+            'callingDays': 'mon-fri', 'callingHours': '09:00-18:00', 'cap': 5, 'contacts':
+            [{'business_name': 'Lopez Bakery', 'name': 'Ada Lopez', 'phone': '+1 415 234 5678'},
+            {'business_name': 'Okafor Plumbing', 'name': 'Sam Okafor', 'phone': '(212) 234-0199'}],
+            'maxAttempts': 3, 'name': 'Spring renewals', 'redialDelaySeconds': 3600, 'redialOn': 'no-
+            answer,busy', 'timezone': 'America/Los_Angeles'}.
         body (CreateCampaignFilesBody):
 
     Raises:
@@ -190,9 +199,18 @@ def sync(
     """ Create a campaign from a CSV of contacts (multipart form). Answers with the import
     report: every skipped row with its reason.
 
+     When no row can be accepted the campaign is not created and the error's
+    `details.importReport` says why for each row: 409 when every row was skipped only
+    because its number is on the do-not-call list, 422 otherwise.
+
     Args:
         body (CreateCampaignJson): `POST /api/campaigns` as JSON: the form's fields, with the
-            contacts in the body.
+            contacts in the body. Example: {'assistantId': '01928f2e-6d3a-7c41-9b5e-2f1a3c4d5e6f',
+            'callingDays': 'mon-fri', 'callingHours': '09:00-18:00', 'cap': 5, 'contacts':
+            [{'business_name': 'Lopez Bakery', 'name': 'Ada Lopez', 'phone': '+1 415 234 5678'},
+            {'business_name': 'Okafor Plumbing', 'name': 'Sam Okafor', 'phone': '(212) 234-0199'}],
+            'maxAttempts': 3, 'name': 'Spring renewals', 'redialDelaySeconds': 3600, 'redialOn': 'no-
+            answer,busy', 'timezone': 'America/Los_Angeles'}.
         body (CreateCampaignFilesBody):
 
     Raises:
@@ -219,9 +237,18 @@ async def asyncio_detailed(
     """ Create a campaign from a CSV of contacts (multipart form). Answers with the import
     report: every skipped row with its reason.
 
+     When no row can be accepted the campaign is not created and the error's
+    `details.importReport` says why for each row: 409 when every row was skipped only
+    because its number is on the do-not-call list, 422 otherwise.
+
     Args:
         body (CreateCampaignJson): `POST /api/campaigns` as JSON: the form's fields, with the
-            contacts in the body.
+            contacts in the body. Example: {'assistantId': '01928f2e-6d3a-7c41-9b5e-2f1a3c4d5e6f',
+            'callingDays': 'mon-fri', 'callingHours': '09:00-18:00', 'cap': 5, 'contacts':
+            [{'business_name': 'Lopez Bakery', 'name': 'Ada Lopez', 'phone': '+1 415 234 5678'},
+            {'business_name': 'Okafor Plumbing', 'name': 'Sam Okafor', 'phone': '(212) 234-0199'}],
+            'maxAttempts': 3, 'name': 'Spring renewals', 'redialDelaySeconds': 3600, 'redialOn': 'no-
+            answer,busy', 'timezone': 'America/Los_Angeles'}.
         body (CreateCampaignFilesBody):
 
     Raises:
@@ -253,9 +280,18 @@ async def asyncio(
     """ Create a campaign from a CSV of contacts (multipart form). Answers with the import
     report: every skipped row with its reason.
 
+     When no row can be accepted the campaign is not created and the error's
+    `details.importReport` says why for each row: 409 when every row was skipped only
+    because its number is on the do-not-call list, 422 otherwise.
+
     Args:
         body (CreateCampaignJson): `POST /api/campaigns` as JSON: the form's fields, with the
-            contacts in the body.
+            contacts in the body. Example: {'assistantId': '01928f2e-6d3a-7c41-9b5e-2f1a3c4d5e6f',
+            'callingDays': 'mon-fri', 'callingHours': '09:00-18:00', 'cap': 5, 'contacts':
+            [{'business_name': 'Lopez Bakery', 'name': 'Ada Lopez', 'phone': '+1 415 234 5678'},
+            {'business_name': 'Okafor Plumbing', 'name': 'Sam Okafor', 'phone': '(212) 234-0199'}],
+            'maxAttempts': 3, 'name': 'Spring renewals', 'redialDelaySeconds': 3600, 'redialOn': 'no-
+            answer,busy', 'timezone': 'America/Los_Angeles'}.
         body (CreateCampaignFilesBody):
 
     Raises:

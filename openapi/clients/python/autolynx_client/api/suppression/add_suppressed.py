@@ -157,7 +157,8 @@ def sync_detailed(
     """ Add a number to the do-not-call list (admin).
 
     Args:
-        body (AddNumberRequest):
+        body (AddNumberRequest):  Example: {'phone': '(415) 234-5678', 'reason': 'asked not to be
+            called again'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -188,7 +189,8 @@ def sync(
     """ Add a number to the do-not-call list (admin).
 
     Args:
-        body (AddNumberRequest):
+        body (AddNumberRequest):  Example: {'phone': '(415) 234-5678', 'reason': 'asked not to be
+            called again'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -214,7 +216,8 @@ async def asyncio_detailed(
     """ Add a number to the do-not-call list (admin).
 
     Args:
-        body (AddNumberRequest):
+        body (AddNumberRequest):  Example: {'phone': '(415) 234-5678', 'reason': 'asked not to be
+            called again'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -245,7 +248,8 @@ async def asyncio(
     """ Add a number to the do-not-call list (admin).
 
     Args:
-        body (AddNumberRequest):
+        body (AddNumberRequest):  Example: {'phone': '(415) 234-5678', 'reason': 'asked not to be
+            called again'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

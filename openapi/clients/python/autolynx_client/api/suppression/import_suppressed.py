@@ -149,6 +149,12 @@ def sync_detailed(
 ) -> Response[ErrorEnvelope | ImportNumbersReport]:
     """ Add every number of a CSV upload to the do-not-call list (admin).
 
+     The report counts the rows added, already listed and invalid (a row whose number
+    cannot be read, bytes that are not UTF-8 included, is reported and skipped; the rest
+    of the file still goes on the list). A file that is not text at all (it holds NUL
+    bytes: an image, a spreadsheet, UTF-16) or is not readable CSV is refused whole with
+    422 naming `file`.
+
     Args:
         body (ImportSuppressedBody):
 
@@ -180,6 +186,12 @@ def sync(
 ) -> ErrorEnvelope | ImportNumbersReport | None:
     """ Add every number of a CSV upload to the do-not-call list (admin).
 
+     The report counts the rows added, already listed and invalid (a row whose number
+    cannot be read, bytes that are not UTF-8 included, is reported and skipped; the rest
+    of the file still goes on the list). A file that is not text at all (it holds NUL
+    bytes: an image, a spreadsheet, UTF-16) or is not readable CSV is refused whole with
+    422 naming `file`.
+
     Args:
         body (ImportSuppressedBody):
 
@@ -205,6 +217,12 @@ async def asyncio_detailed(
 
 ) -> Response[ErrorEnvelope | ImportNumbersReport]:
     """ Add every number of a CSV upload to the do-not-call list (admin).
+
+     The report counts the rows added, already listed and invalid (a row whose number
+    cannot be read, bytes that are not UTF-8 included, is reported and skipped; the rest
+    of the file still goes on the list). A file that is not text at all (it holds NUL
+    bytes: an image, a spreadsheet, UTF-16) or is not readable CSV is refused whole with
+    422 naming `file`.
 
     Args:
         body (ImportSuppressedBody):
@@ -236,6 +254,12 @@ async def asyncio(
 
 ) -> ErrorEnvelope | ImportNumbersReport | None:
     """ Add every number of a CSV upload to the do-not-call list (admin).
+
+     The report counts the rows added, already listed and invalid (a row whose number
+    cannot be read, bytes that are not UTF-8 included, is reported and skipped; the rest
+    of the file still goes on the list). A file that is not text at all (it holds NUL
+    bytes: an image, a spreadsheet, UTF-16) or is not readable CSV is refused whole with
+    422 naming `file`.
 
     Args:
         body (ImportSuppressedBody):
