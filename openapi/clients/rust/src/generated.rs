@@ -3208,6 +3208,205 @@ JSON.*/
                 })
         }
     }
+    /**What to change in a CREATED or PAUSED campaign; absent fields stay as they are. Changes
+apply when the campaign (re)starts.*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct UpdateCampaignJson {
+        ///An active assistant from the directory.
+        #[serde(
+            rename = "assistantId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub assistant_id: ::std::option::Option<::uuid::Uuid>,
+        ///Weekdays of the window: `"all"`, `"mon-fri"`, `"mon,wed,fri"`.
+        #[serde(
+            rename = "callingDays",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub calling_days: ::std::option::Option<::std::string::String>,
+        ///Daily calling window in each contact's local time, `"HH:MM-HH:MM"`, or `"any"`.
+        #[serde(
+            rename = "callingHours",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub calling_hours: ::std::option::Option<::std::string::String>,
+        ///Most calls live at once (1–50).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub cap: ::std::option::Option<::std::num::NonZeroU32>,
+        ///Also wait until the phone line has no live calls before dialing.
+        #[serde(
+            rename = "lineQuietGating",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub line_quiet_gating: ::std::option::Option<bool>,
+        ///Attempts per contact, the first included (1–10).
+        #[serde(
+            rename = "maxAttempts",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub max_attempts: ::std::option::Option<::std::num::NonZeroU32>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub mode: ::std::option::Option<CampaignModeDto>,
+        ///1–200 characters, not blank.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<UpdateCampaignJsonName>,
+        ///Seconds between an unanswered attempt and the next.
+        #[serde(
+            rename = "redialDelaySeconds",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub redial_delay_seconds: ::std::option::Option<::std::num::NonZeroU64>,
+        /**Outcomes that lead to a redial, comma-separated (`no-answer`, `busy`, `voicemail`,
+`retryable-error`).*/
+        #[serde(
+            rename = "redialOn",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub redial_on: ::std::option::Option<UpdateCampaignJsonRedialOn>,
+        ///IANA time zone of contacts without their own.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub timezone: ::std::option::Option<::std::string::String>,
+    }
+    impl UpdateCampaignJson {
+        pub fn builder() -> builder::UpdateCampaignJson {
+            Default::default()
+        }
+    }
+    ///1–200 characters, not blank.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct UpdateCampaignJsonName(::std::string::String);
+    impl ::std::ops::Deref for UpdateCampaignJsonName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<UpdateCampaignJsonName> for ::std::string::String {
+        fn from(value: UpdateCampaignJsonName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for UpdateCampaignJsonName {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 200usize {
+                return Err("longer than 200 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            {
+                ::regress::Regex::new(
+                        "[^\\t\\n\\x0b\\x0c\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]",
+                    )
+                    .unwrap()
+            });
+            if PATTERN.find(value).is_none() {
+                return Err(
+                    "doesn't match pattern \"[^\\t\\n\\x0b\\x0c\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]\""
+                        .into(),
+                );
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for UpdateCampaignJsonName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for UpdateCampaignJsonName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdateCampaignJsonName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    /**Outcomes that lead to a redial, comma-separated (`no-answer`, `busy`, `voicemail`,
+`retryable-error`).*/
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct UpdateCampaignJsonRedialOn(::std::string::String);
+    impl ::std::ops::Deref for UpdateCampaignJsonRedialOn {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<UpdateCampaignJsonRedialOn> for ::std::string::String {
+        fn from(value: UpdateCampaignJsonRedialOn) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for UpdateCampaignJsonRedialOn {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            {
+                ::regress::Regex::new(
+                        "^[\\t\\n\\x0b\\x0c\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*((no-answer|busy|voicemail|retryable-error)[\\t\\n\\x0b\\x0c\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*)?(,[\\t\\n\\x0b\\x0c\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*((no-answer|busy|voicemail|retryable-error)[\\t\\n\\x0b\\x0c\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*)?)*$",
+                    )
+                    .unwrap()
+            });
+            if PATTERN.find(value).is_none() {
+                return Err(
+                    "doesn't match pattern \"^[\\t\\n\\x0b\\x0c\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*((no-answer|busy|voicemail|retryable-error)[\\t\\n\\x0b\\x0c\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*)?(,[\\t\\n\\x0b\\x0c\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*((no-answer|busy|voicemail|retryable-error)[\\t\\n\\x0b\\x0c\\r \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*)?)*$\""
+                        .into(),
+                );
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for UpdateCampaignJsonRedialOn {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for UpdateCampaignJsonRedialOn {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdateCampaignJsonRedialOn {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
     ///`UpdateUserRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct UpdateUserRequest {
@@ -10486,6 +10685,257 @@ JSON.*/
             }
         }
         #[derive(Clone, Debug)]
+        pub struct UpdateCampaignJson {
+            assistant_id: ::std::result::Result<
+                ::std::option::Option<::uuid::Uuid>,
+                ::std::string::String,
+            >,
+            calling_days: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            calling_hours: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            cap: ::std::result::Result<
+                ::std::option::Option<::std::num::NonZeroU32>,
+                ::std::string::String,
+            >,
+            line_quiet_gating: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            max_attempts: ::std::result::Result<
+                ::std::option::Option<::std::num::NonZeroU32>,
+                ::std::string::String,
+            >,
+            mode: ::std::result::Result<
+                ::std::option::Option<super::CampaignModeDto>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<super::UpdateCampaignJsonName>,
+                ::std::string::String,
+            >,
+            redial_delay_seconds: ::std::result::Result<
+                ::std::option::Option<::std::num::NonZeroU64>,
+                ::std::string::String,
+            >,
+            redial_on: ::std::result::Result<
+                ::std::option::Option<super::UpdateCampaignJsonRedialOn>,
+                ::std::string::String,
+            >,
+            timezone: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UpdateCampaignJson {
+            fn default() -> Self {
+                Self {
+                    assistant_id: Ok(Default::default()),
+                    calling_days: Ok(Default::default()),
+                    calling_hours: Ok(Default::default()),
+                    cap: Ok(Default::default()),
+                    line_quiet_gating: Ok(Default::default()),
+                    max_attempts: Ok(Default::default()),
+                    mode: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    redial_delay_seconds: Ok(Default::default()),
+                    redial_on: Ok(Default::default()),
+                    timezone: Ok(Default::default()),
+                }
+            }
+        }
+        impl UpdateCampaignJson {
+            pub fn assistant_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.assistant_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for assistant_id: {e}")
+                    });
+                self
+            }
+            pub fn calling_days<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.calling_days = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for calling_days: {e}")
+                    });
+                self
+            }
+            pub fn calling_hours<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.calling_hours = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for calling_hours: {e}")
+                    });
+                self
+            }
+            pub fn cap<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::num::NonZeroU32>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cap = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for cap: {e}")
+                    });
+                self
+            }
+            pub fn line_quiet_gating<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.line_quiet_gating = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for line_quiet_gating: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn max_attempts<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::num::NonZeroU32>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.max_attempts = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for max_attempts: {e}")
+                    });
+                self
+            }
+            pub fn mode<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::CampaignModeDto>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.mode = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for mode: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::UpdateCampaignJsonName>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn redial_delay_seconds<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::num::NonZeroU64>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.redial_delay_seconds = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for redial_delay_seconds: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn redial_on<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::UpdateCampaignJsonRedialOn>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.redial_on = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for redial_on: {e}")
+                    });
+                self
+            }
+            pub fn timezone<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.timezone = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for timezone: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdateCampaignJson> for super::UpdateCampaignJson {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateCampaignJson,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    assistant_id: value.assistant_id?,
+                    calling_days: value.calling_days?,
+                    calling_hours: value.calling_hours?,
+                    cap: value.cap?,
+                    line_quiet_gating: value.line_quiet_gating?,
+                    max_attempts: value.max_attempts?,
+                    mode: value.mode?,
+                    name: value.name?,
+                    redial_delay_seconds: value.redial_delay_seconds?,
+                    redial_on: value.redial_on?,
+                    timezone: value.timezone?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UpdateCampaignJson> for UpdateCampaignJson {
+            fn from(value: super::UpdateCampaignJson) -> Self {
+                Self {
+                    assistant_id: Ok(value.assistant_id),
+                    calling_days: Ok(value.calling_days),
+                    calling_hours: Ok(value.calling_hours),
+                    cap: Ok(value.cap),
+                    line_quiet_gating: Ok(value.line_quiet_gating),
+                    max_attempts: Ok(value.max_attempts),
+                    mode: Ok(value.mode),
+                    name: Ok(value.name),
+                    redial_delay_seconds: Ok(value.redial_delay_seconds),
+                    redial_on: Ok(value.redial_on),
+                    timezone: Ok(value.timezone),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct UpdateUserRequest {
             allowlisted: ::std::result::Result<
                 ::std::option::Option<bool>,
@@ -11048,6 +11498,23 @@ let response = client.get_campaign()
 ```*/
     pub fn get_campaign(&self) -> builder::GetCampaign<'_> {
         builder::GetCampaign::new(self)
+    }
+    /**Edit a CREATED or PAUSED campaign: name, cap, mode, line-quiet gating, calling hours,
+days and time zone, redials, assistant. Absent fields stay as they are; the changes
+apply when it starts or resumes, and each is recorded on the campaign's history
+(`GET /api/audit?targetType=campaign&targetId=…`). 409 naming the status otherwise
+
+Sends a `PATCH` request to `/campaigns/{id}`
+
+```ignore
+let response = client.update_campaign()
+    .id(id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn update_campaign(&self) -> builder::UpdateCampaign<'_> {
+        builder::UpdateCampaign::new(self)
     }
     /**A campaign's contacts with their latest call
 
@@ -13409,6 +13876,184 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_campaign",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                409u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                413u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                415u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                422u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                503u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::update_campaign`]
+
+[`Client::update_campaign`]: super::Client::update_campaign*/
+    #[derive(Debug, Clone)]
+    pub struct UpdateCampaign<'a> {
+        client: &'a super::Client,
+        id: Result<::uuid::Uuid, String>,
+        body: Result<types::builder::UpdateCampaignJson, String>,
+    }
+    impl<'a> UpdateCampaign<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::uuid::Uuid>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: uuid :: Uuid` for id failed".to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::UpdateCampaignJson>,
+            <V as std::convert::TryInto<
+                types::UpdateCampaignJson,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `UpdateCampaignJson` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::UpdateCampaignJson,
+            ) -> types::builder::UpdateCampaignJson,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PATCH` request to `/campaigns/{id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::CampaignDetailDto>,
+            Error<types::ErrorEnvelope>,
+        > {
+            let Self { client, id, body } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::UpdateCampaignJson::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/campaigns/{}", client.baseurl, encode_path(& id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .patch(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_campaign",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;

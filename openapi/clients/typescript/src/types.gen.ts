@@ -1096,6 +1096,57 @@ export type UpdateAssistantRequest = {
 };
 
 /**
+ * UpdateCampaignJson
+ *
+ * What to change in a CREATED or PAUSED campaign; absent fields stay as they are. Changes
+ * apply when the campaign (re)starts.
+ */
+export type UpdateCampaignJson = {
+    /**
+     * An active assistant from the directory.
+     */
+    assistantId?: string;
+    /**
+     * Weekdays of the window: `"all"`, `"mon-fri"`, `"mon,wed,fri"`.
+     */
+    callingDays?: string;
+    /**
+     * Daily calling window in each contact's local time, `"HH:MM-HH:MM"`, or `"any"`.
+     */
+    callingHours?: string;
+    /**
+     * Most calls live at once (1–50).
+     */
+    cap?: number;
+    /**
+     * Also wait until the phone line has no live calls before dialing.
+     */
+    lineQuietGating?: boolean;
+    /**
+     * Attempts per contact, the first included (1–10).
+     */
+    maxAttempts?: number;
+    mode?: CampaignModeDto;
+    /**
+     * 1–200 characters, not blank.
+     */
+    name?: string;
+    /**
+     * Seconds between an unanswered attempt and the next.
+     */
+    redialDelaySeconds?: number;
+    /**
+     * Outcomes that lead to a redial, comma-separated (`no-answer`, `busy`, `voicemail`,
+     * `retryable-error`).
+     */
+    redialOn?: string;
+    /**
+     * IANA time zone of contacts without their own.
+     */
+    timezone?: string;
+};
+
+/**
  * UpdateUserRequest
  */
 export type UpdateUserRequest = {
@@ -1949,6 +2000,70 @@ export type GetCampaignResponses = {
 };
 
 export type GetCampaignResponse = GetCampaignResponses[keyof GetCampaignResponses];
+
+export type UpdateCampaignData = {
+    body: UpdateCampaignJson;
+    path: {
+        id: string;
+    };
+    query?: never;
+    url: '/campaigns/{id}';
+};
+
+export type UpdateCampaignErrors = {
+    /**
+     * Malformed request
+     */
+    400: ErrorEnvelope;
+    /**
+     * Missing or invalid bearer token
+     */
+    401: ErrorEnvelope;
+    /**
+     * The token's role may not do this
+     */
+    403: ErrorEnvelope;
+    /**
+     * Not found
+     */
+    404: ErrorEnvelope;
+    /**
+     * Conflicts with the current state
+     */
+    409: ErrorEnvelope;
+    /**
+     * Body larger than the configured limit
+     */
+    413: ErrorEnvelope;
+    /**
+     * Unsupported content type
+     */
+    415: ErrorEnvelope;
+    /**
+     * Validation failed
+     */
+    422: ErrorEnvelope;
+    /**
+     * Too many requests
+     */
+    429: ErrorEnvelope;
+    /**
+     * Internal error (opaque)
+     */
+    500: ErrorEnvelope;
+    /**
+     * A dependency is unavailable
+     */
+    503: ErrorEnvelope;
+};
+
+export type UpdateCampaignError = UpdateCampaignErrors[keyof UpdateCampaignErrors];
+
+export type UpdateCampaignResponses = {
+    200: CampaignDetailDto;
+};
+
+export type UpdateCampaignResponse = UpdateCampaignResponses[keyof UpdateCampaignResponses];
 
 export type ListCampaignContactsData = {
     body?: never;

@@ -94,6 +94,7 @@ from .update_assistant_request import UpdateAssistantRequest
 from .update_assistant_request_model import UpdateAssistantRequestModel
 from .update_assistant_request_options import UpdateAssistantRequestOptions
 from .update_assistant_request_voice import UpdateAssistantRequestVoice
+from .update_campaign_json import UpdateCampaignJson
 from .update_user_request import UpdateUserRequest
 from .user_dto import UserDto
 
@@ -192,6 +193,7 @@ __all__ = (
     "UpdateAssistantRequestModel",
     "UpdateAssistantRequestOptions",
     "UpdateAssistantRequestVoice",
+    "UpdateCampaignJson",
     "UpdateUserRequest",
     "UserDto",
 )

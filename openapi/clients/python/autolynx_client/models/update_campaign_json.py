@@ -1,0 +1,194 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+from ..models.campaign_mode_dto import CampaignModeDto
+from ..types import UNSET, Unset
+from uuid import UUID
+
+
+
+
+
+
+T = TypeVar("T", bound="UpdateCampaignJson")
+
+
+
+@_attrs_define
+class UpdateCampaignJson:
+    """ What to change in a CREATED or PAUSED campaign; absent fields stay as they are. Changes
+    apply when the campaign (re)starts.
+
+        Attributes:
+            assistant_id (UUID | Unset): An active assistant from the directory.
+            calling_days (str | Unset): Weekdays of the window: `"all"`, `"mon-fri"`, `"mon,wed,fri"`.
+            calling_hours (str | Unset): Daily calling window in each contact's local time, `"HH:MM-HH:MM"`, or `"any"`.
+            cap (int | Unset): Most calls live at once (1–50).
+            line_quiet_gating (bool | Unset): Also wait until the phone line has no live calls before dialing.
+            max_attempts (int | Unset): Attempts per contact, the first included (1–10).
+            mode (CampaignModeDto | Unset):
+            name (str | Unset): 1–200 characters, not blank.
+            redial_delay_seconds (int | Unset): Seconds between an unanswered attempt and the next.
+            redial_on (str | Unset): Outcomes that lead to a redial, comma-separated (`no-answer`, `busy`, `voicemail`,
+                `retryable-error`).
+            timezone (str | Unset): IANA time zone of contacts without their own.
+     """
+
+    assistant_id: UUID | Unset = UNSET
+    calling_days: str | Unset = UNSET
+    calling_hours: str | Unset = UNSET
+    cap: int | Unset = UNSET
+    line_quiet_gating: bool | Unset = UNSET
+    max_attempts: int | Unset = UNSET
+    mode: CampaignModeDto | Unset = UNSET
+    name: str | Unset = UNSET
+    redial_delay_seconds: int | Unset = UNSET
+    redial_on: str | Unset = UNSET
+    timezone: str | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+
+
+
+
+    def to_dict(self) -> dict[str, Any]:
+        assistant_id: str | Unset = UNSET
+        if not isinstance(self.assistant_id, Unset):
+            assistant_id = str(self.assistant_id)
+
+        calling_days = self.calling_days
+
+        calling_hours = self.calling_hours
+
+        cap = self.cap
+
+        line_quiet_gating = self.line_quiet_gating
+
+        max_attempts = self.max_attempts
+
+        mode: str | Unset = UNSET
+        if not isinstance(self.mode, Unset):
+            mode = self.mode.value
+
+
+        name = self.name
+
+        redial_delay_seconds = self.redial_delay_seconds
+
+        redial_on = self.redial_on
+
+        timezone = self.timezone
+
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({
+        })
+        if assistant_id is not UNSET:
+            field_dict["assistantId"] = assistant_id
+        if calling_days is not UNSET:
+            field_dict["callingDays"] = calling_days
+        if calling_hours is not UNSET:
+            field_dict["callingHours"] = calling_hours
+        if cap is not UNSET:
+            field_dict["cap"] = cap
+        if line_quiet_gating is not UNSET:
+            field_dict["lineQuietGating"] = line_quiet_gating
+        if max_attempts is not UNSET:
+            field_dict["maxAttempts"] = max_attempts
+        if mode is not UNSET:
+            field_dict["mode"] = mode
+        if name is not UNSET:
+            field_dict["name"] = name
+        if redial_delay_seconds is not UNSET:
+            field_dict["redialDelaySeconds"] = redial_delay_seconds
+        if redial_on is not UNSET:
+            field_dict["redialOn"] = redial_on
+        if timezone is not UNSET:
+            field_dict["timezone"] = timezone
+
+        return field_dict
+
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        _assistant_id = d.pop("assistantId", UNSET)
+        assistant_id: UUID | Unset
+        if isinstance(_assistant_id,  Unset):
+            assistant_id = UNSET
+        else:
+            assistant_id = UUID(_assistant_id)
+
+
+
+
+        calling_days = d.pop("callingDays", UNSET)
+
+        calling_hours = d.pop("callingHours", UNSET)
+
+        cap = d.pop("cap", UNSET)
+
+        line_quiet_gating = d.pop("lineQuietGating", UNSET)
+
+        max_attempts = d.pop("maxAttempts", UNSET)
+
+        _mode = d.pop("mode", UNSET)
+        mode: CampaignModeDto | Unset
+        if isinstance(_mode,  Unset):
+            mode = UNSET
+        else:
+            mode = CampaignModeDto(_mode)
+
+
+
+
+        name = d.pop("name", UNSET)
+
+        redial_delay_seconds = d.pop("redialDelaySeconds", UNSET)
+
+        redial_on = d.pop("redialOn", UNSET)
+
+        timezone = d.pop("timezone", UNSET)
+
+        update_campaign_json = cls(
+            assistant_id=assistant_id,
+            calling_days=calling_days,
+            calling_hours=calling_hours,
+            cap=cap,
+            line_quiet_gating=line_quiet_gating,
+            max_attempts=max_attempts,
+            mode=mode,
+            name=name,
+            redial_delay_seconds=redial_delay_seconds,
+            redial_on=redial_on,
+            timezone=timezone,
+        )
+
+
+        update_campaign_json.additional_properties = d
+        return update_campaign_json
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
