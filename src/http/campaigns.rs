@@ -336,11 +336,7 @@ impl poem_openapi::types::Example for CreateCampaignJson {
 /// What to change in a CREATED or PAUSED campaign; absent fields stay as they are. Changes
 /// apply when the campaign (re)starts.
 #[derive(Debug, Object)]
-#[oai(
-    rename_all = "camelCase",
-    skip_serializing_if_is_none,
-    deny_unknown_fields
-)]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct UpdateCampaignJson {
     /// 1–200 characters, not blank.
     #[oai(

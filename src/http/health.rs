@@ -103,9 +103,7 @@ pub struct HealthReport {
     pub uptime_seconds: u64,
     pub checks: Checks,
     /// What needs an operator's attention without making the service unhealthy (a
-    /// do-not-call list imported more than 31 days ago).
-    #[oai(skip_serializing_if_is_empty)]
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// do-not-call list imported more than 31 days ago); empty when nothing does.
     pub warnings: Vec<String>,
 }
 

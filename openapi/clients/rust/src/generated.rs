@@ -1667,7 +1667,7 @@ with the old one still valid, then letting the old one expire (or revoking it).*
         pub uptime_seconds: u64,
         pub version: ::std::string::String,
         /**What needs an operator's attention without making the service unhealthy (a
-do-not-call list imported more than 31 days ago).*/
+do-not-call list imported more than 31 days ago); empty when nothing does.*/
         pub warnings: ::std::vec::Vec<::std::string::String>,
     }
     impl HealthReport {

@@ -631,7 +631,7 @@ export type HealthReport = {
     version: string;
     /**
      * What needs an operator's attention without making the service unhealthy (a
-     * do-not-call list imported more than 31 days ago).
+     * do-not-call list imported more than 31 days ago); empty when nothing does.
      */
     warnings: Array<string>;
 };

@@ -31,7 +31,7 @@ class HealthReport:
             uptime_seconds (int):
             version (str):
             warnings (list[str]): What needs an operator's attention without making the service unhealthy (a
-                do-not-call list imported more than 31 days ago).
+                do-not-call list imported more than 31 days ago); empty when nothing does.
      """
 
     checks: Checks
