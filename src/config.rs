@@ -304,6 +304,11 @@ pub struct CampaignSettings {
     /// No call before 08:00 or from 21:00 on in the contact's local time, whatever a
     /// campaign's calling hours say. Turning it off is logged at every start.
     pub legal_hours_floor: bool,
+    /// Budget (US dollars) of a campaign created without one; 0 = none.
+    pub budget_usd: f64,
+    /// What a minute of call costs, all in (US dollars), for estimating calls whose cost is not
+    /// reported yet against a campaign's budget.
+    pub estimated_cost_per_minute: f64,
     /// Phrases that, found in a call's summary or transcript, mean the person asked not to be
     /// called again (besides the analysis' `structuredData.optOut`).
     pub opt_out_phrases: Vec<String>,
@@ -792,6 +797,18 @@ impl Settings {
         }
         if let Err(e) = crate::domain::hours::parse_timezone(&self.campaigns.timezone) {
             problems.push(format!("campaigns.timezone: {e}"));
+        }
+        let budget = self.campaigns.budget_usd;
+        if !(budget.is_finite() && (0.0..=10_000_000.0).contains(&budget)) {
+            problems.push(format!(
+                "campaigns.budget_usd = {budget} is out of range: allowed 0 (none) to 10000000"
+            ));
+        }
+        let rate = self.campaigns.estimated_cost_per_minute;
+        if !(rate.is_finite() && rate > 0.0 && rate <= 100.0) {
+            problems.push(format!(
+                "campaigns.estimated_cost_per_minute = {rate} is out of range: allowed above 0 up to 100"
+            ));
         }
         let share = self.campaigns.safety_brake_failure_share;
         if !(share > 0.0 && share <= 1.0) {

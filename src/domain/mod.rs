@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod brake;
+pub mod budget;
 pub mod call;
 pub mod campaign;
 pub mod ended_reason;

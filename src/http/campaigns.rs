@@ -65,7 +65,7 @@ impl PauseReasonDto {
     pub fn parse(stored: &str) -> Self {
         match stored {
             crate::store::campaigns::PAUSED_BY_SAFETY_BRAKE => Self::SafetyBrake,
-            "budget-reached" => Self::BudgetReached,
+            crate::store::campaigns::PAUSED_BY_BUDGET => Self::BudgetReached,
             _ => Self::Operator,
         }
     }
@@ -237,6 +237,10 @@ pub struct CreateCampaignForm {
         pattern = r"^[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*((no-answer|busy|voicemail|retryable-error)[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*)?(,[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*((no-answer|busy|voicemail|retryable-error)[\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*)?)*$"
     ))]
     pub redial_on: Option<String>,
+    /// Spend limit in US dollars: the campaign pauses itself (`budget-reached`) before its
+    /// spend can pass it. Default: `campaigns.budget_usd` (0: none).
+    #[oai(validator(minimum(value = "0.01"), maximum(value = "10000000")))]
+    pub budget_usd: Option<f64>,
 }
 
 /// `POST /api/campaigns` as JSON: the form's fields, with the contacts in the body.
@@ -301,6 +305,13 @@ pub struct CreateCampaignJson {
         )
     )]
     pub redial_on: Option<String>,
+    /// Spend limit in US dollars: the campaign pauses itself (`budget-reached`) before its
+    /// spend can pass it. Default: `campaigns.budget_usd` (0: none).
+    #[oai(
+        deserialize_with = "non_null",
+        validator(minimum(value = "0.01"), maximum(value = "10000000"))
+    )]
+    pub budget_usd: Option<f64>,
 }
 
 impl poem_openapi::types::Example for CreateCampaignJson {
@@ -329,6 +340,7 @@ impl poem_openapi::types::Example for CreateCampaignJson {
             max_attempts: Some(3),
             redial_delay_seconds: Some(3600),
             redial_on: Some("no-answer,busy".to_owned()),
+            budget_usd: Some(250.0),
         }
     }
 }
@@ -391,6 +403,12 @@ pub struct UpdateCampaignJson {
     /// An active assistant from the directory.
     #[oai(deserialize_with = "non_null")]
     pub assistant_id: Option<Uuid>,
+    /// Spend limit in US dollars (raise it to resume a campaign paused by `budget-reached`).
+    #[oai(
+        deserialize_with = "non_null",
+        validator(minimum(value = "0.01"), maximum(value = "10000000"))
+    )]
+    pub budget_usd: Option<f64>,
 }
 
 /// Contacts given in a JSON body.
@@ -459,6 +477,7 @@ struct CampaignInput {
     max_attempts: Option<u32>,
     redial_delay_seconds: Option<u64>,
     redial_on: Option<String>,
+    budget_usd: Option<f64>,
 }
 
 /// Where the contacts' CSV is.
@@ -484,6 +503,7 @@ impl CreateCampaignBody {
                     max_attempts: f.max_attempts,
                     redial_delay_seconds: f.redial_delay_seconds,
                     redial_on: f.redial_on,
+                    budget_usd: f.budget_usd,
                 },
                 ContactsSource::Upload(f.contacts_csv),
             ),
@@ -503,6 +523,7 @@ impl CreateCampaignBody {
                         max_attempts: j.max_attempts,
                         redial_delay_seconds: j.redial_delay_seconds,
                         redial_on: j.redial_on,
+                        budget_usd: j.budget_usd,
                     },
                     ContactsSource::Bytes(csv),
                 )
@@ -604,6 +625,8 @@ pub struct CampaignDto {
     pub calling_hours: Option<CallingHoursDto>,
     /// Redials; absent when every contact gets one attempt.
     pub redial: Option<RedialDto>,
+    /// Spend limit in US dollars; absent when there is none.
+    pub budget_usd: Option<f64>,
     pub owner_id: Uuid,
     /// Why the campaign FAILED, when it did.
     pub failure_reason: Option<String>,
@@ -1003,7 +1026,7 @@ impl CampaignsApi {
     }
 
     /// Edit a CREATED or PAUSED campaign: name, cap, mode, line-quiet gating, calling hours,
-    /// days and time zone, redials, assistant. Absent fields stay as they are; the changes
+    /// days and time zone, redials, budget, assistant. Absent fields stay as they are; the changes
     /// apply when it starts or resumes, and each is recorded on the campaign's history
     /// (`GET /api/audit?targetType=campaign&targetId=…`). 409 naming the status otherwise.
     #[oai(
@@ -1163,6 +1186,20 @@ async fn campaign_detail(
     }
 }
 
+/// A budget as given (422 naming `budgetUsd` when it is not a positive amount); `None` for
+/// none (0 from the config default).
+fn budget_of(given: Option<f64>) -> Result<Option<f64>, ApiError> {
+    match given {
+        None => Ok(None),
+        Some(0.0) => Ok(None),
+        Some(b) if b.is_finite() && (0.01..=10_000_000.0).contains(&b) => Ok(Some(b)),
+        Some(b) => Err(ApiError::validation(
+            "budgetUsd",
+            format!("{b} is not a budget: give US dollars from 0.01 to 10000000"),
+        )),
+    }
+}
+
 /// Whether a campaign in `status` may be edited.
 fn editable(status: CampaignStatus) -> bool {
     matches!(status, CampaignStatus::Created | CampaignStatus::Paused)
@@ -1172,7 +1209,7 @@ fn not_editable(status: CampaignStatus) -> ApiError {
     ApiError::conflict(format!(
         "a {status} campaign cannot be edited: only a CREATED or PAUSED one can (pause it first)"
     ))
-    .with_details(json!({ "status": status.as_str() }))
+    .with_details(json!({ "currentStatus": status.as_str() }))
 }
 
 /// Validates an edit against the campaign as it is, writes it (only if the campaign is still
@@ -1272,6 +1309,7 @@ async fn update_campaign(
             max_attempts: None,
             redial_delay_seconds: None,
             redial_on: None,
+            budget_usd: None,
         };
         let (schedule, timezone) = schedule_of(&input, &current)?;
         let view = json!(schedule.map(|s| s.view()));
@@ -1326,6 +1364,15 @@ async fn update_campaign(
             view.clone(),
         );
         stored[redial::SETTINGS_KEY] = view;
+    }
+    if let Some(given) = edit.budget_usd {
+        let budget = budget_of(Some(given))?;
+        note(
+            "budgetUsd",
+            json!(crate::domain::budget::read(&c.settings_json)),
+            json!(budget),
+        );
+        stored[crate::domain::budget::SETTINGS_KEY] = json!(budget);
     }
     if stored != c.settings_json {
         update.settings = Some(stored);
@@ -1453,6 +1500,7 @@ pub fn campaign_dto(
     Ok(CampaignDto {
         calling_hours,
         redial,
+        budget_usd: crate::domain::budget::read(&c.settings_json),
         id: c.id,
         name: c.name,
         status: status.into(),
@@ -1596,6 +1644,7 @@ async fn create_campaign(
             )
         })?;
     let line_quiet_gating = form.line_quiet_gating.unwrap_or(false);
+    let budget_usd = budget_of(form.budget_usd.or(Some(settings.campaigns.budget_usd)))?;
     let max_bytes = settings.server.max_upload_bytes;
     let size = match &contacts_source {
         ContactsSource::Upload(upload) => upload.size(),
@@ -1712,6 +1761,7 @@ async fn create_campaign(
             (hours::SETTINGS_KEY): schedule.map(|s| s.view()),
             (hours::TIMEZONE_KEY): timezone.name(),
             (redial::SETTINGS_KEY): redial,
+            (crate::domain::budget::SETTINGS_KEY): budget_usd,
         }),
     };
     let created = store::campaigns::create_with_contacts(&state.db, new, contacts).await?;

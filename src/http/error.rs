@@ -229,6 +229,7 @@ impl From<crate::runtime::ControlError> for ApiError {
                     .with_details(json!({ "currentStatus": current.as_str(), "command": command }))
             }
             ControlError::Internal(e) => Self::internal(e),
+            ControlError::Refused(why) => Self::conflict(why),
         }
     }
 }

@@ -14,6 +14,7 @@ use tokio::sync::OwnedSemaphorePermit;
 use uuid::Uuid;
 
 use crate::domain::brake::{self, SafetyBrake};
+use crate::domain::budget;
 use crate::domain::call::CallUpdate;
 use crate::domain::campaign::{CallStatus, CampaignMode, CampaignStatus};
 use crate::domain::ended_reason::EndedReasonClass;
@@ -31,6 +32,8 @@ use crate::store::entities::{call, campaign, contact};
 const MAX_CALL_RESTARTS: u32 = 3;
 /// Longest wait for calling hours to open before looking again.
 const MAX_HOURS_WAIT: Duration = Duration::from_secs(300);
+/// How often a campaign at its budget looks again while costs of its calls are still coming.
+const BUDGET_RECHECK: Duration = Duration::from_millis(500);
 /// Wakes a little after the instant a contact becomes callable, so it surely is then.
 const WAKE_MARGIN: Duration = Duration::from_millis(50);
 
@@ -126,6 +129,10 @@ pub struct CampaignState {
     end_check: Option<Duration>,
     /// The campaign's last finished calls, for the safety brake.
     brake: SafetyBrake,
+    /// The campaign's budget (US dollars), when it has one.
+    budget: Option<f64>,
+    /// What one call may cost, as estimated before it ends.
+    per_call_estimate: f64,
 }
 
 pub struct CampaignSupervisor;
@@ -168,6 +175,8 @@ impl Actor for CampaignSupervisor {
         Ok(CampaignState {
             gate: args.ctx.gate(args.campaign_id),
             brake: SafetyBrake::new(args.ctx.settings.campaigns.brake_rules()),
+            budget: None,
+            per_call_estimate: 0.0,
             ctx: args.ctx,
             campaign_id: args.campaign_id,
             reserved: args.reserved,
@@ -369,12 +378,18 @@ async fn load_settings(
 ) -> Result<Option<String>, ActorProcessingErr> {
     let assistant = store::assistants::get_any(&state.ctx.db, c.assistant_id).await?;
     let margin = state.ctx.settings.runtime.end_check_margin();
-    state.end_check = assistant
+    let max_call_seconds = assistant
         .as_ref()
         .and_then(|a| a.config_json.get("maxDurationSeconds"))
         .and_then(serde_json::Value::as_f64)
         .filter(|s| s.is_finite() && *s > 0.0)
-        .map(|s| Duration::from_secs_f64(s.min(86_400.0)) + margin);
+        .map(|s| s.min(86_400.0));
+    state.end_check = max_call_seconds.map(|s| Duration::from_secs_f64(s) + margin);
+    state.budget = budget::read(&c.settings_json);
+    state.per_call_estimate = budget::per_call_estimate(
+        state.ctx.settings.campaigns.estimated_cost_per_minute,
+        max_call_seconds,
+    );
     state.assistant_id = assistant
         .and_then(|a| a.provider_assistant_id)
         .unwrap_or_default();
@@ -545,7 +560,45 @@ async fn fill(
             };
             eligible.batch = Some(head.batch_index);
         }
-        let free = (state.cap() - state.slots.len()) as u64;
+        let mut free = (state.cap() - state.slots.len()) as u64;
+        if let Some(limit) = state.budget {
+            let per_call = state.per_call_estimate;
+            let spend = store::calls::spend(&db, campaign.id, per_call).await?;
+            let committed = spend.committed;
+            let room = budget::room(limit, committed, per_call);
+            if room == 0 && spend.awaiting > 0 {
+                // Calls in flight are counted at their estimate: wait for their real costs
+                // (they usually come in lower) before deciding the budget is spent.
+                schedule_fill(myself, state, BUDGET_RECHECK);
+                break;
+            }
+            if room == 0 {
+                if store::calls::next_pending(&db, campaign.id, &Eligible::default())
+                    .await?
+                    .is_some()
+                {
+                    let why = format!(
+                        "${committed:.4} spent or committed (reported costs, and ${per_call:.4} \
+                         estimated for each call not reported yet) leaves no room for another \
+                         call in the budget of ${limit:.2}"
+                    );
+                    let moved = move_to_explained(
+                        state,
+                        CampaignStatus::Paused,
+                        Some(store::campaigns::PAUSED_BY_BUDGET),
+                        Some(&why),
+                    )
+                    .await?;
+                    if moved {
+                        state.spare = None;
+                        tracing::warn!(campaign_id = %campaign.id, reason = %why, "budget reached: the campaign paused itself");
+                        crate::metrics::guardrail_pause(store::campaigns::PAUSED_BY_BUDGET);
+                    }
+                }
+                break;
+            }
+            free = free.min(room);
+        }
         let candidates = store::calls::next_pending_many(&db, campaign.id, &eligible, free).await?;
         if candidates.is_empty() {
             break;
@@ -887,7 +940,22 @@ async fn control(
                 .await
                 .map_err(db_error)?
                 .ok_or(ControlError::NotFound)?;
-            if let Some(reason) = load_settings(state, fresh).await.map_err(internal)? {
+            let unreadable = load_settings(state, fresh).await.map_err(internal)?;
+            if let Some(limit) = state.budget {
+                let per_call = state.per_call_estimate;
+                let committed = store::calls::spend(&state.ctx.db, id, per_call)
+                    .await
+                    .map_err(db_error)?
+                    .committed;
+                if budget::room(limit, committed, per_call) == 0 {
+                    return Err(ControlError::Refused(format!(
+                        "the budget is reached: ${committed:.4} spent or committed of \
+                         ${limit:.2}, and a call is estimated at ${per_call:.4}; raise budgetUsd \
+                         (PATCH the campaign) before resuming"
+                    )));
+                }
+            }
+            if let Some(reason) = unreadable {
                 let reason = format!("{reason}; nothing is dialed with settings that do not parse");
                 move_to(state, CampaignStatus::Failed, Some(&reason))
                     .await

@@ -391,6 +391,9 @@ pub enum ControlError {
     },
     #[error("the runtime could not carry out the command: {0}")]
     Internal(String),
+    /// The command is refused for a reason of the campaign's own (its budget is reached).
+    #[error("{0}")]
+    Refused(String),
 }
 
 impl Command {

@@ -70,6 +70,73 @@ pub async fn live_calls(
         .await
 }
 
+/// A campaign's spend against its budget.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Spend {
+    /// Reported costs, plus the estimate for each call whose cost is not known yet that may
+    /// cost something: live (a claimed dial included), or placed and ended with its report
+    /// still to come — or lost, when it keeps counting at the estimate, erring towards
+    /// spending less.
+    pub committed: f64,
+    /// Calls whose cost may still come in: live, or ended less than `REPORT_WAIT` ago
+    /// without their report.
+    pub awaiting: u64,
+}
+
+/// How long after a call ended its cost is still expected (Vapi sends the end-of-call report
+/// seconds after the call ends).
+pub const REPORT_WAIT: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// What a campaign has spent or committed, with `per_call` as the estimate of a call whose
+/// cost is not reported yet.
+pub async fn spend(
+    db: &impl ConnectionTrait,
+    campaign_id: Uuid,
+    per_call: f64,
+) -> Result<Spend, DbErr> {
+    use sea_orm::QuerySelect;
+    /// Cost, provider id, status, end.
+    type CostRow = (
+        Option<f64>,
+        Option<String>,
+        CallStatus,
+        Option<DateTime<Utc>>,
+    );
+    let rows: Vec<CostRow> = call::Entity::find()
+        .select_only()
+        .column(call::Column::Cost)
+        .column(call::Column::ProviderCallId)
+        .column(call::Column::Status)
+        .column(call::Column::EndedAt)
+        .filter(call::Column::CampaignId.eq(campaign_id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let recent = Utc::now()
+        - chrono::Duration::from_std(REPORT_WAIT).unwrap_or_else(|_| chrono::Duration::zero());
+    let mut spend = Spend {
+        committed: 0.0,
+        awaiting: 0,
+    };
+    for (cost, provider_id, status, ended_at) in rows {
+        match cost {
+            Some(cost) => spend.committed += cost,
+            None if !status.is_terminal() => {
+                spend.committed += per_call;
+                spend.awaiting += 1;
+            }
+            None if provider_id.is_some() => {
+                spend.committed += per_call;
+                if ended_at.is_none_or(|at| at > recent) {
+                    spend.awaiting += 1;
+                }
+            }
+            None => {}
+        }
+    }
+    Ok(spend)
+}
+
 /// Every live call of every campaign (the sweep).
 pub async fn all_live_calls(db: &impl ConnectionTrait) -> Result<Vec<call::Model>, DbErr> {
     call::Entity::find()

@@ -513,6 +513,8 @@ pub async fn edit(
 
 /// The pause reason of a campaign paused by an operator's command.
 pub const PAUSED_BY_OPERATOR: &str = "operator";
+/// The pause reason of a campaign paused by its budget.
+pub const PAUSED_BY_BUDGET: &str = "budget-reached";
 /// The pause reason of a campaign paused by its safety brake.
 pub const PAUSED_BY_SAFETY_BRAKE: &str = "safety-brake";
 

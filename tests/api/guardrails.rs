@@ -525,3 +525,105 @@ async fn a_paused_campaign_is_edited_and_the_edit_applies_on_resume() {
         assert!(text.contains(change), "{change}: {text}");
     }
 }
+
+/// A campaign with a budget pauses itself before its spend can pass it — reported costs plus
+/// an estimate for calls not reported yet — measured from the costs the simulator reported;
+/// resume is refused while the budget has no room for a call, and goes on once it is raised.
+#[tokio::test]
+async fn a_campaign_never_spends_past_its_budget() {
+    let mut config = SimulatorConfig::fast();
+    config.outcomes = OutcomeMix::all_answered();
+    // About $0.002 a call (the simulator bills $0.10 a minute and $0.001 of analysis).
+    config.timings = Timings {
+        call_ms: MsRange::new(600, 600),
+        ..Timings::fast()
+    };
+    let app = spawn_app_with_sim(
+        config,
+        // Estimates of $0.0025-0.005 a call, whatever the assistant's longest call.
+        &[("AUTOLYNX__CAMPAIGNS__ESTIMATED_COST_PER_MINUTE", "0.0005")],
+    )
+    .await;
+    let budget = 0.03;
+    let id = app
+        .start_campaign(40, &[("cap", "3"), ("budgetUsd", "0.03")])
+        .await;
+    let paused = app
+        .wait_for_status(&id, "PAUSED", Duration::from_secs(30))
+        .await;
+    assert_eq!(paused["pauseReason"], "budget-reached", "{paused:?}");
+    assert!(
+        paused["pauseDetail"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("0.03")
+    );
+    assert_eq!(paused["budgetUsd"], budget);
+
+    // Every placed call ends and reports its cost.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    let calls = loop {
+        let calls = app.calls_of(&id).await;
+        if calls
+            .iter()
+            .all(|c| c.status.is_terminal() && (c.cost.is_some() || c.status == "CANCELED"))
+        {
+            break calls;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "{calls:?}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    let costs: Vec<f64> = calls.iter().filter_map(|c| c.cost).collect();
+    let spent: f64 = costs.iter().sum();
+    let one_call = costs.iter().copied().fold(0.0, f64::max);
+    assert!(costs.len() >= 3, "it dialed before stopping: {costs:?}");
+    assert!(
+        spent <= budget + one_call,
+        "spent ${spent} of a ${budget} budget ({costs:?})"
+    );
+    let untouched = app
+        .contacts_of(&id)
+        .await
+        .iter()
+        .filter(|c| c.status == "PENDING" && c.attempts == 0)
+        .count();
+    assert_eq!(untouched + costs.len(), 40);
+    assert_eq!(app.sim.stats().calls_created as usize, costs.len());
+
+    // It paused once every call's real cost was in and no room was left for another call's
+    // estimate: spent within one estimate of the budget.
+    assert!(
+        spent >= budget - 0.005 - 1e-9,
+        "stopped early: ${spent} ({costs:?})"
+    );
+    // Resume is refused until the budget is raised.
+    let refused = control(&app, &id, "resume").await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{:?}", refused.body);
+    assert!(
+        refused.body.to_string().contains("budgetUsd"),
+        "{:?}",
+        refused.body
+    );
+    let raised = patch(&app, &id, serde_json::json!({ "budgetUsd": 0.08 })).await;
+    assert_eq!(raised.status, StatusCode::OK, "{:?}", raised.body);
+    assert_eq!(raised.body["budgetUsd"], 0.08);
+    let resumed = control(&app, &id, "resume").await;
+    assert_eq!(resumed.status, StatusCode::OK, "{:?}", resumed.body);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    while app.sim.stats().calls_created as usize <= costs.len() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "nothing dialed after raising"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // A budget must be a positive amount.
+    let bad = patch(&app, &id, serde_json::json!({ "budgetUsd": -1 })).await;
+    assert_eq!(
+        bad.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{:?}",
+        bad.body
+    );
+    assert!(bad.body.to_string().contains("budgetUsd"), "{:?}", bad.body);
+}

@@ -294,6 +294,12 @@ permanent-error or unknown; set once the call is terminal.*/
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub assistant_name: ::std::option::Option<::std::string::String>,
+        ///Spend limit in US dollars; absent when there is none.
+        #[serde(
+            rename = "budgetUsd",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub budget_usd: ::std::option::Option<f64>,
         #[serde(
             rename = "callingHours",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -366,6 +372,12 @@ permanent-error or unknown; set once the call is terminal.*/
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub assistant_name: ::std::option::Option<::std::string::String>,
+        ///Spend limit in US dollars; absent when there is none.
+        #[serde(
+            rename = "budgetUsd",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub budget_usd: ::std::option::Option<f64>,
         #[serde(
             rename = "callingHours",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1091,6 +1103,13 @@ from the contact's CSV columns.*/
 deleted).*/
         #[serde(rename = "assistantId")]
         pub assistant_id: ::uuid::Uuid,
+        /**Spend limit in US dollars: the campaign pauses itself (`budget-reached`) before its
+spend can pass it. Default: `campaigns.budget_usd` (0: none).*/
+        #[serde(
+            rename = "budgetUsd",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub budget_usd: ::std::option::Option<f64>,
         ///Weekdays of the window: `"all"`, `"mon-fri"`, `"mon,wed,fri"`.
         #[serde(
             rename = "callingDays",
@@ -3218,6 +3237,12 @@ apply when the campaign (re)starts.*/
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub assistant_id: ::std::option::Option<::uuid::Uuid>,
+        ///Spend limit in US dollars (raise it to resume a campaign paused by `budget-reached`).
+        #[serde(
+            rename = "budgetUsd",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub budget_usd: ::std::option::Option<f64>,
         ///Weekdays of the window: `"all"`, `"mon-fri"`, `"mon,wed,fri"`.
         #[serde(
             rename = "callingDays",
@@ -4326,6 +4351,10 @@ apply when the campaign (re)starts.*/
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            budget_usd: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
             calling_hours: ::std::result::Result<
                 ::std::option::Option<super::CallingHoursDto>,
                 ::std::string::String,
@@ -4386,6 +4415,7 @@ apply when the campaign (re)starts.*/
                 Self {
                     assistant_id: Err("no value supplied for assistant_id".to_string()),
                     assistant_name: Ok(Default::default()),
+                    budget_usd: Ok(Default::default()),
                     calling_hours: Ok(Default::default()),
                     cap: Err("no value supplied for cap".to_string()),
                     completed_at: Ok(Default::default()),
@@ -4438,6 +4468,18 @@ apply when the campaign (re)starts.*/
                         format!(
                             "error converting supplied value for assistant_name: {e}"
                         )
+                    });
+                self
+            }
+            pub fn budget_usd<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.budget_usd = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for budget_usd: {e}")
                     });
                 self
             }
@@ -4712,6 +4754,7 @@ apply when the campaign (re)starts.*/
                 Ok(Self {
                     assistant_id: value.assistant_id?,
                     assistant_name: value.assistant_name?,
+                    budget_usd: value.budget_usd?,
                     calling_hours: value.calling_hours?,
                     cap: value.cap?,
                     completed_at: value.completed_at?,
@@ -4741,6 +4784,7 @@ apply when the campaign (re)starts.*/
                 Self {
                     assistant_id: Ok(value.assistant_id),
                     assistant_name: Ok(value.assistant_name),
+                    budget_usd: Ok(value.budget_usd),
                     calling_hours: Ok(value.calling_hours),
                     cap: Ok(value.cap),
                     completed_at: Ok(value.completed_at),
@@ -4770,6 +4814,10 @@ apply when the campaign (re)starts.*/
             assistant_id: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
             assistant_name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            budget_usd: ::std::result::Result<
+                ::std::option::Option<f64>,
                 ::std::string::String,
             >,
             calling_hours: ::std::result::Result<
@@ -4829,6 +4877,7 @@ apply when the campaign (re)starts.*/
                 Self {
                     assistant_id: Err("no value supplied for assistant_id".to_string()),
                     assistant_name: Ok(Default::default()),
+                    budget_usd: Ok(Default::default()),
                     calling_hours: Ok(Default::default()),
                     cap: Err("no value supplied for cap".to_string()),
                     completed_at: Ok(Default::default()),
@@ -4878,6 +4927,18 @@ apply when the campaign (re)starts.*/
                         format!(
                             "error converting supplied value for assistant_name: {e}"
                         )
+                    });
+                self
+            }
+            pub fn budget_usd<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.budget_usd = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for budget_usd: {e}")
                     });
                 self
             }
@@ -5116,6 +5177,7 @@ apply when the campaign (re)starts.*/
                 Ok(Self {
                     assistant_id: value.assistant_id?,
                     assistant_name: value.assistant_name?,
+                    budget_usd: value.budget_usd?,
                     calling_hours: value.calling_hours?,
                     cap: value.cap?,
                     completed_at: value.completed_at?,
@@ -5142,6 +5204,7 @@ apply when the campaign (re)starts.*/
                 Self {
                     assistant_id: Ok(value.assistant_id),
                     assistant_name: Ok(value.assistant_name),
+                    budget_usd: Ok(value.budget_usd),
                     calling_hours: Ok(value.calling_hours),
                     cap: Ok(value.cap),
                     completed_at: Ok(value.completed_at),
@@ -6489,6 +6552,10 @@ apply when the campaign (re)starts.*/
         #[derive(Clone, Debug)]
         pub struct CreateCampaignJson {
             assistant_id: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
+            budget_usd: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
             calling_days: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -6539,6 +6606,7 @@ apply when the campaign (re)starts.*/
             fn default() -> Self {
                 Self {
                     assistant_id: Err("no value supplied for assistant_id".to_string()),
+                    budget_usd: Ok(Default::default()),
                     calling_days: Ok(Default::default()),
                     calling_hours: Ok(Default::default()),
                     cap: Ok(Default::default()),
@@ -6564,6 +6632,18 @@ apply when the campaign (re)starts.*/
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for assistant_id: {e}")
+                    });
+                self
+            }
+            pub fn budget_usd<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.budget_usd = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for budget_usd: {e}")
                     });
                 self
             }
@@ -6735,6 +6815,7 @@ apply when the campaign (re)starts.*/
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     assistant_id: value.assistant_id?,
+                    budget_usd: value.budget_usd?,
                     calling_days: value.calling_days?,
                     calling_hours: value.calling_hours?,
                     cap: value.cap?,
@@ -6754,6 +6835,7 @@ apply when the campaign (re)starts.*/
             fn from(value: super::CreateCampaignJson) -> Self {
                 Self {
                     assistant_id: Ok(value.assistant_id),
+                    budget_usd: Ok(value.budget_usd),
                     calling_days: Ok(value.calling_days),
                     calling_hours: Ok(value.calling_hours),
                     cap: Ok(value.cap),
@@ -10690,6 +10772,10 @@ apply when the campaign (re)starts.*/
                 ::std::option::Option<::uuid::Uuid>,
                 ::std::string::String,
             >,
+            budget_usd: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
             calling_days: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -10735,6 +10821,7 @@ apply when the campaign (re)starts.*/
             fn default() -> Self {
                 Self {
                     assistant_id: Ok(Default::default()),
+                    budget_usd: Ok(Default::default()),
                     calling_days: Ok(Default::default()),
                     calling_hours: Ok(Default::default()),
                     cap: Ok(Default::default()),
@@ -10758,6 +10845,18 @@ apply when the campaign (re)starts.*/
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for assistant_id: {e}")
+                    });
+                self
+            }
+            pub fn budget_usd<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.budget_usd = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for budget_usd: {e}")
                     });
                 self
             }
@@ -10905,6 +11004,7 @@ apply when the campaign (re)starts.*/
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     assistant_id: value.assistant_id?,
+                    budget_usd: value.budget_usd?,
                     calling_days: value.calling_days?,
                     calling_hours: value.calling_hours?,
                     cap: value.cap?,
@@ -10922,6 +11022,7 @@ apply when the campaign (re)starts.*/
             fn from(value: super::UpdateCampaignJson) -> Self {
                 Self {
                     assistant_id: Ok(value.assistant_id),
+                    budget_usd: Ok(value.budget_usd),
                     calling_days: Ok(value.calling_days),
                     calling_hours: Ok(value.calling_hours),
                     cap: Ok(value.cap),
@@ -11500,7 +11601,7 @@ let response = client.get_campaign()
         builder::GetCampaign::new(self)
     }
     /**Edit a CREATED or PAUSED campaign: name, cap, mode, line-quiet gating, calling hours,
-days and time zone, redials, assistant. Absent fields stay as they are; the changes
+days and time zone, redials, budget, assistant. Absent fields stay as they are; the changes
 apply when it starts or resumes, and each is recorded on the campaign's history
 (`GET /api/audit?targetType=campaign&targetId=…`). 409 naming the status otherwise
 

@@ -167,7 +167,7 @@ export const getCampaign = <ThrowOnError extends boolean = false>(options: Optio
 
 /**
  * Edit a CREATED or PAUSED campaign: name, cap, mode, line-quiet gating, calling hours,
- * days and time zone, redials, assistant. Absent fields stay as they are; the changes
+ * days and time zone, redials, budget, assistant. Absent fields stay as they are; the changes
  * apply when it starts or resumes, and each is recorded on the campaign's history
  * (`GET /api/audit?targetType=campaign&targetId=…`). 409 naming the status otherwise.
  */

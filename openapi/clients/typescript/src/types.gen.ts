@@ -142,6 +142,10 @@ export type CallingHoursDto = {
 export type CampaignDetailDto = {
     assistantId: string;
     assistantName?: string;
+    /**
+     * Spend limit in US dollars; absent when there is none.
+     */
+    budgetUsd?: number;
     callingHours?: CallingHoursDto;
     cap: number;
     completedAt?: string;
@@ -180,6 +184,10 @@ export type CampaignDetailDto = {
 export type CampaignDto = {
     assistantId: string;
     assistantName?: string;
+    /**
+     * Spend limit in US dollars; absent when there is none.
+     */
+    budgetUsd?: number;
     callingHours?: CallingHoursDto;
     cap: number;
     completedAt?: string;
@@ -465,6 +473,11 @@ export type CreateCampaignJson = {
      * deleted).
      */
     assistantId: string;
+    /**
+     * Spend limit in US dollars: the campaign pauses itself (`budget-reached`) before its
+     * spend can pass it. Default: `campaigns.budget_usd` (0: none).
+     */
+    budgetUsd?: number;
     /**
      * Weekdays of the window: `"all"`, `"mon-fri"`, `"mon,wed,fri"`.
      */
@@ -1106,6 +1119,10 @@ export type UpdateCampaignJson = {
      * An active assistant from the directory.
      */
     assistantId?: string;
+    /**
+     * Spend limit in US dollars (raise it to resume a campaign paused by `budget-reached`).
+     */
+    budgetUsd?: number;
     /**
      * Weekdays of the window: `"all"`, `"mon-fri"`, `"mon,wed,fri"`.
      */

@@ -46,6 +46,7 @@ class CampaignDto:
             status (CampaignStatusDto):
             updated_at (datetime.datetime):
             assistant_name (str | Unset):
+            budget_usd (float | Unset): Spend limit in US dollars; absent when there is none.
             calling_hours (CallingHoursDto | Unset): When contacts may be called, in their local time.
             completed_at (datetime.datetime | Unset):
             failure_reason (str | Unset): Why the campaign FAILED, when it did.
@@ -68,6 +69,7 @@ class CampaignDto:
     status: CampaignStatusDto
     updated_at: datetime.datetime
     assistant_name: str | Unset = UNSET
+    budget_usd: float | Unset = UNSET
     calling_hours: CallingHoursDto | Unset = UNSET
     completed_at: datetime.datetime | Unset = UNSET
     failure_reason: str | Unset = UNSET
@@ -110,6 +112,8 @@ class CampaignDto:
         updated_at = self.updated_at.isoformat()
 
         assistant_name = self.assistant_name
+
+        budget_usd = self.budget_usd
 
         calling_hours: dict[str, Any] | Unset = UNSET
         if not isinstance(self.calling_hours, Unset):
@@ -155,6 +159,8 @@ class CampaignDto:
         })
         if assistant_name is not UNSET:
             field_dict["assistantName"] = assistant_name
+        if budget_usd is not UNSET:
+            field_dict["budgetUsd"] = budget_usd
         if calling_hours is not UNSET:
             field_dict["callingHours"] = calling_hours
         if completed_at is not UNSET:
@@ -230,6 +236,8 @@ class CampaignDto:
 
         assistant_name = d.pop("assistantName", UNSET)
 
+        budget_usd = d.pop("budgetUsd", UNSET)
+
         _calling_hours = d.pop("callingHours", UNSET)
         calling_hours: CallingHoursDto | Unset
         if isinstance(_calling_hours,  Unset):
@@ -298,6 +306,7 @@ class CampaignDto:
             status=status,
             updated_at=updated_at,
             assistant_name=assistant_name,
+            budget_usd=budget_usd,
             calling_hours=calling_hours,
             completed_at=completed_at,
             failure_reason=failure_reason,

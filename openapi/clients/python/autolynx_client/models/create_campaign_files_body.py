@@ -34,6 +34,8 @@ class CreateCampaignFilesBody:
             contacts_csv (File): The contacts: a CSV with `name`, `business_name` and `phone` columns (any case and
                 spacing); every other column becomes a variable passed to the assistant.
             name (str): 1–200 characters, not blank.
+            budget_usd (float | Unset): Spend limit in US dollars: the campaign pauses itself (`budget-reached`) before its
+                spend can pass it. Default: `campaigns.budget_usd` (0: none).
             calling_days (str | Unset): Weekdays of the window: `"all"`, `"mon-fri"`, `"mon,wed,fri"`. Default:
                 `campaigns.calling_days`.
             calling_hours (str | Unset): Daily calling window in each contact's local time, `"HH:MM-HH:MM"` (an end before
@@ -58,6 +60,7 @@ class CreateCampaignFilesBody:
     assistant_id: UUID
     contacts_csv: File
     name: str
+    budget_usd: float | Unset = UNSET
     calling_days: str | Unset = UNSET
     calling_hours: str | Unset = UNSET
     cap: int | Unset = UNSET
@@ -80,6 +83,8 @@ class CreateCampaignFilesBody:
 
 
         name = self.name
+
+        budget_usd = self.budget_usd
 
         calling_days = self.calling_days
 
@@ -112,6 +117,8 @@ class CreateCampaignFilesBody:
             "contactsCsv": contacts_csv,
             "name": name,
         })
+        if budget_usd is not UNSET:
+            field_dict["budgetUsd"] = budget_usd
         if calling_days is not UNSET:
             field_dict["callingDays"] = calling_days
         if calling_hours is not UNSET:
@@ -148,6 +155,11 @@ class CreateCampaignFilesBody:
 
 
         files.append(("name", (None, str(self.name).encode(), "text/plain")))
+
+
+
+        if not isinstance(self.budget_usd, Unset):
+            files.append(("budgetUsd", (None, str(self.budget_usd).encode(), "text/plain")))
 
 
 
@@ -223,6 +235,8 @@ class CreateCampaignFilesBody:
 
         name = d.pop("name")
 
+        budget_usd = d.pop("budgetUsd", UNSET)
+
         calling_days = d.pop("callingDays", UNSET)
 
         calling_hours = d.pop("callingHours", UNSET)
@@ -255,6 +269,7 @@ class CreateCampaignFilesBody:
             assistant_id=assistant_id,
             contacts_csv=contacts_csv,
             name=name,
+            budget_usd=budget_usd,
             calling_days=calling_days,
             calling_hours=calling_hours,
             cap=cap,

@@ -29,17 +29,19 @@ class CreateCampaignJson:
     """ `POST /api/campaigns` as JSON: the form's fields, with the contacts in the body.
 
         Example:
-            {'assistantId': '01928f2e-6d3a-7c41-9b5e-2f1a3c4d5e6f', 'callingDays': 'mon-fri', 'callingHours': '09:00-18:00',
-                'cap': 5, 'contacts': [{'business_name': 'Lopez Bakery', 'name': 'Ada Lopez', 'phone': '+1 415 234 5678'},
-                {'business_name': 'Okafor Plumbing', 'name': 'Sam Okafor', 'phone': '(212) 234-0199'}], 'maxAttempts': 3,
-                'name': 'Spring renewals', 'redialDelaySeconds': 3600, 'redialOn': 'no-answer,busy', 'timezone':
-                'America/Los_Angeles'}
+            {'assistantId': '01928f2e-6d3a-7c41-9b5e-2f1a3c4d5e6f', 'budgetUsd': 250.0, 'callingDays': 'mon-fri',
+                'callingHours': '09:00-18:00', 'cap': 5, 'contacts': [{'business_name': 'Lopez Bakery', 'name': 'Ada Lopez',
+                'phone': '+1 415 234 5678'}, {'business_name': 'Okafor Plumbing', 'name': 'Sam Okafor', 'phone': '(212)
+                234-0199'}], 'maxAttempts': 3, 'name': 'Spring renewals', 'redialDelaySeconds': 3600, 'redialOn': 'no-
+                answer,busy', 'timezone': 'America/Los_Angeles'}
 
         Attributes:
             assistant_id (UUID): An active assistant from the directory (404 when there is none with this id or it was
                 deleted).
             contacts (list[ContactsInputType0Item] | str): Contacts given in a JSON body.
             name (str): 1–200 characters, not blank.
+            budget_usd (float | Unset): Spend limit in US dollars: the campaign pauses itself (`budget-reached`) before its
+                spend can pass it. Default: `campaigns.budget_usd` (0: none).
             calling_days (str | Unset): Weekdays of the window: `"all"`, `"mon-fri"`, `"mon,wed,fri"`.
             calling_hours (str | Unset): Daily calling window in each contact's local time, `"HH:MM-HH:MM"`, or `"any"`.
             cap (int | Unset): Most calls live at once (1–50). Default: `campaigns.default_cap`.
@@ -56,6 +58,7 @@ class CreateCampaignJson:
     assistant_id: UUID
     contacts: list[ContactsInputType0Item] | str
     name: str
+    budget_usd: float | Unset = UNSET
     calling_days: str | Unset = UNSET
     calling_hours: str | Unset = UNSET
     cap: int | Unset = UNSET
@@ -89,6 +92,8 @@ class CreateCampaignJson:
 
         name = self.name
 
+        budget_usd = self.budget_usd
+
         calling_days = self.calling_days
 
         calling_hours = self.calling_hours
@@ -120,6 +125,8 @@ class CreateCampaignJson:
             "contacts": contacts,
             "name": name,
         })
+        if budget_usd is not UNSET:
+            field_dict["budgetUsd"] = budget_usd
         if calling_days is not UNSET:
             field_dict["callingDays"] = calling_days
         if calling_hours is not UNSET:
@@ -177,6 +184,8 @@ class CreateCampaignJson:
 
         name = d.pop("name")
 
+        budget_usd = d.pop("budgetUsd", UNSET)
+
         calling_days = d.pop("callingDays", UNSET)
 
         calling_hours = d.pop("callingHours", UNSET)
@@ -209,6 +218,7 @@ class CreateCampaignJson:
             assistant_id=assistant_id,
             contacts=contacts,
             name=name,
+            budget_usd=budget_usd,
             calling_days=calling_days,
             calling_hours=calling_hours,
             cap=cap,

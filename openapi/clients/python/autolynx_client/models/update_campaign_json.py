@@ -28,6 +28,8 @@ class UpdateCampaignJson:
 
         Attributes:
             assistant_id (UUID | Unset): An active assistant from the directory.
+            budget_usd (float | Unset): Spend limit in US dollars (raise it to resume a campaign paused by `budget-
+                reached`).
             calling_days (str | Unset): Weekdays of the window: `"all"`, `"mon-fri"`, `"mon,wed,fri"`.
             calling_hours (str | Unset): Daily calling window in each contact's local time, `"HH:MM-HH:MM"`, or `"any"`.
             cap (int | Unset): Most calls live at once (1–50).
@@ -42,6 +44,7 @@ class UpdateCampaignJson:
      """
 
     assistant_id: UUID | Unset = UNSET
+    budget_usd: float | Unset = UNSET
     calling_days: str | Unset = UNSET
     calling_hours: str | Unset = UNSET
     cap: int | Unset = UNSET
@@ -62,6 +65,8 @@ class UpdateCampaignJson:
         assistant_id: str | Unset = UNSET
         if not isinstance(self.assistant_id, Unset):
             assistant_id = str(self.assistant_id)
+
+        budget_usd = self.budget_usd
 
         calling_days = self.calling_days
 
@@ -93,6 +98,8 @@ class UpdateCampaignJson:
         })
         if assistant_id is not UNSET:
             field_dict["assistantId"] = assistant_id
+        if budget_usd is not UNSET:
+            field_dict["budgetUsd"] = budget_usd
         if calling_days is not UNSET:
             field_dict["callingDays"] = calling_days
         if calling_hours is not UNSET:
@@ -131,6 +138,8 @@ class UpdateCampaignJson:
 
 
 
+        budget_usd = d.pop("budgetUsd", UNSET)
+
         calling_days = d.pop("callingDays", UNSET)
 
         calling_hours = d.pop("callingHours", UNSET)
@@ -161,6 +170,7 @@ class UpdateCampaignJson:
 
         update_campaign_json = cls(
             assistant_id=assistant_id,
+            budget_usd=budget_usd,
             calling_days=calling_days,
             calling_hours=calling_hours,
             cap=cap,

@@ -163,11 +163,11 @@ def sync_detailed(
     Args:
         body (CreateCampaignJson): `POST /api/campaigns` as JSON: the form's fields, with the
             contacts in the body. Example: {'assistantId': '01928f2e-6d3a-7c41-9b5e-2f1a3c4d5e6f',
-            'callingDays': 'mon-fri', 'callingHours': '09:00-18:00', 'cap': 5, 'contacts':
-            [{'business_name': 'Lopez Bakery', 'name': 'Ada Lopez', 'phone': '+1 415 234 5678'},
-            {'business_name': 'Okafor Plumbing', 'name': 'Sam Okafor', 'phone': '(212) 234-0199'}],
-            'maxAttempts': 3, 'name': 'Spring renewals', 'redialDelaySeconds': 3600, 'redialOn': 'no-
-            answer,busy', 'timezone': 'America/Los_Angeles'}.
+            'budgetUsd': 250.0, 'callingDays': 'mon-fri', 'callingHours': '09:00-18:00', 'cap': 5,
+            'contacts': [{'business_name': 'Lopez Bakery', 'name': 'Ada Lopez', 'phone': '+1 415 234
+            5678'}, {'business_name': 'Okafor Plumbing', 'name': 'Sam Okafor', 'phone': '(212)
+            234-0199'}], 'maxAttempts': 3, 'name': 'Spring renewals', 'redialDelaySeconds': 3600,
+            'redialOn': 'no-answer,busy', 'timezone': 'America/Los_Angeles'}.
         body (CreateCampaignFilesBody):
 
     Raises:
@@ -206,11 +206,11 @@ def sync(
     Args:
         body (CreateCampaignJson): `POST /api/campaigns` as JSON: the form's fields, with the
             contacts in the body. Example: {'assistantId': '01928f2e-6d3a-7c41-9b5e-2f1a3c4d5e6f',
-            'callingDays': 'mon-fri', 'callingHours': '09:00-18:00', 'cap': 5, 'contacts':
-            [{'business_name': 'Lopez Bakery', 'name': 'Ada Lopez', 'phone': '+1 415 234 5678'},
-            {'business_name': 'Okafor Plumbing', 'name': 'Sam Okafor', 'phone': '(212) 234-0199'}],
-            'maxAttempts': 3, 'name': 'Spring renewals', 'redialDelaySeconds': 3600, 'redialOn': 'no-
-            answer,busy', 'timezone': 'America/Los_Angeles'}.
+            'budgetUsd': 250.0, 'callingDays': 'mon-fri', 'callingHours': '09:00-18:00', 'cap': 5,
+            'contacts': [{'business_name': 'Lopez Bakery', 'name': 'Ada Lopez', 'phone': '+1 415 234
+            5678'}, {'business_name': 'Okafor Plumbing', 'name': 'Sam Okafor', 'phone': '(212)
+            234-0199'}], 'maxAttempts': 3, 'name': 'Spring renewals', 'redialDelaySeconds': 3600,
+            'redialOn': 'no-answer,busy', 'timezone': 'America/Los_Angeles'}.
         body (CreateCampaignFilesBody):
 
     Raises:
@@ -244,11 +244,11 @@ async def asyncio_detailed(
     Args:
         body (CreateCampaignJson): `POST /api/campaigns` as JSON: the form's fields, with the
             contacts in the body. Example: {'assistantId': '01928f2e-6d3a-7c41-9b5e-2f1a3c4d5e6f',
-            'callingDays': 'mon-fri', 'callingHours': '09:00-18:00', 'cap': 5, 'contacts':
-            [{'business_name': 'Lopez Bakery', 'name': 'Ada Lopez', 'phone': '+1 415 234 5678'},
-            {'business_name': 'Okafor Plumbing', 'name': 'Sam Okafor', 'phone': '(212) 234-0199'}],
-            'maxAttempts': 3, 'name': 'Spring renewals', 'redialDelaySeconds': 3600, 'redialOn': 'no-
-            answer,busy', 'timezone': 'America/Los_Angeles'}.
+            'budgetUsd': 250.0, 'callingDays': 'mon-fri', 'callingHours': '09:00-18:00', 'cap': 5,
+            'contacts': [{'business_name': 'Lopez Bakery', 'name': 'Ada Lopez', 'phone': '+1 415 234
+            5678'}, {'business_name': 'Okafor Plumbing', 'name': 'Sam Okafor', 'phone': '(212)
+            234-0199'}], 'maxAttempts': 3, 'name': 'Spring renewals', 'redialDelaySeconds': 3600,
+            'redialOn': 'no-answer,busy', 'timezone': 'America/Los_Angeles'}.
         body (CreateCampaignFilesBody):
 
     Raises:
@@ -287,11 +287,11 @@ async def asyncio(
     Args:
         body (CreateCampaignJson): `POST /api/campaigns` as JSON: the form's fields, with the
             contacts in the body. Example: {'assistantId': '01928f2e-6d3a-7c41-9b5e-2f1a3c4d5e6f',
-            'callingDays': 'mon-fri', 'callingHours': '09:00-18:00', 'cap': 5, 'contacts':
-            [{'business_name': 'Lopez Bakery', 'name': 'Ada Lopez', 'phone': '+1 415 234 5678'},
-            {'business_name': 'Okafor Plumbing', 'name': 'Sam Okafor', 'phone': '(212) 234-0199'}],
-            'maxAttempts': 3, 'name': 'Spring renewals', 'redialDelaySeconds': 3600, 'redialOn': 'no-
-            answer,busy', 'timezone': 'America/Los_Angeles'}.
+            'budgetUsd': 250.0, 'callingDays': 'mon-fri', 'callingHours': '09:00-18:00', 'cap': 5,
+            'contacts': [{'business_name': 'Lopez Bakery', 'name': 'Ada Lopez', 'phone': '+1 415 234
+            5678'}, {'business_name': 'Okafor Plumbing', 'name': 'Sam Okafor', 'phone': '(212)
+            234-0199'}], 'maxAttempts': 3, 'name': 'Spring renewals', 'redialDelaySeconds': 3600,
+            'redialOn': 'no-answer,busy', 'timezone': 'America/Los_Angeles'}.
         body (CreateCampaignFilesBody):
 
     Raises:

@@ -151,7 +151,7 @@ def sync_detailed(
 
 ) -> Response[CampaignDetailDto | ErrorEnvelope]:
     """ Edit a CREATED or PAUSED campaign: name, cap, mode, line-quiet gating, calling hours,
-    days and time zone, redials, assistant. Absent fields stay as they are; the changes
+    days and time zone, redials, budget, assistant. Absent fields stay as they are; the changes
     apply when it starts or resumes, and each is recorded on the campaign's history
     (`GET /api/audit?targetType=campaign&targetId=…`). 409 naming the status otherwise.
 
@@ -190,7 +190,7 @@ def sync(
 
 ) -> CampaignDetailDto | ErrorEnvelope | None:
     """ Edit a CREATED or PAUSED campaign: name, cap, mode, line-quiet gating, calling hours,
-    days and time zone, redials, assistant. Absent fields stay as they are; the changes
+    days and time zone, redials, budget, assistant. Absent fields stay as they are; the changes
     apply when it starts or resumes, and each is recorded on the campaign's history
     (`GET /api/audit?targetType=campaign&targetId=…`). 409 naming the status otherwise.
 
@@ -224,7 +224,7 @@ async def asyncio_detailed(
 
 ) -> Response[CampaignDetailDto | ErrorEnvelope]:
     """ Edit a CREATED or PAUSED campaign: name, cap, mode, line-quiet gating, calling hours,
-    days and time zone, redials, assistant. Absent fields stay as they are; the changes
+    days and time zone, redials, budget, assistant. Absent fields stay as they are; the changes
     apply when it starts or resumes, and each is recorded on the campaign's history
     (`GET /api/audit?targetType=campaign&targetId=…`). 409 naming the status otherwise.
 
@@ -263,7 +263,7 @@ async def asyncio(
 
 ) -> CampaignDetailDto | ErrorEnvelope | None:
     """ Edit a CREATED or PAUSED campaign: name, cap, mode, line-quiet gating, calling hours,
-    days and time zone, redials, assistant. Absent fields stay as they are; the changes
+    days and time zone, redials, budget, assistant. Absent fields stay as they are; the changes
     apply when it starts or resumes, and each is recorded on the campaign's history
     (`GET /api/audit?targetType=campaign&targetId=…`). 409 naming the status otherwise.
 
