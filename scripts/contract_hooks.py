@@ -22,6 +22,7 @@ broken in a request with its documented 422.
   `callingHours` a window such as `09:00-20:00` or `any`, `callingDays` weekdays such as
   `mon-fri`, and days only with a window): a string given for one of them is replaced by a
   valid one picked from the generated value, and days get a window.
+- `PATCH /campaigns/{id}`: the same schedule fields, the same rule.
 
 - `POST /suppression/import`: the file is a text file (a CSV or one number per line); the
   server refuses one holding NUL bytes (an image, a spreadsheet, UTF-16) with 422. A schema
@@ -200,9 +201,11 @@ def _tokens(body: dict) -> None:
 
 
 _RULES = {
-    "/campaigns": _contacts,
-    "/suppression/import": _text_file,
-    "/users/{id}/tokens": _tokens,
+    ("POST", "/campaigns"): _contacts,
+    ("POST", "/suppression/import"): _text_file,
+    ("POST", "/users/{id}/tokens"): _tokens,
+    # An edit's schedule fields have the creation's grammar.
+    ("PATCH", "/campaigns/{id}"): _schedule,
 }
 
 
@@ -210,7 +213,8 @@ _RULES = {
 def before_call(context, case, kwargs):
     # Only requests meant to be valid: a request meant to be invalid keeps what makes it so
     # (in a multipart form a wrongly typed value is already text by now, so it cannot be told).
-    if case.method.upper() != "POST" or case.path not in _RULES or not isinstance(case.body, dict):
+    rule = _RULES.get((case.method.upper(), case.path))
+    if rule is None or not isinstance(case.body, dict):
         return
     if case.meta is None or not case.meta.generation.mode.is_positive:
         return
@@ -219,7 +223,7 @@ def before_call(context, case, kwargs):
     # (By identity: a generated file is a `Binary`, which compares equal to any other.)
     original = case.body
     body = dict(original)
-    _RULES[case.path](body)
+    rule(body)
     if body.keys() != original.keys() or any(body[key] is not original[key] for key in body):
         case.body = body
 
