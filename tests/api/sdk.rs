@@ -73,6 +73,7 @@ async fn the_main_flow_through_the_rust_client() {
             max_attempts: None,
             redial_delay_seconds: None,
             redial_on: None,
+            budget_usd: None,
         })
         .send()
         .await
