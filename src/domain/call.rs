@@ -50,17 +50,18 @@ pub fn opt_out_in(report: &EndOfCallReport, phrases: &[String]) -> Option<String
     if flagged {
         return Some("opt-out: the call's analysis (structuredData.optOut)".to_owned());
     }
-    let texts = [report.summary.as_deref(), report.transcript.as_deref()];
+    let texts: Vec<String> = [report.summary.as_deref(), report.transcript.as_deref()]
+        .into_iter()
+        .flatten()
+        .map(str::to_lowercase)
+        .collect();
     phrases
         .iter()
         .map(|p| p.trim())
         .filter(|p| !p.is_empty())
         .find(|phrase| {
             let phrase = phrase.to_lowercase();
-            texts
-                .iter()
-                .flatten()
-                .any(|text| text.to_lowercase().contains(&phrase))
+            texts.iter().any(|text| text.contains(&phrase))
         })
         .map(|phrase| format!("opt-out: said \"{phrase}\" on the call"))
 }

@@ -1200,6 +1200,32 @@ fn budget_of(given: Option<f64>) -> Result<Option<f64>, ApiError> {
     }
 }
 
+/// The assistant a campaign is to use: 404 when there is none with this id, 409 when it is
+/// inactive (both naming `assistantId`).
+async fn active_assistant(
+    state: &AppState,
+    assistant_id: Uuid,
+) -> Result<crate::store::entities::assistant::Model, ApiError> {
+    let details = json!({ "field": "assistantId", "assistantId": assistant_id });
+    let assistant = store::assistants::get(&state.db, assistant_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("assistant").with_details(details.clone()))?;
+    if !assistant.active {
+        return Err(ApiError::conflict("the assistant is not active").with_details(details));
+    }
+    Ok(assistant)
+}
+
+/// A redial policy's error as a 422 naming its field.
+fn redial_error(e: RedialError) -> ApiError {
+    let field = match e {
+        RedialError::Attempts => "maxAttempts",
+        RedialError::Delay => "redialDelaySeconds",
+        RedialError::Outcomes(_) => "redialOn",
+    };
+    ApiError::validation(field, e.to_string())
+}
+
 /// Whether a campaign in `status` may be edited.
 fn editable(status: CampaignStatus) -> bool {
     matches!(status, CampaignStatus::Created | CampaignStatus::Paused)
@@ -1269,16 +1295,7 @@ async fn update_campaign(
         update.line_quiet_gating = Some(gating);
     }
     if let Some(assistant_id) = edit.assistant_id {
-        let assistant = store::assistants::get(&state.db, assistant_id)
-            .await?
-            .ok_or_else(|| {
-                ApiError::not_found("assistant")
-                    .with_details(json!({ "field": "assistantId", "assistantId": assistant_id }))
-            })?;
-        if !assistant.active {
-            return Err(ApiError::conflict("the assistant is not active")
-                .with_details(json!({ "field": "assistantId", "assistantId": assistant_id })));
-        }
+        active_assistant(state, assistant_id).await?;
         note("assistantId", json!(c.assistant_id), json!(assistant_id));
         update.assistant_id = Some(assistant_id);
     }
@@ -1346,14 +1363,7 @@ async fn update_campaign(
                 .unwrap_or(settings.campaigns.redial_delay_secs),
             &on,
         )
-        .map_err(|e| {
-            let field = match e {
-                RedialError::Attempts => "maxAttempts",
-                RedialError::Delay => "redialDelaySeconds",
-                RedialError::Outcomes(_) => "redialOn",
-            };
-            ApiError::validation(field, e.to_string())
-        })?;
+        .map_err(redial_error)?;
         let view = json!(redial);
         note(
             "redial",
@@ -1604,16 +1614,7 @@ async fn create_campaign(
             "batch mode",
         ));
     }
-    let assistant = store::assistants::get(&state.db, form.assistant_id)
-        .await?
-        .ok_or_else(|| {
-            ApiError::not_found("assistant")
-                .with_details(json!({ "field": "assistantId", "assistantId": form.assistant_id }))
-        })?;
-    if !assistant.active {
-        return Err(ApiError::conflict("the assistant is not active")
-            .with_details(json!({ "field": "assistantId", "assistantId": form.assistant_id })));
-    }
+    let assistant = active_assistant(state, form.assistant_id).await?;
     let (schedule, timezone) = schedule_of(&form, &settings.campaigns)?;
     let redial = RedialPolicy::new(
         form.max_attempts.unwrap_or(settings.campaigns.max_attempts),
@@ -1624,14 +1625,7 @@ async fn create_campaign(
             .filter(|on| on.split(',').any(|item| !item.trim().is_empty()))
             .unwrap_or(&settings.campaigns.redial_on),
     )
-    .map_err(|e| {
-        let field = match e {
-            RedialError::Attempts => "maxAttempts",
-            RedialError::Delay => "redialDelaySeconds",
-            RedialError::Outcomes(_) => "redialOn",
-        };
-        ApiError::validation(field, e.to_string())
-    })?;
+    .map_err(redial_error)?;
     let phone_number_id = form
         .phone_number_id
         .map(|p| p.trim().to_owned())
