@@ -21,7 +21,7 @@ use uuid::Uuid;
 
 use crate::domain::call::{CallUpdate, EndRequest};
 use crate::domain::campaign::CallStatus;
-use crate::domain::ended_reason::EndedReasonClass;
+use crate::domain::ended_reason::{EndedReasonClass, is_concurrency_blocked};
 use crate::domain::hours::Schedule;
 use crate::provider::{CreateCall, ProviderCall, ProviderError};
 use crate::runtime::campaign::CampaignMsg;
@@ -56,7 +56,7 @@ pub enum CallMsg {
     /// our id).
     Found(ProviderCall),
     /// The call's status changed in the database (a webhook, usually).
-    Updated(CallStatus, Option<EndedReasonClass>),
+    Updated(CallNews),
     SilenceCheck,
     Polled(Result<ProviderCall, ProviderError>),
     StuckDeadline,
@@ -237,9 +237,9 @@ impl Actor for CallActor {
                     accepted(&myself, state, call).await?;
                 }
             }
-            CallMsg::Updated(status, outcome) => {
+            CallMsg::Updated(news) => {
                 state.last_event = Instant::now();
-                on_status(&myself, state, status, outcome);
+                on_status(&myself, state, news);
             }
             CallMsg::SilenceCheck => {
                 state.silence_armed = false;
@@ -642,12 +642,12 @@ async fn accepted(
     } else {
         None
     };
-    if let Some((status, outcome)) = applied.map(|a| (a.call.status, outcome_of(&a.call))) {
-        if status.is_terminal() {
-            on_status(myself, state, status, outcome);
+    if let Some(news) = applied.map(|a| CallNews::of(&a.call)) {
+        if news.status.is_terminal() {
+            on_status(myself, state, news);
             return Ok(());
         }
-        if status >= CallStatus::Ringing {
+        if news.status >= CallStatus::Ringing {
             let _ = state.supervisor.cast(CampaignMsg::CallLive);
         }
     }
@@ -787,14 +787,38 @@ pub(crate) fn outcome_of(call: &call::Model) -> Option<EndedReasonClass> {
     call.outcome.as_deref().and_then(EndedReasonClass::parse)
 }
 
-fn on_status(
-    myself: &ActorRef<CallMsg>,
-    state: &mut CallState,
-    status: CallStatus,
-    outcome: Option<EndedReasonClass>,
-) {
+/// What a call actor needs to know of its stored call after a change.
+#[derive(Debug, Clone, Copy)]
+pub struct CallNews {
+    pub status: CallStatus,
+    pub outcome: Option<EndedReasonClass>,
+    /// It ended because the account's concurrency limit refused it (whichever way that
+    /// became known: the dial's answer, a webhook or a poll).
+    pub blocked: bool,
+}
+
+impl CallNews {
+    pub fn of(call: &call::Model) -> Self {
+        Self {
+            status: call.status,
+            outcome: outcome_of(call),
+            blocked: call.status == CallStatus::Failed
+                && call
+                    .ended_reason
+                    .as_deref()
+                    .is_some_and(is_concurrency_blocked),
+        }
+    }
+}
+
+fn on_status(myself: &ActorRef<CallMsg>, state: &mut CallState, news: CallNews) {
+    let CallNews {
+        status,
+        outcome,
+        blocked,
+    } = news;
     if status.is_terminal() {
-        if state.blocked && status == CallStatus::Failed {
+        if (state.blocked || blocked) && status == CallStatus::Failed {
             let _ = state.supervisor.cast(CampaignMsg::ConcurrencyBlocked);
         } else if status != CallStatus::Canceled {
             // A call that was placed, or whose dial failed, counts for the safety brake; a
@@ -855,11 +879,10 @@ async fn polled(
                 state.provider_call = Some(call);
             }
             let applied = state.ctx.apply(state.call.id, &update).await?;
-            let status = applied.as_ref().map(|a| a.call.status);
-            match status {
+            let news = applied.as_ref().map(|a| CallNews::of(&a.call));
+            match news.map(|n| n.status) {
                 Some(s) if s.is_terminal() => {
-                    let outcome = applied.as_ref().and_then(|a| outcome_of(&a.call));
-                    on_status(myself, state, s, outcome);
+                    on_status(myself, state, news.expect("matched Some"));
                     return Ok(());
                 }
                 Some(s) if s >= CallStatus::Ringing => {
@@ -969,11 +992,13 @@ async fn finish_with(
     update: &CallUpdate,
 ) -> Result<(), ActorProcessingErr> {
     let applied = state.ctx.apply(state.call.id, update).await?;
-    let (status, outcome) = applied
-        .map(|a| (a.call.status, outcome_of(&a.call)))
-        .unwrap_or((CallStatus::Failed, update.outcome));
-    if status.is_terminal() {
-        on_status(myself, state, status, outcome);
+    let news = applied.map(|a| CallNews::of(&a.call)).unwrap_or(CallNews {
+        status: CallStatus::Failed,
+        outcome: update.outcome,
+        blocked: false,
+    });
+    if news.status.is_terminal() {
+        on_status(myself, state, news);
     } else {
         // Someone else knows better (a live status can't come from a terminal update); keep
         // following.

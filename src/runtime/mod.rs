@@ -297,10 +297,9 @@ impl RuntimeContext {
         if a.status_changed
             && let Some(actor) = self.call_actor(a.call.id)
         {
-            let _ = actor.cast(CallMsg::Updated(
-                a.call.status,
-                crate::runtime::call::outcome_of(&a.call),
-            ));
+            let _ = actor.cast(CallMsg::Updated(crate::runtime::call::CallNews::of(
+                &a.call,
+            )));
         }
     }
 

@@ -150,6 +150,35 @@ async fn the_safety_brake_pauses_a_campaign_whose_calls_keep_failing() {
     );
 }
 
+/// Dials the account's concurrency limit refuses are capacity, not failure: however their
+/// end becomes known (here the webhook carrying our id arrives while the dial's own answer is
+/// still held), they never count toward the brake, which trips at five in a row by default.
+#[tokio::test]
+async fn concurrency_refusals_never_trip_the_brake() {
+    let mut config = SimulatorConfig::fast();
+    config.outcomes = OutcomeMix::all_answered();
+    config.concurrency_limit = 1;
+    config.concurrency_behavior = autolynx::provider::simulator::ConcurrencyBehavior::Blocked201;
+    config.faults = autolynx::provider::simulator::Faults {
+        lost_response_rate: 1.0,
+        timeout_ms: 300,
+        ..Default::default()
+    };
+    config.timings = Timings {
+        call_ms: MsRange::new(200, 300),
+        ..Timings::fast()
+    };
+    let app = spawn_app_with_sim(config, &[]).await;
+    let id = app.start_campaign(8, &[("cap", "4")]).await;
+    app.wait_for_status(&id, "COMPLETED", Duration::from_secs(60))
+        .await;
+    let stats = app.sim.stats();
+    assert!(
+        stats.calls_blocked >= 5,
+        "the limit refused many dials: {stats:?}"
+    );
+}
+
 /// An operator's pause says so, and resume clears it.
 #[tokio::test]
 async fn an_operators_pause_is_shown_as_such() {
