@@ -22,7 +22,9 @@ broken in a request with its documented 422.
   `callingHours` a window such as `09:00-20:00` or `any`, `callingDays` weekdays such as
   `mon-fri`, and days only with a window): a string given for one of them is replaced by a
   valid one picked from the generated value, and days get a window.
-- `PATCH /campaigns/{id}`: the same schedule fields, the same rule.
+  `startAt` (a scheduled start) must be in the future and at most 366 days ahead: a
+  schema-valid date-time given for it is replaced by one in that range picked from it.
+- `PATCH /campaigns/{id}`: the same schedule fields and `startAt`, the same rules.
 
 - `POST /suppression/import`: the file is a text file (a CSV or one number per line); the
   server refuses one holding NUL bytes (an image, a spreadsheet, UTF-16) with 422. A schema
@@ -163,8 +165,22 @@ def _schedule(body: dict) -> None:
         body["callingHours"] = "09:00-20:00"
 
 
+def _start_at(body: dict) -> None:
+    at = body.get("startAt")
+    if isinstance(at, str) and _DATE_TIME.is_valid(at):
+        offset = int.from_bytes(hashlib.sha256(at.encode()).digest()[:4], "big") % (300 * 86400)
+        moment = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=1, seconds=offset)
+        body["startAt"] = moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def _edit(body: dict) -> None:
+    _schedule(body)
+    _start_at(body)
+
+
 def _contacts(body: dict) -> None:
     _schedule(body)
+    _start_at(body)
     if isinstance(body.get("contactsCsv"), (bytes, str)):
         raw = body["contactsCsv"]
         seed = raw.data if isinstance(raw, Binary) else raw if isinstance(raw, bytes) else raw.encode()
@@ -204,8 +220,8 @@ _RULES = {
     ("POST", "/campaigns"): _contacts,
     ("POST", "/suppression/import"): _text_file,
     ("POST", "/users/{id}/tokens"): _tokens,
-    # An edit's schedule fields have the creation's grammar.
-    ("PATCH", "/campaigns/{id}"): _schedule,
+    # An edit's schedule fields and start have the creation's rules.
+    ("PATCH", "/campaigns/{id}"): _edit,
 }
 
 

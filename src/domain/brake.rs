@@ -9,8 +9,15 @@ use std::collections::VecDeque;
 use crate::domain::campaign::CallStatus;
 use crate::domain::ended_reason::EndedReasonClass;
 
+/// The key under which a campaign's settings hold its brake rules.
+pub const SETTINGS_KEY: &str = "safetyBrake";
+
+/// Largest window and run length a campaign may set.
+pub const MAX_CALLS: u32 = 10_000;
+
 /// When the brake trips; zero turns a rule off.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct BrakeRules {
     /// Finished calls the failure share is measured over (the window must be full).
     pub window: usize,
@@ -18,6 +25,49 @@ pub struct BrakeRules {
     pub failure_share: f64,
     /// Failed calls in a row at which the brake trips.
     pub failures_in_a_row: u32,
+}
+
+impl BrakeRules {
+    /// Rules from their parts, or what is wrong with them in words (naming the API field).
+    pub fn new(
+        window: u32,
+        failure_share: f64,
+        failures_in_a_row: u32,
+    ) -> Result<Self, (&'static str, String)> {
+        if window > MAX_CALLS {
+            return Err((
+                "safetyBrakeWindow",
+                format!("{window} is out of range: allowed 0 (off) to {MAX_CALLS} calls"),
+            ));
+        }
+        if !(failure_share.is_finite() && failure_share > 0.0 && failure_share <= 1.0) {
+            return Err((
+                "safetyBrakeFailureShare",
+                format!("{failure_share} is not a share: give a number above 0 up to 1"),
+            ));
+        }
+        if failures_in_a_row > MAX_CALLS {
+            return Err((
+                "safetyBrakeFailuresInARow",
+                format!(
+                    "{failures_in_a_row} is out of range: allowed 0 (off) to {MAX_CALLS} calls"
+                ),
+            ));
+        }
+        Ok(Self {
+            window: window as usize,
+            failure_share,
+            failures_in_a_row,
+        })
+    }
+
+    /// The rules stored in a campaign's settings, if it has its own.
+    pub fn read(settings: &serde_json::Value) -> Option<Self> {
+        settings
+            .get(SETTINGS_KEY)
+            .filter(|v| !v.is_null())
+            .and_then(|v| serde_json::from_value(v.clone()).ok())
+    }
 }
 
 /// Whether a finished call counts as a failure: its dial failed, or it ended in a provider
@@ -91,6 +141,35 @@ impl SafetyBrake {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_campaigns_rules_are_checked_and_read_back() {
+        let rules = BrakeRules::new(30, 0.4, 6).unwrap();
+        let settings = serde_json::json!({ SETTINGS_KEY: rules });
+        assert_eq!(
+            settings[SETTINGS_KEY],
+            serde_json::json!({ "window": 30, "failureShare": 0.4, "failuresInARow": 6 })
+        );
+        assert_eq!(BrakeRules::read(&settings), Some(rules));
+        assert_eq!(BrakeRules::read(&serde_json::json!({})), None);
+        assert_eq!(BrakeRules::new(0, 1.0, 0).unwrap().window, 0);
+        assert_eq!(
+            BrakeRules::new(10_001, 0.5, 5).unwrap_err().0,
+            "safetyBrakeWindow"
+        );
+        assert_eq!(
+            BrakeRules::new(20, 0.0, 5).unwrap_err().0,
+            "safetyBrakeFailureShare"
+        );
+        assert_eq!(
+            BrakeRules::new(20, 1.5, 5).unwrap_err().0,
+            "safetyBrakeFailureShare"
+        );
+        assert_eq!(
+            BrakeRules::new(20, 0.5, 10_001).unwrap_err().0,
+            "safetyBrakeFailuresInARow"
+        );
+    }
 
     const RULES: BrakeRules = BrakeRules {
         window: 10,

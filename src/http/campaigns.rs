@@ -4,11 +4,13 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use crate::domain::brake::BrakeRules;
 use chrono::{DateTime, Utc};
 use poem::Body;
 use poem::web::Data;
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::{Binary, Json};
+use poem_openapi::types::MaybeUndefined;
 use poem_openapi::types::multipart::Upload;
 use poem_openapi::{ApiRequest, ApiResponse, Enum, Multipart, Object, OpenApi, Union};
 use serde_json::json;
@@ -241,6 +243,21 @@ pub struct CreateCampaignForm {
     /// spend can pass it. Default: `campaigns.budget_usd` (0: none).
     #[oai(validator(minimum(value = "0.01"), maximum(value = "10000000")))]
     pub budget_usd: Option<f64>,
+    /// Scheduled start (RFC 3339): once started, the campaign waits (QUEUED) and places its
+    /// first call at this moment. In the future, within a year. Default: none (at once).
+    pub start_at: Option<DateTime<Utc>>,
+    /// Safety brake: finished calls the failure share is measured over (0: that rule off).
+    /// Default: `campaigns.safety_brake_window`.
+    #[oai(validator(minimum(value = "0"), maximum(value = "10000")))]
+    pub safety_brake_window: Option<u32>,
+    /// Safety brake: the share of failed calls in the window that pauses the campaign (above
+    /// 0, up to 1). Default: `campaigns.safety_brake_failure_share`.
+    #[oai(validator(minimum(value = "0", exclusive), maximum(value = "1")))]
+    pub safety_brake_failure_share: Option<f64>,
+    /// Safety brake: failed calls in a row that pause the campaign (0: that rule off).
+    /// Default: `campaigns.safety_brake_failures_in_a_row`.
+    #[oai(validator(minimum(value = "0"), maximum(value = "10000")))]
+    pub safety_brake_failures_in_a_row: Option<u32>,
 }
 
 /// `POST /api/campaigns` as JSON: the form's fields, with the contacts in the body.
@@ -312,6 +329,29 @@ pub struct CreateCampaignJson {
         validator(minimum(value = "0.01"), maximum(value = "10000000"))
     )]
     pub budget_usd: Option<f64>,
+    /// Scheduled start: once started, the campaign waits (QUEUED) and places its first call at
+    /// this moment. In the future, within a year. Default: none (at once).
+    #[oai(deserialize_with = "crate::http::common::start_at")]
+    pub start_at: Option<DateTime<Utc>>,
+    /// Safety brake: finished calls the failure share is measured over (0: that rule off).
+    #[oai(
+        deserialize_with = "non_null",
+        validator(minimum(value = "0"), maximum(value = "10000"))
+    )]
+    pub safety_brake_window: Option<u32>,
+    /// Safety brake: the share of failed calls in the window that pauses the campaign (above
+    /// 0, up to 1).
+    #[oai(
+        deserialize_with = "non_null",
+        validator(minimum(value = "0", exclusive), maximum(value = "1"))
+    )]
+    pub safety_brake_failure_share: Option<f64>,
+    /// Safety brake: failed calls in a row that pause the campaign (0: that rule off).
+    #[oai(
+        deserialize_with = "non_null",
+        validator(minimum(value = "0"), maximum(value = "10000"))
+    )]
+    pub safety_brake_failures_in_a_row: Option<u32>,
 }
 
 impl poem_openapi::types::Example for CreateCampaignJson {
@@ -341,6 +381,11 @@ impl poem_openapi::types::Example for CreateCampaignJson {
             redial_delay_seconds: Some(3600),
             redial_on: Some("no-answer,busy".to_owned()),
             budget_usd: Some(250.0),
+            // Any fixed moment would be in the past one day: the example starts at once.
+            start_at: None,
+            safety_brake_window: Some(20),
+            safety_brake_failure_share: Some(0.5),
+            safety_brake_failures_in_a_row: Some(5),
         }
     }
 }
@@ -409,6 +454,29 @@ pub struct UpdateCampaignJson {
         validator(minimum(value = "0.01"), maximum(value = "10000000"))
     )]
     pub budget_usd: Option<f64>,
+    /// Scheduled start (UTC, within a year); `null` removes it, so the campaign starts at once
+    /// when it is started or resumed.
+    #[oai(nullable, deserialize_with = "crate::http::common::start_at_edit")]
+    pub start_at: MaybeUndefined<DateTime<Utc>>,
+    /// Safety brake: finished calls the failure share is measured over (0: that rule off).
+    #[oai(
+        deserialize_with = "non_null",
+        validator(minimum(value = "0"), maximum(value = "10000"))
+    )]
+    pub safety_brake_window: Option<u32>,
+    /// Safety brake: the share of failed calls in the window that pauses the campaign (above
+    /// 0, up to 1).
+    #[oai(
+        deserialize_with = "non_null",
+        validator(minimum(value = "0", exclusive), maximum(value = "1"))
+    )]
+    pub safety_brake_failure_share: Option<f64>,
+    /// Safety brake: failed calls in a row that pause the campaign (0: that rule off).
+    #[oai(
+        deserialize_with = "non_null",
+        validator(minimum(value = "0"), maximum(value = "10000"))
+    )]
+    pub safety_brake_failures_in_a_row: Option<u32>,
 }
 
 /// Contacts given in a JSON body.
@@ -478,6 +546,10 @@ struct CampaignInput {
     redial_delay_seconds: Option<u64>,
     redial_on: Option<String>,
     budget_usd: Option<f64>,
+    start_at: Option<DateTime<Utc>>,
+    safety_brake_window: Option<u32>,
+    safety_brake_failure_share: Option<f64>,
+    safety_brake_failures_in_a_row: Option<u32>,
 }
 
 /// Where the contacts' CSV is.
@@ -504,6 +576,10 @@ impl CreateCampaignBody {
                     redial_delay_seconds: f.redial_delay_seconds,
                     redial_on: f.redial_on,
                     budget_usd: f.budget_usd,
+                    start_at: f.start_at,
+                    safety_brake_window: f.safety_brake_window,
+                    safety_brake_failure_share: f.safety_brake_failure_share,
+                    safety_brake_failures_in_a_row: f.safety_brake_failures_in_a_row,
                 },
                 ContactsSource::Upload(f.contacts_csv),
             ),
@@ -524,6 +600,10 @@ impl CreateCampaignBody {
                         redial_delay_seconds: j.redial_delay_seconds,
                         redial_on: j.redial_on,
                         budget_usd: j.budget_usd,
+                        start_at: j.start_at,
+                        safety_brake_window: j.safety_brake_window,
+                        safety_brake_failure_share: j.safety_brake_failure_share,
+                        safety_brake_failures_in_a_row: j.safety_brake_failures_in_a_row,
                     },
                     ContactsSource::Bytes(csv),
                 )
@@ -572,6 +652,27 @@ impl From<CallingHoursView> for CallingHoursDto {
             window: v.window,
             days: v.days,
             timezone: v.timezone,
+        }
+    }
+}
+
+/// A campaign's safety brake: it pauses itself (`safety-brake`) when `failureShare` of its last
+/// `window` finished calls failed, or `failuresInARow` failed one after the other (0: that rule
+/// off).
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct SafetyBrakeDto {
+    pub window: u32,
+    pub failure_share: f64,
+    pub failures_in_a_row: u32,
+}
+
+impl From<BrakeRules> for SafetyBrakeDto {
+    fn from(r: BrakeRules) -> Self {
+        Self {
+            window: u32::try_from(r.window).unwrap_or(u32::MAX),
+            failure_share: r.failure_share,
+            failures_in_a_row: r.failures_in_a_row,
         }
     }
 }
@@ -627,6 +728,12 @@ pub struct CampaignDto {
     pub redial: Option<RedialDto>,
     /// Spend limit in US dollars; absent when there is none.
     pub budget_usd: Option<f64>,
+    /// The campaign places no call before this moment (its scheduled start); absent when it
+    /// starts at once. A started campaign waiting for it is QUEUED.
+    pub start_at: Option<DateTime<Utc>>,
+    /// When the campaign pauses itself because its calls keep failing (absent for campaigns
+    /// created before it could be set: they follow `campaigns.safety_brake_*`).
+    pub safety_brake: Option<SafetyBrakeDto>,
     pub owner_id: Uuid,
     /// Why the campaign FAILED, when it did.
     pub failure_reason: Option<String>,
@@ -1186,6 +1293,27 @@ async fn campaign_detail(
     }
 }
 
+/// A campaign's brake rules: what `input` gives, the rest from `window`, `share` and `in_a_row`
+/// (422 naming the field that is out of range).
+fn brake_of(
+    input: &CampaignInput,
+    window: u32,
+    share: f64,
+    in_a_row: u32,
+) -> Result<BrakeRules, ApiError> {
+    BrakeRules::new(
+        input.safety_brake_window.unwrap_or(window),
+        input.safety_brake_failure_share.unwrap_or(share),
+        input.safety_brake_failures_in_a_row.unwrap_or(in_a_row),
+    )
+    .map_err(|(field, why)| ApiError::validation(field, why))
+}
+
+/// A scheduled start as given: in the future, within a year (422 naming `startAt`).
+fn start_at_of(at: DateTime<Utc>) -> Result<DateTime<Utc>, ApiError> {
+    crate::domain::start::validate(at, Utc::now()).map_err(|e| ApiError::validation("startAt", e))
+}
+
 /// A budget as given (422 naming `budgetUsd` when it is not a positive amount); `None` for
 /// none (0 from the config default).
 fn budget_of(given: Option<f64>) -> Result<Option<f64>, ApiError> {
@@ -1327,6 +1455,10 @@ async fn update_campaign(
             redial_delay_seconds: None,
             redial_on: None,
             budget_usd: None,
+            start_at: None,
+            safety_brake_window: None,
+            safety_brake_failure_share: None,
+            safety_brake_failures_in_a_row: None,
         };
         let (schedule, timezone) = schedule_of(&input, &current)?;
         let view = json!(schedule.map(|s| s.view()));
@@ -1383,6 +1515,37 @@ async fn update_campaign(
             json!(budget),
         );
         stored[crate::domain::budget::SETTINGS_KEY] = json!(budget);
+    }
+    if edit.safety_brake_window.is_some()
+        || edit.safety_brake_failure_share.is_some()
+        || edit.safety_brake_failures_in_a_row.is_some()
+    {
+        let own = BrakeRules::read(&c.settings_json);
+        let current = own.unwrap_or_else(|| settings.campaigns.brake_rules());
+        let rules = BrakeRules::new(
+            edit.safety_brake_window
+                .unwrap_or(u32::try_from(current.window).unwrap_or(u32::MAX)),
+            edit.safety_brake_failure_share
+                .unwrap_or(current.failure_share),
+            edit.safety_brake_failures_in_a_row
+                .unwrap_or(current.failures_in_a_row),
+        )
+        .map_err(|(field, why)| ApiError::validation(field, why))?;
+        note("safetyBrake", json!(own), json!(rules));
+        stored[crate::domain::brake::SETTINGS_KEY] = json!(rules);
+    }
+    let start_at = match &edit.start_at {
+        MaybeUndefined::Undefined => None,
+        MaybeUndefined::Null => Some(None),
+        MaybeUndefined::Value(at) => Some(Some(start_at_of(*at)?)),
+    };
+    if let Some(start_at) = start_at {
+        note(
+            "startAt",
+            json!(crate::domain::start::read(&c.settings_json)),
+            json!(start_at),
+        );
+        stored[crate::domain::start::SETTINGS_KEY] = crate::domain::start::stored(start_at);
     }
     if stored != c.settings_json {
         update.settings = Some(stored);
@@ -1511,6 +1674,8 @@ pub fn campaign_dto(
         calling_hours,
         redial,
         budget_usd: crate::domain::budget::read(&c.settings_json),
+        start_at: crate::domain::start::read(&c.settings_json),
+        safety_brake: BrakeRules::read(&c.settings_json).map(Into::into),
         id: c.id,
         name: c.name,
         status: status.into(),
@@ -1626,6 +1791,13 @@ async fn create_campaign(
             .unwrap_or(&settings.campaigns.redial_on),
     )
     .map_err(redial_error)?;
+    let defaults = settings.campaigns.brake_rules();
+    let brake = brake_of(
+        &form,
+        defaults.window as u32,
+        defaults.failure_share,
+        defaults.failures_in_a_row,
+    )?;
     let phone_number_id = form
         .phone_number_id
         .map(|p| p.trim().to_owned())
@@ -1639,6 +1811,7 @@ async fn create_campaign(
         })?;
     let line_quiet_gating = form.line_quiet_gating.unwrap_or(false);
     let budget_usd = budget_of(form.budget_usd.or(Some(settings.campaigns.budget_usd)))?;
+    let start_at = form.start_at.map(start_at_of).transpose()?;
     let max_bytes = settings.server.max_upload_bytes;
     let size = match &contacts_source {
         ContactsSource::Upload(upload) => upload.size(),
@@ -1756,6 +1929,8 @@ async fn create_campaign(
             (hours::TIMEZONE_KEY): timezone.name(),
             (redial::SETTINGS_KEY): redial,
             (crate::domain::budget::SETTINGS_KEY): budget_usd,
+            (crate::domain::start::SETTINGS_KEY): crate::domain::start::stored(start_at),
+            (crate::domain::brake::SETTINGS_KEY): brake,
         }),
     };
     let created = store::campaigns::create_with_contacts(&state.db, new, contacts).await?;

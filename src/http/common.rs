@@ -161,3 +161,45 @@ where
 pub fn trim(s: &str) -> &str {
     s.trim_matches(|c: char| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c))
 }
+
+/// A moment in a JSON body, RFC 3339 (`2026-12-24T09:00:00Z`, or with an offset), read in
+/// words that name `field` so a malformed one is a 422 naming it, not a bare parse error.
+fn timestamp_in(field: &str, value: Value) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    let text = value
+        .as_str()
+        .ok_or_else(|| format!("field `{field}`: expected an RFC 3339 time as a string"))?;
+    chrono::DateTime::parse_from_rfc3339(text.trim())
+        .map(|at| at.with_timezone(&chrono::Utc))
+        .map_err(|e| {
+            format!(
+                "field `{field}`: {text:?} is not an RFC 3339 time like 2026-12-24T09:00:00Z ({e})"
+            )
+        })
+}
+
+/// `startAt` where it may be given or omitted (never `null`).
+pub fn start_at(value: Option<Value>) -> ParseResult<Option<chrono::DateTime<chrono::Utc>>> {
+    match value {
+        Some(Value::Null) => Err(ParseError::custom(
+            "field `startAt`: null is not accepted: omit the field instead",
+        )),
+        Some(value) => timestamp_in("startAt", value)
+            .map(Some)
+            .map_err(ParseError::custom),
+        None => Ok(None),
+    }
+}
+
+/// `startAt` in an edit: omitted leaves it, `null` removes it.
+pub fn start_at_edit(
+    value: Option<Value>,
+) -> ParseResult<poem_openapi::types::MaybeUndefined<chrono::DateTime<chrono::Utc>>> {
+    use poem_openapi::types::MaybeUndefined;
+    match value {
+        None => Ok(MaybeUndefined::Undefined),
+        Some(Value::Null) => Ok(MaybeUndefined::Null),
+        Some(value) => timestamp_in("startAt", value)
+            .map(MaybeUndefined::Value)
+            .map_err(ParseError::custom),
+    }
+}

@@ -30,7 +30,7 @@ use crate::store::entities::{call, campaign, contact};
 
 /// Restarts of one call's tracker before the call is given up on.
 const MAX_CALL_RESTARTS: u32 = 3;
-/// Longest wait for calling hours to open before looking again.
+/// Longest wait for calling hours to open (or a scheduled start) before looking again.
 const MAX_HOURS_WAIT: Duration = Duration::from_secs(300);
 /// How often a campaign at its budget looks again while costs of its calls are still coming.
 const BUDGET_RECHECK: Duration = Duration::from_millis(500);
@@ -133,6 +133,8 @@ pub struct CampaignState {
     budget: Option<f64>,
     /// What one call may cost, as estimated before it ends.
     per_call_estimate: f64,
+    /// No call is placed before then (the campaign's `startAt`).
+    start_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 pub struct CampaignSupervisor;
@@ -177,6 +179,7 @@ impl Actor for CampaignSupervisor {
             brake: SafetyBrake::new(args.ctx.settings.campaigns.brake_rules()),
             budget: None,
             per_call_estimate: 0.0,
+            start_at: None,
             ctx: args.ctx,
             campaign_id: args.campaign_id,
             reserved: args.reserved,
@@ -386,6 +389,17 @@ async fn load_settings(
         .map(|s| s.min(86_400.0));
     state.end_check = max_call_seconds.map(|s| Duration::from_secs_f64(s) + margin);
     state.budget = budget::read(&c.settings_json);
+    // The campaign's own brake rules, else the server's; judged afresh from here.
+    state.brake = SafetyBrake::new(
+        brake::BrakeRules::read(&c.settings_json)
+            .unwrap_or_else(|| state.ctx.settings.campaigns.brake_rules()),
+    );
+    state.start_at = crate::domain::start::read(&c.settings_json);
+    if let Some(at) = state.start_at.filter(|at| *at > chrono::Utc::now())
+        && !c.status.is_finished()
+    {
+        tracing::info!(campaign_id = %c.id, start_at = %at, "scheduled start: no call before then");
+    }
     state.per_call_estimate = budget::per_call_estimate(
         state.ctx.settings.campaigns.estimated_cost_per_minute,
         max_call_seconds,
@@ -517,6 +531,13 @@ async fn fill(
     if !state.may_dial() {
         state.spare = None;
         return maybe_finish(myself, state).await;
+    }
+    if let Some(wait) = crate::domain::start::wait(state.start_at, chrono::Utc::now()) {
+        // A timer to the moment (looked at again every few minutes, so a change of the
+        // system clock is noticed); nothing is claimed before.
+        state.spare = None;
+        wake_after(myself, state, wait.min(MAX_HOURS_WAIT));
+        return Ok(());
     }
     if let Some(until) = state.backoff_until {
         let now = Instant::now();

@@ -656,3 +656,260 @@ async fn a_campaign_never_spends_past_its_budget() {
     );
     assert!(bad.body.to_string().contains("budgetUsd"), "{:?}", bad.body);
 }
+
+fn rfc3339(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+fn timestamp(v: &serde_json::Value) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339(v.as_str().unwrap_or_else(|| panic!("{v:?}")))
+        .unwrap()
+        .with_timezone(&chrono::Utc)
+}
+
+/// Scheduled start: started ahead of its `startAt`, the campaign waits QUEUED (its detail and
+/// the list say when), no call reaches the provider before that moment, and the first one
+/// leaves right after it (a timer, not a late poll).
+#[tokio::test]
+async fn a_scheduled_campaign_places_its_first_call_at_its_start() {
+    let app = spawn_app_with_sim(SimulatorConfig::fast(), &[]).await;
+    let start_at = chrono::Utc::now() + chrono::Duration::milliseconds(2500);
+    let id = app
+        .start_campaign(4, &[("cap", "2"), ("startAt", &rfc3339(start_at))])
+        .await;
+    let detail = app
+        .get(&format!("/api/campaigns/{id}"), Some(&app.admin_token))
+        .await;
+    assert_eq!(detail.body["status"], "QUEUED", "{:?}", detail.body);
+    let shown = timestamp(&detail.body["startAt"]);
+    assert!(
+        (shown - start_at).num_milliseconds().abs() <= 1,
+        "{shown} vs {start_at}"
+    );
+    let list = app.get("/api/campaigns", Some(&app.admin_token)).await;
+    let item = list.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id.as_str())
+        .cloned()
+        .unwrap_or_else(|| panic!("{:?}", list.body));
+    assert_eq!(timestamp(&item["startAt"]), shown);
+    while chrono::Utc::now() < start_at - chrono::Duration::milliseconds(100) {
+        assert_eq!(
+            app.sim.stats().create_requests,
+            0,
+            "a call before the start"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    app.wait_for_status(&id, "COMPLETED", Duration::from_secs(30))
+        .await;
+    let first = app
+        .calls_of(&id)
+        .await
+        .iter()
+        .filter_map(|c| c.dial_sent_at)
+        .min()
+        .expect("calls were dialed");
+    assert!(
+        first >= start_at,
+        "first dial {first} before the start {start_at}"
+    );
+    assert!(
+        first - start_at < chrono::Duration::seconds(2),
+        "first dial {first} long after the start {start_at}"
+    );
+}
+
+/// Before its start, a scheduled campaign pauses, resumes (still waiting) and stops like any
+/// other, and a stopped one never dials.
+#[tokio::test]
+async fn a_scheduled_campaign_can_be_paused_resumed_and_stopped_before_its_start() {
+    let app = spawn_app_with_sim(SimulatorConfig::fast(), &[]).await;
+    let start_at = chrono::Utc::now() + chrono::Duration::seconds(2);
+    let id = app
+        .start_campaign(3, &[("startAt", &rfc3339(start_at))])
+        .await;
+    let paused = control(&app, &id, "pause").await;
+    assert_eq!(paused.body["status"], "PAUSED", "{:?}", paused.body);
+    let resumed = control(&app, &id, "resume").await;
+    assert_eq!(resumed.body["status"], "QUEUED", "{:?}", resumed.body);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        app.sim.stats().create_requests,
+        0,
+        "a call before the start"
+    );
+    let stopped = app
+        .request(
+            Method::POST,
+            &format!("/api/campaigns/{id}/stop"),
+            Some(&app.admin_token),
+            Some(serde_json::json!({ "mode": "finish" })),
+        )
+        .await;
+    assert_eq!(stopped.body["status"], "STOPPED", "{:?}", stopped.body);
+    while chrono::Utc::now() < start_at + chrono::Duration::milliseconds(500) {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        app.sim.stats().create_requests,
+        0,
+        "a stopped campaign dialed"
+    );
+    let detail = app
+        .get(&format!("/api/campaigns/{id}"), Some(&app.admin_token))
+        .await;
+    assert_eq!(
+        detail.body["counters"]["notAttempted"], 3,
+        "{:?}",
+        detail.body
+    );
+
+    // Moved while paused: the edit applies on resume, and `null` starts at once.
+    let id = app
+        .start_campaign(
+            2,
+            &[(
+                "startAt",
+                &rfc3339(chrono::Utc::now() + chrono::Duration::hours(3)),
+            )],
+        )
+        .await;
+    control(&app, &id, "pause").await;
+    let edited = patch(&app, &id, serde_json::json!({ "startAt": null })).await;
+    assert_eq!(edited.status, StatusCode::OK, "{:?}", edited.body);
+    assert!(edited.body.get("startAt").is_none(), "{:?}", edited.body);
+    control(&app, &id, "resume").await;
+    app.wait_for_status(&id, "COMPLETED", Duration::from_secs(30))
+        .await;
+}
+
+/// A start that is not in the future (or not a time at all) is refused naming `startAt`, in
+/// the JSON body, the form and an edit; nothing is created.
+#[tokio::test]
+async fn a_start_in_the_past_is_refused() {
+    let app = spawn_app_with_sim(SimulatorConfig::fast(), &[]).await;
+    let assistant = app.seed_assistant("Scheduler").await;
+    let past = rfc3339(chrono::Utc::now() - chrono::Duration::minutes(1));
+    for at in [past.as_str(), "2027-13-01T00:00:00Z", "tomorrow"] {
+        let reply = app
+            .request(
+                Method::POST,
+                "/api/campaigns",
+                Some(&app.admin_token),
+                Some(serde_json::json!({
+                    "name": "Too late",
+                    "assistantId": assistant,
+                    "contacts": "name,business_name,phone\nAda,Bakery,+14155550100\n",
+                    "startAt": at,
+                })),
+            )
+            .await;
+        let body = crate::helpers::assert_envelope(
+            &reply,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        );
+        assert_eq!(body["details"]["field"], "startAt", "{at}: {body:?}");
+    }
+    let form = app
+        .post_campaign(
+            &app.admin_token,
+            crate::helpers::CampaignForm {
+                csv: crate::helpers::contacts_csv(1),
+                fields: vec![
+                    ("name", "Too late".to_owned()),
+                    ("assistantId", assistant.to_string()),
+                    ("startAt", past.clone()),
+                ],
+            },
+        )
+        .await;
+    let body = crate::helpers::assert_envelope(
+        &form,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    );
+    assert_eq!(body["details"]["field"], "startAt", "{body:?}");
+    let listed = app.get("/api/campaigns", Some(&app.admin_token)).await;
+    assert_eq!(listed.body["pagination"]["total"], 0, "{:?}", listed.body);
+
+    let id = app.created_campaign(1, &[]).await;
+    let edited = patch(&app, &id, serde_json::json!({ "startAt": past })).await;
+    let body = crate::helpers::assert_envelope(
+        &edited,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    );
+    assert_eq!(body["details"]["field"], "startAt", "{body:?}");
+}
+
+/// A campaign's own brake rules replace the server's: one set to trip at two failures in a
+/// row says so when it pauses; one with both rules off (0) runs its whole list of failing
+/// calls; an edit while paused changes them, and the detail shows what applies.
+#[tokio::test]
+async fn a_campaigns_own_brake_rules_apply() {
+    let mut config = SimulatorConfig::fast();
+    config.outcomes = every_call_errs();
+    let app = spawn_app_with_sim(config, &[]).await;
+    let id = app
+        .start_campaign(
+            12,
+            &[
+                ("cap", "1"),
+                ("safetyBrakeWindow", "0"),
+                ("safetyBrakeFailuresInARow", "2"),
+            ],
+        )
+        .await;
+    app.wait_for_status(&id, "PAUSED", Duration::from_secs(30))
+        .await;
+    let detail = app
+        .get(&format!("/api/campaigns/{id}"), Some(&app.admin_token))
+        .await;
+    assert_eq!(
+        detail.body["pauseReason"], "safety-brake",
+        "{:?}",
+        detail.body
+    );
+    assert_eq!(
+        detail.body["pauseDetail"], "2 calls in a row failed (the brake trips at 2)",
+        "{:?}",
+        detail.body
+    );
+    assert_eq!(
+        detail.body["safetyBrake"],
+        serde_json::json!({ "window": 0, "failureShare": 0.5, "failuresInARow": 2 })
+    );
+    let edited = patch(
+        &app,
+        &id,
+        serde_json::json!({ "safetyBrakeFailuresInARow": 0 }),
+    )
+    .await;
+    assert_eq!(edited.status, StatusCode::OK, "{:?}", edited.body);
+    assert_eq!(edited.body["safetyBrake"]["failuresInARow"], 0);
+    let resumed = control(&app, &id, "resume").await;
+    assert_ne!(resumed.body["status"], "PAUSED", "{:?}", resumed.body);
+    app.wait_for_status(&id, "COMPLETED", Duration::from_secs(30))
+        .await;
+    assert_eq!(app.sim.stats().calls_created, 12, "{:?}", app.sim.stats());
+
+    let bad = patch(
+        &app,
+        &id,
+        serde_json::json!({ "safetyBrakeFailureShare": 1.5 }),
+    )
+    .await;
+    let body = crate::helpers::assert_envelope(
+        &bad,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    );
+    assert_eq!(
+        body["details"]["field"], "safetyBrakeFailureShare",
+        "{body:?}"
+    );
+}

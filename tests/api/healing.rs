@@ -362,3 +362,56 @@ async fn a_hang_up_interrupted_by_a_crash_is_finished_after_the_restart() {
     db.close().await.ok();
     drop(second);
 }
+
+/// A scheduled start survives the process: killed while its campaign waits, the next process
+/// keeps the wait (nothing dialed early) and places the first call at the start.
+#[tokio::test]
+async fn a_scheduled_start_survives_a_restart() {
+    let mut config = SimulatorConfig::fast();
+    config.webhook = WebhookSettings::new(WebhookScheme::Hmac, Some(WEBHOOK_SECRET));
+    let sim = Simulator::start(config).await.unwrap();
+    let test_db = TestDb::new().await;
+    let api = Api {
+        client: reqwest::Client::new(),
+        token: cli_admin_token(&test_db.url, "admin"),
+    };
+    let first = serve(&test_db.url, &sim).await;
+    let start_at = chrono::Utc::now() + chrono::Duration::seconds(4);
+    let at = start_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let id = api
+        .create_campaign(first.port, 3, &[("startAt", at.as_str())])
+        .await;
+    api.post(first.port, &format!("/api/campaigns/{id}/start"), None)
+        .await;
+    assert_eq!(api.status(first.port, &id).await.as_deref(), Some("QUEUED"));
+    drop(first); // SIGKILL while waiting
+    let second = serve(&test_db.url, &sim).await;
+    while chrono::Utc::now() < start_at - chrono::Duration::milliseconds(100) {
+        assert_eq!(sim.stats().create_requests, 0, "a call before the start");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    while api.status(second.port, &id).await.as_deref() != Some("COMPLETED") {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "not completed: {:?}",
+            sim.stats()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let db: DatabaseConnection = Database::connect(&test_db.url).await.unwrap();
+    let first_dial = call::Entity::find()
+        .all(&db)
+        .await
+        .unwrap()
+        .iter()
+        .filter_map(|c| c.dial_sent_at)
+        .min()
+        .expect("calls were dialed");
+    assert!(first_dial >= start_at, "{first_dial} before {start_at}");
+    assert!(
+        first_dial - start_at < chrono::Duration::seconds(2),
+        "{first_dial} long after {start_at}"
+    );
+    assert_eq!(sim.stats().create_requests, 3);
+}

@@ -74,6 +74,10 @@ async fn the_main_flow_through_the_rust_client() {
             redial_delay_seconds: None,
             redial_on: None,
             budget_usd: None,
+            start_at: None,
+            safety_brake_window: None,
+            safety_brake_failure_share: None,
+            safety_brake_failures_in_a_row: None,
         })
         .send()
         .await

@@ -345,8 +345,20 @@ permanent-error or unknown; set once the call is terminal.*/
         pub phone_number_id: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub redial: ::std::option::Option<RedialDto>,
+        #[serde(
+            rename = "safetyBrake",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub safety_brake: ::std::option::Option<SafetyBrakeDto>,
         ///Settings the campaign was created with.
         pub settings: ::serde_json::Value,
+        /**The campaign places no call before this moment (its scheduled start); absent when it
+starts at once. A started campaign waiting for it is QUEUED.*/
+        #[serde(
+            rename = "startAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub start_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         #[serde(
             rename = "startedAt",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -422,6 +434,18 @@ permanent-error or unknown; set once the call is terminal.*/
         pub phone_number_id: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub redial: ::std::option::Option<RedialDto>,
+        #[serde(
+            rename = "safetyBrake",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub safety_brake: ::std::option::Option<SafetyBrakeDto>,
+        /**The campaign places no call before this moment (its scheduled start); absent when it
+starts at once. A started campaign waiting for it is QUEUED.*/
+        #[serde(
+            rename = "startAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub start_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         #[serde(
             rename = "startedAt",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1161,6 +1185,32 @@ spend can pass it. Default: `campaigns.budget_usd` (0: none).*/
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub redial_on: ::std::option::Option<CreateCampaignJsonRedialOn>,
+        /**Safety brake: the share of failed calls in the window that pauses the campaign (above
+0, up to 1).*/
+        #[serde(
+            rename = "safetyBrakeFailureShare",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub safety_brake_failure_share: ::std::option::Option<f64>,
+        ///Safety brake: failed calls in a row that pause the campaign (0: that rule off).
+        #[serde(
+            rename = "safetyBrakeFailuresInARow",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub safety_brake_failures_in_a_row: ::std::option::Option<u32>,
+        ///Safety brake: finished calls the failure share is measured over (0: that rule off).
+        #[serde(
+            rename = "safetyBrakeWindow",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub safety_brake_window: ::std::option::Option<u32>,
+        /**Scheduled start: once started, the campaign waits (QUEUED) and places its first call at
+this moment. In the future, within a year. Default: none (at once).*/
+        #[serde(
+            rename = "startAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub start_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///IANA time zone of contacts without their own.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub timezone: ::std::option::Option<::std::string::String>,
@@ -2709,6 +2759,22 @@ JSON.*/
             value.parse()
         }
     }
+    /**A campaign's safety brake: it pauses itself (`safety-brake`) when `failureShare` of its last
+`window` finished calls failed, or `failuresInARow` failed one after the other (0: that rule
+off).*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct SafetyBrakeDto {
+        #[serde(rename = "failureShare")]
+        pub failure_share: f64,
+        #[serde(rename = "failuresInARow")]
+        pub failures_in_a_row: u32,
+        pub window: u32,
+    }
+    impl SafetyBrakeDto {
+        pub fn builder() -> builder::SafetyBrakeDto {
+            Default::default()
+        }
+    }
     ///`SkippedRowDto`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct SkippedRowDto {
@@ -3288,6 +3354,32 @@ apply when the campaign (re)starts.*/
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub redial_on: ::std::option::Option<UpdateCampaignJsonRedialOn>,
+        /**Safety brake: the share of failed calls in the window that pauses the campaign (above
+0, up to 1).*/
+        #[serde(
+            rename = "safetyBrakeFailureShare",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub safety_brake_failure_share: ::std::option::Option<f64>,
+        ///Safety brake: failed calls in a row that pause the campaign (0: that rule off).
+        #[serde(
+            rename = "safetyBrakeFailuresInARow",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub safety_brake_failures_in_a_row: ::std::option::Option<u32>,
+        ///Safety brake: finished calls the failure share is measured over (0: that rule off).
+        #[serde(
+            rename = "safetyBrakeWindow",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub safety_brake_window: ::std::option::Option<u32>,
+        /**Scheduled start (UTC, within a year); `null` removes it, so the campaign starts at once
+when it is started or resumed.*/
+        #[serde(
+            rename = "startAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub start_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///IANA time zone of contacts without their own.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub timezone: ::std::option::Option<::std::string::String>,
@@ -4395,7 +4487,15 @@ apply when the campaign (re)starts.*/
                 ::std::option::Option<super::RedialDto>,
                 ::std::string::String,
             >,
+            safety_brake: ::std::result::Result<
+                ::std::option::Option<super::SafetyBrakeDto>,
+                ::std::string::String,
+            >,
             settings: ::std::result::Result<::serde_json::Value, ::std::string::String>,
+            start_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
             started_at: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
@@ -4436,7 +4536,9 @@ apply when the campaign (re)starts.*/
                         "no value supplied for phone_number_id".to_string(),
                     ),
                     redial: Ok(Default::default()),
+                    safety_brake: Ok(Default::default()),
                     settings: Err("no value supplied for settings".to_string()),
+                    start_at: Ok(Default::default()),
                     started_at: Ok(Default::default()),
                     status: Err("no value supplied for status".to_string()),
                     timeline: Err("no value supplied for timeline".to_string()),
@@ -4683,6 +4785,18 @@ apply when the campaign (re)starts.*/
                     });
                 self
             }
+            pub fn safety_brake<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::SafetyBrakeDto>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.safety_brake = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for safety_brake: {e}")
+                    });
+                self
+            }
             pub fn settings<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::serde_json::Value>,
@@ -4692,6 +4806,20 @@ apply when the campaign (re)starts.*/
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for settings: {e}")
+                    });
+                self
+            }
+            pub fn start_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.start_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for start_at: {e}")
                     });
                 self
             }
@@ -4771,7 +4899,9 @@ apply when the campaign (re)starts.*/
                     pause_reason: value.pause_reason?,
                     phone_number_id: value.phone_number_id?,
                     redial: value.redial?,
+                    safety_brake: value.safety_brake?,
                     settings: value.settings?,
+                    start_at: value.start_at?,
                     started_at: value.started_at?,
                     status: value.status?,
                     timeline: value.timeline?,
@@ -4801,7 +4931,9 @@ apply when the campaign (re)starts.*/
                     pause_reason: Ok(value.pause_reason),
                     phone_number_id: Ok(value.phone_number_id),
                     redial: Ok(value.redial),
+                    safety_brake: Ok(value.safety_brake),
                     settings: Ok(value.settings),
+                    start_at: Ok(value.start_at),
                     started_at: Ok(value.started_at),
                     status: Ok(value.status),
                     timeline: Ok(value.timeline),
@@ -4859,6 +4991,14 @@ apply when the campaign (re)starts.*/
                 ::std::option::Option<super::RedialDto>,
                 ::std::string::String,
             >,
+            safety_brake: ::std::result::Result<
+                ::std::option::Option<super::SafetyBrakeDto>,
+                ::std::string::String,
+            >,
+            start_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
             started_at: ::std::result::Result<
                 ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
                 ::std::string::String,
@@ -4897,6 +5037,8 @@ apply when the campaign (re)starts.*/
                         "no value supplied for phone_number_id".to_string(),
                     ),
                     redial: Ok(Default::default()),
+                    safety_brake: Ok(Default::default()),
+                    start_at: Ok(Default::default()),
                     started_at: Ok(Default::default()),
                     status: Err("no value supplied for status".to_string()),
                     updated_at: Err("no value supplied for updated_at".to_string()),
@@ -5130,6 +5272,32 @@ apply when the campaign (re)starts.*/
                     });
                 self
             }
+            pub fn safety_brake<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::SafetyBrakeDto>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.safety_brake = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for safety_brake: {e}")
+                    });
+                self
+            }
+            pub fn start_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.start_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for start_at: {e}")
+                    });
+                self
+            }
             pub fn started_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -5193,6 +5361,8 @@ apply when the campaign (re)starts.*/
                     pause_reason: value.pause_reason?,
                     phone_number_id: value.phone_number_id?,
                     redial: value.redial?,
+                    safety_brake: value.safety_brake?,
+                    start_at: value.start_at?,
                     started_at: value.started_at?,
                     status: value.status?,
                     updated_at: value.updated_at?,
@@ -5220,6 +5390,8 @@ apply when the campaign (re)starts.*/
                     pause_reason: Ok(value.pause_reason),
                     phone_number_id: Ok(value.phone_number_id),
                     redial: Ok(value.redial),
+                    safety_brake: Ok(value.safety_brake),
+                    start_at: Ok(value.start_at),
                     started_at: Ok(value.started_at),
                     status: Ok(value.status),
                     updated_at: Ok(value.updated_at),
@@ -6597,6 +6769,22 @@ apply when the campaign (re)starts.*/
                 ::std::option::Option<super::CreateCampaignJsonRedialOn>,
                 ::std::string::String,
             >,
+            safety_brake_failure_share: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            safety_brake_failures_in_a_row: ::std::result::Result<
+                ::std::option::Option<u32>,
+                ::std::string::String,
+            >,
+            safety_brake_window: ::std::result::Result<
+                ::std::option::Option<u32>,
+                ::std::string::String,
+            >,
+            start_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
             timezone: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -6618,6 +6806,10 @@ apply when the campaign (re)starts.*/
                     phone_number_id: Ok(Default::default()),
                     redial_delay_seconds: Ok(Default::default()),
                     redial_on: Ok(Default::default()),
+                    safety_brake_failure_share: Ok(Default::default()),
+                    safety_brake_failures_in_a_row: Ok(Default::default()),
+                    safety_brake_window: Ok(Default::default()),
+                    start_at: Ok(Default::default()),
                     timezone: Ok(Default::default()),
                 }
             }
@@ -6795,6 +6987,62 @@ apply when the campaign (re)starts.*/
                     });
                 self
             }
+            pub fn safety_brake_failure_share<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.safety_brake_failure_share = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for safety_brake_failure_share: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn safety_brake_failures_in_a_row<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<u32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.safety_brake_failures_in_a_row = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for safety_brake_failures_in_a_row: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn safety_brake_window<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<u32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.safety_brake_window = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for safety_brake_window: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn start_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.start_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for start_at: {e}")
+                    });
+                self
+            }
             pub fn timezone<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -6827,6 +7075,11 @@ apply when the campaign (re)starts.*/
                     phone_number_id: value.phone_number_id?,
                     redial_delay_seconds: value.redial_delay_seconds?,
                     redial_on: value.redial_on?,
+                    safety_brake_failure_share: value.safety_brake_failure_share?,
+                    safety_brake_failures_in_a_row: value
+                        .safety_brake_failures_in_a_row?,
+                    safety_brake_window: value.safety_brake_window?,
+                    start_at: value.start_at?,
                     timezone: value.timezone?,
                 })
             }
@@ -6847,6 +7100,12 @@ apply when the campaign (re)starts.*/
                     phone_number_id: Ok(value.phone_number_id),
                     redial_delay_seconds: Ok(value.redial_delay_seconds),
                     redial_on: Ok(value.redial_on),
+                    safety_brake_failure_share: Ok(value.safety_brake_failure_share),
+                    safety_brake_failures_in_a_row: Ok(
+                        value.safety_brake_failures_in_a_row,
+                    ),
+                    safety_brake_window: Ok(value.safety_brake_window),
+                    start_at: Ok(value.start_at),
                     timezone: Ok(value.timezone),
                 }
             }
@@ -9400,6 +9659,86 @@ apply when the campaign (re)starts.*/
             }
         }
         #[derive(Clone, Debug)]
+        pub struct SafetyBrakeDto {
+            failure_share: ::std::result::Result<f64, ::std::string::String>,
+            failures_in_a_row: ::std::result::Result<u32, ::std::string::String>,
+            window: ::std::result::Result<u32, ::std::string::String>,
+        }
+        impl ::std::default::Default for SafetyBrakeDto {
+            fn default() -> Self {
+                Self {
+                    failure_share: Err(
+                        "no value supplied for failure_share".to_string(),
+                    ),
+                    failures_in_a_row: Err(
+                        "no value supplied for failures_in_a_row".to_string(),
+                    ),
+                    window: Err("no value supplied for window".to_string()),
+                }
+            }
+        }
+        impl SafetyBrakeDto {
+            pub fn failure_share<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.failure_share = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for failure_share: {e}")
+                    });
+                self
+            }
+            pub fn failures_in_a_row<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<u32>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.failures_in_a_row = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for failures_in_a_row: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn window<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<u32>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.window = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for window: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SafetyBrakeDto> for super::SafetyBrakeDto {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SafetyBrakeDto,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    failure_share: value.failure_share?,
+                    failures_in_a_row: value.failures_in_a_row?,
+                    window: value.window?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SafetyBrakeDto> for SafetyBrakeDto {
+            fn from(value: super::SafetyBrakeDto) -> Self {
+                Self {
+                    failure_share: Ok(value.failure_share),
+                    failures_in_a_row: Ok(value.failures_in_a_row),
+                    window: Ok(value.window),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct SkippedRowDto {
             data: ::std::result::Result<
                 ::std::collections::HashMap<
@@ -10812,6 +11151,22 @@ apply when the campaign (re)starts.*/
                 ::std::option::Option<super::UpdateCampaignJsonRedialOn>,
                 ::std::string::String,
             >,
+            safety_brake_failure_share: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            safety_brake_failures_in_a_row: ::std::result::Result<
+                ::std::option::Option<u32>,
+                ::std::string::String,
+            >,
+            safety_brake_window: ::std::result::Result<
+                ::std::option::Option<u32>,
+                ::std::string::String,
+            >,
+            start_at: ::std::result::Result<
+                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                ::std::string::String,
+            >,
             timezone: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -10831,6 +11186,10 @@ apply when the campaign (re)starts.*/
                     name: Ok(Default::default()),
                     redial_delay_seconds: Ok(Default::default()),
                     redial_on: Ok(Default::default()),
+                    safety_brake_failure_share: Ok(Default::default()),
+                    safety_brake_failures_in_a_row: Ok(Default::default()),
+                    safety_brake_window: Ok(Default::default()),
+                    start_at: Ok(Default::default()),
                     timezone: Ok(Default::default()),
                 }
             }
@@ -10984,6 +11343,62 @@ apply when the campaign (re)starts.*/
                     });
                 self
             }
+            pub fn safety_brake_failure_share<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.safety_brake_failure_share = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for safety_brake_failure_share: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn safety_brake_failures_in_a_row<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<u32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.safety_brake_failures_in_a_row = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for safety_brake_failures_in_a_row: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn safety_brake_window<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<u32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.safety_brake_window = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for safety_brake_window: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn start_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.start_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for start_at: {e}")
+                    });
+                self
+            }
             pub fn timezone<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -11014,6 +11429,11 @@ apply when the campaign (re)starts.*/
                     name: value.name?,
                     redial_delay_seconds: value.redial_delay_seconds?,
                     redial_on: value.redial_on?,
+                    safety_brake_failure_share: value.safety_brake_failure_share?,
+                    safety_brake_failures_in_a_row: value
+                        .safety_brake_failures_in_a_row?,
+                    safety_brake_window: value.safety_brake_window?,
+                    start_at: value.start_at?,
                     timezone: value.timezone?,
                 })
             }
@@ -11032,6 +11452,12 @@ apply when the campaign (re)starts.*/
                     name: Ok(value.name),
                     redial_delay_seconds: Ok(value.redial_delay_seconds),
                     redial_on: Ok(value.redial_on),
+                    safety_brake_failure_share: Ok(value.safety_brake_failure_share),
+                    safety_brake_failures_in_a_row: Ok(
+                        value.safety_brake_failures_in_a_row,
+                    ),
+                    safety_brake_window: Ok(value.safety_brake_window),
+                    start_at: Ok(value.start_at),
                     timezone: Ok(value.timezone),
                 }
             }

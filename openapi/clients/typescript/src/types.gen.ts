@@ -168,10 +168,16 @@ export type CampaignDetailDto = {
     pauseReason?: PauseReasonDto;
     phoneNumberId: string;
     redial?: RedialDto;
+    safetyBrake?: SafetyBrakeDto;
     /**
      * Settings the campaign was created with.
      */
     settings: unknown;
+    /**
+     * The campaign places no call before this moment (its scheduled start); absent when it
+     * starts at once. A started campaign waiting for it is QUEUED.
+     */
+    startAt?: string;
     startedAt?: string;
     status: CampaignStatusDto;
     timeline: TimelineDto;
@@ -209,6 +215,12 @@ export type CampaignDto = {
     pauseReason?: PauseReasonDto;
     phoneNumberId: string;
     redial?: RedialDto;
+    safetyBrake?: SafetyBrakeDto;
+    /**
+     * The campaign places no call before this moment (its scheduled start); absent when it
+     * starts at once. A started campaign waiting for it is QUEUED.
+     */
+    startAt?: string;
     startedAt?: string;
     status: CampaignStatusDto;
     updatedAt: string;
@@ -517,6 +529,24 @@ export type CreateCampaignJson = {
      * `retryable-error`). Default (also when it names none): `campaigns.redial_on`.
      */
     redialOn?: string;
+    /**
+     * Safety brake: the share of failed calls in the window that pauses the campaign (above
+     * 0, up to 1).
+     */
+    safetyBrakeFailureShare?: number;
+    /**
+     * Safety brake: failed calls in a row that pause the campaign (0: that rule off).
+     */
+    safetyBrakeFailuresInARow?: number;
+    /**
+     * Safety brake: finished calls the failure share is measured over (0: that rule off).
+     */
+    safetyBrakeWindow?: number;
+    /**
+     * Scheduled start: once started, the campaign waits (QUEUED) and places its first call at
+     * this moment. In the future, within a year. Default: none (at once).
+     */
+    startAt?: string;
     /**
      * IANA time zone of contacts without their own.
      */
@@ -876,6 +906,19 @@ export type RedialDto = {
 export type RoleDto = 'admin' | 'operator';
 
 /**
+ * SafetyBrakeDto
+ *
+ * A campaign's safety brake: it pauses itself (`safety-brake`) when `failureShare` of its last
+ * `window` finished calls failed, or `failuresInARow` failed one after the other (0: that rule
+ * off).
+ */
+export type SafetyBrakeDto = {
+    failureShare: number;
+    failuresInARow: number;
+    window: number;
+};
+
+/**
  * SkippedRowDto
  */
 export type SkippedRowDto = {
@@ -1157,6 +1200,24 @@ export type UpdateCampaignJson = {
      * `retryable-error`).
      */
     redialOn?: string;
+    /**
+     * Safety brake: the share of failed calls in the window that pauses the campaign (above
+     * 0, up to 1).
+     */
+    safetyBrakeFailureShare?: number;
+    /**
+     * Safety brake: failed calls in a row that pause the campaign (0: that rule off).
+     */
+    safetyBrakeFailuresInARow?: number;
+    /**
+     * Safety brake: finished calls the failure share is measured over (0: that rule off).
+     */
+    safetyBrakeWindow?: number;
+    /**
+     * Scheduled start (UTC, within a year); `null` removes it, so the campaign starts at once
+     * when it is started or resumed.
+     */
+    startAt?: string | null;
     /**
      * IANA time zone of contacts without their own.
      */

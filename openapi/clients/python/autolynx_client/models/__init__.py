@@ -70,6 +70,7 @@ from .pause_reason_dto import PauseReasonDto
 from .phone_line_health import PhoneLineHealth
 from .redial_dto import RedialDto
 from .role_dto import RoleDto
+from .safety_brake_dto import SafetyBrakeDto
 from .skipped_row_dto import SkippedRowDto
 from .skipped_row_dto_data import SkippedRowDtoData
 from .snapshot_event import SnapshotEvent
@@ -169,6 +170,7 @@ __all__ = (
     "PhoneLineHealth",
     "RedialDto",
     "RoleDto",
+    "SafetyBrakeDto",
     "SkippedRowDto",
     "SkippedRowDtoData",
     "SnapshotEvent",

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
   from ..models.counters_dto import CountersDto
   from ..models.metrics_dto import MetricsDto
   from ..models.redial_dto import RedialDto
+  from ..models.safety_brake_dto import SafetyBrakeDto
   from ..models.timeline_dto import TimelineDto
 
 
@@ -58,6 +59,13 @@ class CampaignDetailDto:
             pause_detail (str | Unset): The numbers that tripped a guardrail's pause, in words.
             pause_reason (PauseReasonDto | Unset): Why a campaign is PAUSED.
             redial (RedialDto | Unset): How unanswered contacts are called again.
+            safety_brake (SafetyBrakeDto | Unset): A campaign's safety brake: it pauses itself (`safety-brake`) when
+                `failureShare` of its last
+                `window` finished calls failed, or `failuresInARow` failed one after the other (0: that rule
+                off).
+            start_at (datetime.datetime | Unset): The campaign places no call before this moment (its scheduled start);
+                absent when it
+                starts at once. A started campaign waiting for it is QUEUED.
             started_at (datetime.datetime | Unset):
      """
 
@@ -84,6 +92,8 @@ class CampaignDetailDto:
     pause_detail: str | Unset = UNSET
     pause_reason: PauseReasonDto | Unset = UNSET
     redial: RedialDto | Unset = UNSET
+    safety_brake: SafetyBrakeDto | Unset = UNSET
+    start_at: datetime.datetime | Unset = UNSET
     started_at: datetime.datetime | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -96,6 +106,7 @@ class CampaignDetailDto:
         from ..models.counters_dto import CountersDto # noqa: PLC0415
         from ..models.metrics_dto import MetricsDto # noqa: PLC0415
         from ..models.redial_dto import RedialDto # noqa: PLC0415
+        from ..models.safety_brake_dto import SafetyBrakeDto # noqa: PLC0415
         from ..models.timeline_dto import TimelineDto # noqa: PLC0415
         assistant_id = str(self.assistant_id)
 
@@ -152,6 +163,14 @@ class CampaignDetailDto:
         if not isinstance(self.redial, Unset):
             redial = self.redial.to_dict()
 
+        safety_brake: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.safety_brake, Unset):
+            safety_brake = self.safety_brake.to_dict()
+
+        start_at: str | Unset = UNSET
+        if not isinstance(self.start_at, Unset):
+            start_at = self.start_at.isoformat()
+
         started_at: str | Unset = UNSET
         if not isinstance(self.started_at, Unset):
             started_at = self.started_at.isoformat()
@@ -192,6 +211,10 @@ class CampaignDetailDto:
             field_dict["pauseReason"] = pause_reason
         if redial is not UNSET:
             field_dict["redial"] = redial
+        if safety_brake is not UNSET:
+            field_dict["safetyBrake"] = safety_brake
+        if start_at is not UNSET:
+            field_dict["startAt"] = start_at
         if started_at is not UNSET:
             field_dict["startedAt"] = started_at
 
@@ -205,6 +228,7 @@ class CampaignDetailDto:
         from ..models.counters_dto import CountersDto # noqa: PLC0415
         from ..models.metrics_dto import MetricsDto # noqa: PLC0415
         from ..models.redial_dto import RedialDto # noqa: PLC0415
+        from ..models.safety_brake_dto import SafetyBrakeDto # noqa: PLC0415
         from ..models.timeline_dto import TimelineDto # noqa: PLC0415
         d = dict(src_dict)
         assistant_id = UUID(d.pop("assistantId"))
@@ -315,6 +339,26 @@ class CampaignDetailDto:
 
 
 
+        _safety_brake = d.pop("safetyBrake", UNSET)
+        safety_brake: SafetyBrakeDto | Unset
+        if isinstance(_safety_brake,  Unset):
+            safety_brake = UNSET
+        else:
+            safety_brake = SafetyBrakeDto.from_dict(_safety_brake)
+
+
+
+
+        _start_at = d.pop("startAt", UNSET)
+        start_at: datetime.datetime | Unset
+        if isinstance(_start_at,  Unset):
+            start_at = UNSET
+        else:
+            start_at = datetime.datetime.fromisoformat(_start_at)
+
+
+
+
         _started_at = d.pop("startedAt", UNSET)
         started_at: datetime.datetime | Unset
         if isinstance(_started_at,  Unset):
@@ -349,6 +393,8 @@ class CampaignDetailDto:
             pause_detail=pause_detail,
             pause_reason=pause_reason,
             redial=redial,
+            safety_brake=safety_brake,
+            start_at=start_at,
             started_at=started_at,
         )
 

@@ -14,7 +14,9 @@ from ..models.campaign_mode_dto import CampaignModeDto
 from ..types import File, FileTypes
 from ..types import UNSET, Unset
 from io import BytesIO
+from typing import cast
 from uuid import UUID
+import datetime
 
 
 
@@ -53,6 +55,18 @@ class CreateCampaignFilesBody:
                 `retryable-error`. Default (also when it names none): `campaigns.redial_on`. The
                 pattern: outcomes separated by commas, white space (as Rust's `trim` counts it) around
                 each, empty items ignored.
+            safety_brake_failure_share (float | Unset): Safety brake: the share of failed calls in the window that pauses
+                the campaign (above
+                0, up to 1). Default: `campaigns.safety_brake_failure_share`.
+            safety_brake_failures_in_a_row (int | Unset): Safety brake: failed calls in a row that pause the campaign (0:
+                that rule off).
+                Default: `campaigns.safety_brake_failures_in_a_row`.
+            safety_brake_window (int | Unset): Safety brake: finished calls the failure share is measured over (0: that rule
+                off).
+                Default: `campaigns.safety_brake_window`.
+            start_at (datetime.datetime | Unset): Scheduled start (RFC 3339): once started, the campaign waits (QUEUED) and
+                places its
+                first call at this moment. In the future, within a year. Default: none (at once).
             timezone (str | Unset): IANA time zone of contacts whose row has no `timezone` cell. Default:
                 `campaigns.timezone`.
      """
@@ -70,6 +84,10 @@ class CreateCampaignFilesBody:
     phone_number_id: str | Unset = UNSET
     redial_delay_seconds: int | Unset = UNSET
     redial_on: str | Unset = UNSET
+    safety_brake_failure_share: float | Unset = UNSET
+    safety_brake_failures_in_a_row: int | Unset = UNSET
+    safety_brake_window: int | Unset = UNSET
+    start_at: datetime.datetime | Unset = UNSET
     timezone: str | Unset = UNSET
 
 
@@ -107,6 +125,16 @@ class CreateCampaignFilesBody:
 
         redial_on = self.redial_on
 
+        safety_brake_failure_share = self.safety_brake_failure_share
+
+        safety_brake_failures_in_a_row = self.safety_brake_failures_in_a_row
+
+        safety_brake_window = self.safety_brake_window
+
+        start_at: str | Unset = UNSET
+        if not isinstance(self.start_at, Unset):
+            start_at = self.start_at.isoformat()
+
         timezone = self.timezone
 
 
@@ -137,6 +165,14 @@ class CreateCampaignFilesBody:
             field_dict["redialDelaySeconds"] = redial_delay_seconds
         if redial_on is not UNSET:
             field_dict["redialOn"] = redial_on
+        if safety_brake_failure_share is not UNSET:
+            field_dict["safetyBrakeFailureShare"] = safety_brake_failure_share
+        if safety_brake_failures_in_a_row is not UNSET:
+            field_dict["safetyBrakeFailuresInARow"] = safety_brake_failures_in_a_row
+        if safety_brake_window is not UNSET:
+            field_dict["safetyBrakeWindow"] = safety_brake_window
+        if start_at is not UNSET:
+            field_dict["startAt"] = start_at
         if timezone is not UNSET:
             field_dict["timezone"] = timezone
 
@@ -208,6 +244,26 @@ class CreateCampaignFilesBody:
 
 
 
+        if not isinstance(self.safety_brake_failure_share, Unset):
+            files.append(("safetyBrakeFailureShare", (None, str(self.safety_brake_failure_share).encode(), "text/plain")))
+
+
+
+        if not isinstance(self.safety_brake_failures_in_a_row, Unset):
+            files.append(("safetyBrakeFailuresInARow", (None, str(self.safety_brake_failures_in_a_row).encode(), "text/plain")))
+
+
+
+        if not isinstance(self.safety_brake_window, Unset):
+            files.append(("safetyBrakeWindow", (None, str(self.safety_brake_window).encode(), "text/plain")))
+
+
+
+        if not isinstance(self.start_at, Unset):
+            files.append(("startAt", (None, self.start_at.isoformat().encode(), "text/plain")))
+
+
+
         if not isinstance(self.timezone, Unset):
             files.append(("timezone", (None, str(self.timezone).encode(), "text/plain")))
 
@@ -263,6 +319,22 @@ class CreateCampaignFilesBody:
 
         redial_on = d.pop("redialOn", UNSET)
 
+        safety_brake_failure_share = d.pop("safetyBrakeFailureShare", UNSET)
+
+        safety_brake_failures_in_a_row = d.pop("safetyBrakeFailuresInARow", UNSET)
+
+        safety_brake_window = d.pop("safetyBrakeWindow", UNSET)
+
+        _start_at = d.pop("startAt", UNSET)
+        start_at: datetime.datetime | Unset
+        if isinstance(_start_at,  Unset):
+            start_at = UNSET
+        else:
+            start_at = datetime.datetime.fromisoformat(_start_at)
+
+
+
+
         timezone = d.pop("timezone", UNSET)
 
         create_campaign_files_body = cls(
@@ -279,6 +351,10 @@ class CreateCampaignFilesBody:
             phone_number_id=phone_number_id,
             redial_delay_seconds=redial_delay_seconds,
             redial_on=redial_on,
+            safety_brake_failure_share=safety_brake_failure_share,
+            safety_brake_failures_in_a_row=safety_brake_failures_in_a_row,
+            safety_brake_window=safety_brake_window,
+            start_at=start_at,
             timezone=timezone,
         )
 

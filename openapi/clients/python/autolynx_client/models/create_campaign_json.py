@@ -12,6 +12,7 @@ from ..models.campaign_mode_dto import CampaignModeDto
 from ..types import UNSET, Unset
 from typing import cast
 from uuid import UUID
+import datetime
 
 if TYPE_CHECKING:
   from ..models.contacts_input_type_0_item import ContactsInputType0Item
@@ -33,7 +34,8 @@ class CreateCampaignJson:
                 'callingHours': '09:00-18:00', 'cap': 5, 'contacts': [{'business_name': 'Lopez Bakery', 'name': 'Ada Lopez',
                 'phone': '+1 415 234 5678'}, {'business_name': 'Okafor Plumbing', 'name': 'Sam Okafor', 'phone': '(212)
                 234-0199'}], 'maxAttempts': 3, 'name': 'Spring renewals', 'redialDelaySeconds': 3600, 'redialOn': 'no-
-                answer,busy', 'timezone': 'America/Los_Angeles'}
+                answer,busy', 'safetyBrakeFailureShare': 0.5, 'safetyBrakeFailuresInARow': 5, 'safetyBrakeWindow': 20,
+                'timezone': 'America/Los_Angeles'}
 
         Attributes:
             assistant_id (UUID): An active assistant from the directory (404 when there is none with this id or it was
@@ -52,6 +54,16 @@ class CreateCampaignJson:
             redial_delay_seconds (int | Unset): Seconds between an unanswered attempt and the next.
             redial_on (str | Unset): Outcomes that lead to a redial, comma-separated (`no-answer`, `busy`, `voicemail`,
                 `retryable-error`). Default (also when it names none): `campaigns.redial_on`.
+            safety_brake_failure_share (float | Unset): Safety brake: the share of failed calls in the window that pauses
+                the campaign (above
+                0, up to 1).
+            safety_brake_failures_in_a_row (int | Unset): Safety brake: failed calls in a row that pause the campaign (0:
+                that rule off).
+            safety_brake_window (int | Unset): Safety brake: finished calls the failure share is measured over (0: that rule
+                off).
+            start_at (datetime.datetime | Unset): Scheduled start: once started, the campaign waits (QUEUED) and places its
+                first call at
+                this moment. In the future, within a year. Default: none (at once).
             timezone (str | Unset): IANA time zone of contacts without their own.
      """
 
@@ -68,6 +80,10 @@ class CreateCampaignJson:
     phone_number_id: str | Unset = UNSET
     redial_delay_seconds: int | Unset = UNSET
     redial_on: str | Unset = UNSET
+    safety_brake_failure_share: float | Unset = UNSET
+    safety_brake_failures_in_a_row: int | Unset = UNSET
+    safety_brake_window: int | Unset = UNSET
+    start_at: datetime.datetime | Unset = UNSET
     timezone: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -115,6 +131,16 @@ class CreateCampaignJson:
 
         redial_on = self.redial_on
 
+        safety_brake_failure_share = self.safety_brake_failure_share
+
+        safety_brake_failures_in_a_row = self.safety_brake_failures_in_a_row
+
+        safety_brake_window = self.safety_brake_window
+
+        start_at: str | Unset = UNSET
+        if not isinstance(self.start_at, Unset):
+            start_at = self.start_at.isoformat()
+
         timezone = self.timezone
 
 
@@ -145,6 +171,14 @@ class CreateCampaignJson:
             field_dict["redialDelaySeconds"] = redial_delay_seconds
         if redial_on is not UNSET:
             field_dict["redialOn"] = redial_on
+        if safety_brake_failure_share is not UNSET:
+            field_dict["safetyBrakeFailureShare"] = safety_brake_failure_share
+        if safety_brake_failures_in_a_row is not UNSET:
+            field_dict["safetyBrakeFailuresInARow"] = safety_brake_failures_in_a_row
+        if safety_brake_window is not UNSET:
+            field_dict["safetyBrakeWindow"] = safety_brake_window
+        if start_at is not UNSET:
+            field_dict["startAt"] = start_at
         if timezone is not UNSET:
             field_dict["timezone"] = timezone
 
@@ -212,6 +246,22 @@ class CreateCampaignJson:
 
         redial_on = d.pop("redialOn", UNSET)
 
+        safety_brake_failure_share = d.pop("safetyBrakeFailureShare", UNSET)
+
+        safety_brake_failures_in_a_row = d.pop("safetyBrakeFailuresInARow", UNSET)
+
+        safety_brake_window = d.pop("safetyBrakeWindow", UNSET)
+
+        _start_at = d.pop("startAt", UNSET)
+        start_at: datetime.datetime | Unset
+        if isinstance(_start_at,  Unset):
+            start_at = UNSET
+        else:
+            start_at = datetime.datetime.fromisoformat(_start_at)
+
+
+
+
         timezone = d.pop("timezone", UNSET)
 
         create_campaign_json = cls(
@@ -228,6 +278,10 @@ class CreateCampaignJson:
             phone_number_id=phone_number_id,
             redial_delay_seconds=redial_delay_seconds,
             redial_on=redial_on,
+            safety_brake_failure_share=safety_brake_failure_share,
+            safety_brake_failures_in_a_row=safety_brake_failures_in_a_row,
+            safety_brake_window=safety_brake_window,
+            start_at=start_at,
             timezone=timezone,
         )
 

@@ -10,7 +10,9 @@ from ..types import UNSET, Unset
 
 from ..models.campaign_mode_dto import CampaignModeDto
 from ..types import UNSET, Unset
+from typing import cast
 from uuid import UUID
+import datetime
 
 
 
@@ -40,6 +42,16 @@ class UpdateCampaignJson:
             redial_delay_seconds (int | Unset): Seconds between an unanswered attempt and the next.
             redial_on (str | Unset): Outcomes that lead to a redial, comma-separated (`no-answer`, `busy`, `voicemail`,
                 `retryable-error`).
+            safety_brake_failure_share (float | Unset): Safety brake: the share of failed calls in the window that pauses
+                the campaign (above
+                0, up to 1).
+            safety_brake_failures_in_a_row (int | Unset): Safety brake: failed calls in a row that pause the campaign (0:
+                that rule off).
+            safety_brake_window (int | Unset): Safety brake: finished calls the failure share is measured over (0: that rule
+                off).
+            start_at (datetime.datetime | None | Unset): Scheduled start (UTC, within a year); `null` removes it, so the
+                campaign starts at once
+                when it is started or resumed.
             timezone (str | Unset): IANA time zone of contacts without their own.
      """
 
@@ -54,6 +66,10 @@ class UpdateCampaignJson:
     name: str | Unset = UNSET
     redial_delay_seconds: int | Unset = UNSET
     redial_on: str | Unset = UNSET
+    safety_brake_failure_share: float | Unset = UNSET
+    safety_brake_failures_in_a_row: int | Unset = UNSET
+    safety_brake_window: int | Unset = UNSET
+    start_at: datetime.datetime | None | Unset = UNSET
     timezone: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -89,6 +105,20 @@ class UpdateCampaignJson:
 
         redial_on = self.redial_on
 
+        safety_brake_failure_share = self.safety_brake_failure_share
+
+        safety_brake_failures_in_a_row = self.safety_brake_failures_in_a_row
+
+        safety_brake_window = self.safety_brake_window
+
+        start_at: None | str | Unset
+        if isinstance(self.start_at, Unset):
+            start_at = UNSET
+        elif isinstance(self.start_at, datetime.datetime):
+            start_at = self.start_at.isoformat()
+        else:
+            start_at = self.start_at
+
         timezone = self.timezone
 
 
@@ -118,6 +148,14 @@ class UpdateCampaignJson:
             field_dict["redialDelaySeconds"] = redial_delay_seconds
         if redial_on is not UNSET:
             field_dict["redialOn"] = redial_on
+        if safety_brake_failure_share is not UNSET:
+            field_dict["safetyBrakeFailureShare"] = safety_brake_failure_share
+        if safety_brake_failures_in_a_row is not UNSET:
+            field_dict["safetyBrakeFailuresInARow"] = safety_brake_failures_in_a_row
+        if safety_brake_window is not UNSET:
+            field_dict["safetyBrakeWindow"] = safety_brake_window
+        if start_at is not UNSET:
+            field_dict["startAt"] = start_at
         if timezone is not UNSET:
             field_dict["timezone"] = timezone
 
@@ -166,6 +204,32 @@ class UpdateCampaignJson:
 
         redial_on = d.pop("redialOn", UNSET)
 
+        safety_brake_failure_share = d.pop("safetyBrakeFailureShare", UNSET)
+
+        safety_brake_failures_in_a_row = d.pop("safetyBrakeFailuresInARow", UNSET)
+
+        safety_brake_window = d.pop("safetyBrakeWindow", UNSET)
+
+        def _parse_start_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                start_at_type_0 = datetime.datetime.fromisoformat(data)
+
+
+
+                return start_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        start_at = _parse_start_at(d.pop("startAt", UNSET))
+
+
         timezone = d.pop("timezone", UNSET)
 
         update_campaign_json = cls(
@@ -180,6 +244,10 @@ class UpdateCampaignJson:
             name=name,
             redial_delay_seconds=redial_delay_seconds,
             redial_on=redial_on,
+            safety_brake_failure_share=safety_brake_failure_share,
+            safety_brake_failures_in_a_row=safety_brake_failures_in_a_row,
+            safety_brake_window=safety_brake_window,
+            start_at=start_at,
             timezone=timezone,
         )
 

@@ -167,7 +167,8 @@ def sync_detailed(
             'contacts': [{'business_name': 'Lopez Bakery', 'name': 'Ada Lopez', 'phone': '+1 415 234
             5678'}, {'business_name': 'Okafor Plumbing', 'name': 'Sam Okafor', 'phone': '(212)
             234-0199'}], 'maxAttempts': 3, 'name': 'Spring renewals', 'redialDelaySeconds': 3600,
-            'redialOn': 'no-answer,busy', 'timezone': 'America/Los_Angeles'}.
+            'redialOn': 'no-answer,busy', 'safetyBrakeFailureShare': 0.5, 'safetyBrakeFailuresInARow':
+            5, 'safetyBrakeWindow': 20, 'timezone': 'America/Los_Angeles'}.
         body (CreateCampaignFilesBody):
 
     Raises:
@@ -210,7 +211,8 @@ def sync(
             'contacts': [{'business_name': 'Lopez Bakery', 'name': 'Ada Lopez', 'phone': '+1 415 234
             5678'}, {'business_name': 'Okafor Plumbing', 'name': 'Sam Okafor', 'phone': '(212)
             234-0199'}], 'maxAttempts': 3, 'name': 'Spring renewals', 'redialDelaySeconds': 3600,
-            'redialOn': 'no-answer,busy', 'timezone': 'America/Los_Angeles'}.
+            'redialOn': 'no-answer,busy', 'safetyBrakeFailureShare': 0.5, 'safetyBrakeFailuresInARow':
+            5, 'safetyBrakeWindow': 20, 'timezone': 'America/Los_Angeles'}.
         body (CreateCampaignFilesBody):
 
     Raises:
@@ -248,7 +250,8 @@ async def asyncio_detailed(
             'contacts': [{'business_name': 'Lopez Bakery', 'name': 'Ada Lopez', 'phone': '+1 415 234
             5678'}, {'business_name': 'Okafor Plumbing', 'name': 'Sam Okafor', 'phone': '(212)
             234-0199'}], 'maxAttempts': 3, 'name': 'Spring renewals', 'redialDelaySeconds': 3600,
-            'redialOn': 'no-answer,busy', 'timezone': 'America/Los_Angeles'}.
+            'redialOn': 'no-answer,busy', 'safetyBrakeFailureShare': 0.5, 'safetyBrakeFailuresInARow':
+            5, 'safetyBrakeWindow': 20, 'timezone': 'America/Los_Angeles'}.
         body (CreateCampaignFilesBody):
 
     Raises:
@@ -291,7 +294,8 @@ async def asyncio(
             'contacts': [{'business_name': 'Lopez Bakery', 'name': 'Ada Lopez', 'phone': '+1 415 234
             5678'}, {'business_name': 'Okafor Plumbing', 'name': 'Sam Okafor', 'phone': '(212)
             234-0199'}], 'maxAttempts': 3, 'name': 'Spring renewals', 'redialDelaySeconds': 3600,
-            'redialOn': 'no-answer,busy', 'timezone': 'America/Los_Angeles'}.
+            'redialOn': 'no-answer,busy', 'safetyBrakeFailureShare': 0.5, 'safetyBrakeFailuresInARow':
+            5, 'safetyBrakeWindow': 20, 'timezone': 'America/Los_Angeles'}.
         body (CreateCampaignFilesBody):
 
     Raises:
