@@ -283,6 +283,7 @@ try {
     await until('a few calls done', async () => (await counter(page, 'completed').catch(() => 0)) >= 2);
     await page.getByRole('button', { name: 'Pause' }).click();
     await until('PAUSED', async () => (await page.locator('#campaign-status').innerText()) === 'PAUSED');
+    await until('the pause explained', async () => (await page.locator('#campaign-why').innerText()).includes('paused by an operator'));
     await until('live calls to finish', async () => (await simStats()).activeCalls === 0, 30000);
     const paused = (await simStats()).createRequests;
     await new Promise((r) => setTimeout(r, 3000));
@@ -300,6 +301,31 @@ try {
     const stopped = (await simStats()).createRequests;
     await new Promise((r) => setTimeout(r, 1500));
     assert.equal((await simStats()).createRequests, stopped, 'no dial after stop');
+  });
+
+  await step('start later: a scheduled campaign waits, says until when, and dials nothing before', async () => {
+    const { page } = olga;
+    await page.goto(`${BASE}/#/campaigns/new`);
+    await page.getByLabel('Name', { exact: true }).fill('Olga later');
+    await page.getByLabel('Assistant').selectOption({ label: 'Console assistant' });
+    await page.getByLabel('Contacts (CSV)').setInputFiles({ name: 'later.csv', mimeType: 'text/csv', buffer: csv(goodRows(3, 300)) });
+    // The field takes the browser's local time: an hour from now.
+    const local = await page.evaluate(() => {
+      const d = new Date(Date.now() + 3600e3);
+      d.setSeconds(0, 0);
+      return new Date(d.getTime() - d.getTimezoneOffset() * 60e3).toISOString().slice(0, 16);
+    });
+    await page.getByLabel('Scheduled start').fill(local);
+    await page.getByRole('button', { name: 'Upload and create' }).click();
+    await page.getByText('3 of 3 rows accepted').waitFor();
+    const before = (await simStats()).createRequests;
+    await page.getByRole('button', { name: /^Start \(first call at / }).click();
+    await until('QUEUED', async () => (await page.locator('#campaign-status').innerText()) === 'QUEUED');
+    assert.match(await page.locator('#campaign-why').innerText(), /Scheduled start: no call before/);
+    await page.goto(`${BASE}/#/campaigns`);
+    await page.getByRole('row').filter({ hasText: 'Olga later' }).getByText(/^starts /).waitFor();
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal((await simStats()).createRequests, before, 'no dial before the scheduled start');
   });
 
   await step('a phone-sized screen shows the campaigns without sideways scrolling', async () => {

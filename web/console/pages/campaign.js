@@ -11,6 +11,7 @@ export async function campaignPage(main, { args }) {
   const id = args[0];
   let campaign = await api('GET', `/campaigns/${id}`);
   const statusEl = h('span', { class: 'status', id: 'campaign-status' }, campaign.status);
+  const why = h('p', { id: 'campaign-why', role: 'status' });
   const counterEls = {};
   const counterList = h('dl', { class: 'counters' }, [
     ['totalContacts', 'Contacts'], ['pending', 'Pending'], ['active', 'Live'], ['completed', 'Done'],
@@ -35,8 +36,30 @@ export async function campaignPage(main, { args }) {
     progressText.textContent = `${c.completed + c.notAttempted} of ${c.totalContacts} contacts finished`;
   }
 
+  // Why a campaign is waiting or paused, in words.
+  function showWhy() {
+    const c = campaign;
+    const reasons = {
+      operator: 'paused by an operator',
+      'safety-brake': 'paused by the safety brake: its calls kept failing',
+      'budget-reached': 'paused: its budget is reached (raise it to resume)',
+    };
+    let text = '';
+    if (c.status === 'PAUSED' && c.pauseReason) {
+      text = `This campaign is ${reasons[c.pauseReason] || `paused (${c.pauseReason})`}${c.pauseDetail ? ` — ${c.pauseDetail}` : ''}.`;
+    } else if (c.startAt && ['CREATED', 'QUEUED', 'PAUSED'].includes(c.status) && new Date(c.startAt) > new Date()) {
+      text = `Scheduled start: no call before ${when(c.startAt)}.`;
+    } else if (c.status === 'FAILED' && c.failureReason) {
+      text = `Failed: ${c.failureReason}`;
+    }
+    why.textContent = text;
+    why.hidden = !text;
+    why.className = c.status === 'PAUSED' && c.pauseReason && c.pauseReason !== 'operator' ? 'warning' : 'muted';
+  }
+
   function showCampaign() {
     statusEl.textContent = campaign.status;
+    showWhy();
     showCounters(campaign.counters);
     const t = campaign.timeline || {};
     fill(timeline, table('Timeline', ['Created', 'Started', 'First dial', 'Estimated completion', 'Completed'], [
@@ -101,7 +124,8 @@ export async function campaignPage(main, { args }) {
 
   add(main,
     h('h1', {}, campaign.name, ' ', statusEl),
-    h('p', { class: 'muted' }, `Assistant ${campaign.assistantName || campaign.assistantId} · cap ${campaign.cap} · ${campaign.mode}${campaign.lineQuietGating ? ' · line-quiet gating' : ''}`),
+    h('p', { class: 'muted' }, `Assistant ${campaign.assistantName || campaign.assistantId} · cap ${campaign.cap} · ${campaign.mode}${campaign.lineQuietGating ? ' · line-quiet gating' : ''}${campaign.budgetUsd ? ` · budget ${money(campaign.budgetUsd)}` : ''}`),
+    why,
     counterList,
     h('div', {}, progress, progressText),
     actions,

@@ -1,7 +1,7 @@
 // Campaigns: status, live counters over /api/events, filter by status, search by name.
 
 import { api, query } from '../api.js';
-import { h, field, table, money, pager, fill, add } from '../dom.js';
+import { h, field, table, money, when, pager, fill, add } from '../dom.js';
 import { live, successRate } from './live.js';
 
 const STATUSES = ['CREATED', 'QUEUED', 'DIALING', 'RUNNING', 'PAUSED', 'COMPLETED', 'STOPPED', 'FAILED'];
@@ -33,6 +33,7 @@ export async function campaignsPage(main) {
         { 'data-campaign': c.id },
         h('td', {}, h('a', { href: `#/campaigns/${c.id}` }, c.name)),
         statusCell,
+        h('td', { 'data-k': 'note' }, note(c)),
         cells.pending,
         cells.active,
         cells.completed,
@@ -42,7 +43,7 @@ export async function campaignsPage(main) {
     });
     fill(results,
       data.items.length
-        ? table('Campaigns', ['Name', 'Status', { label: 'Pending', num: 1 }, { label: 'Live', num: 1 }, { label: 'Done', num: 1 }, { label: 'Success', num: 1 }, { label: 'Cost', num: 1 }], body)
+        ? table('Campaigns', ['Name', 'Status', 'Starts / paused by', { label: 'Pending', num: 1 }, { label: 'Live', num: 1 }, { label: 'Done', num: 1 }, { label: 'Success', num: 1 }, { label: 'Cost', num: 1 }], body)
         : h('p', {}, 'No campaigns match. ', h('a', { href: '#/campaigns/new' }, 'Create one.')),
       pager(data.pagination, (p) => {
         page = p;
@@ -79,4 +80,11 @@ export async function campaignsPage(main) {
     campaign: (e) => { const row = rows.get(e.campaignId); if (row) row.statusCell.textContent = e.status; },
     end: (e) => { const row = rows.get(e.campaignId); if (row) row.statusCell.textContent = e.status; },
   });
+}
+
+/** When a scheduled campaign starts, or what paused it. */
+function note(c) {
+  if (c.status === 'PAUSED' && c.pauseReason) return c.pauseReason;
+  if (c.startAt && ['CREATED', 'QUEUED', 'PAUSED'].includes(c.status) && new Date(c.startAt) > new Date()) return `starts ${when(c.startAt)}`;
+  return '';
 }

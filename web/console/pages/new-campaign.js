@@ -31,6 +31,8 @@ export async function newCampaignPage(main) {
   const attempts = h('input', { type: 'number', name: 'maxAttempts', min: 1, max: 10 });
   const delay = h('input', { type: 'number', name: 'redialDelaySeconds', min: 0 });
   const redialOn = h('input', { name: 'redialOn', placeholder: 'no-answer,busy' });
+  const budget = h('input', { type: 'number', name: 'budgetUsd', min: 0.01, step: 0.01, placeholder: 'server default' });
+  const startAt = h('input', { type: 'datetime-local', name: 'startAt' });
   const result = h('div', { id: 'import-result', 'aria-live': 'polite' });
   const submit = h('button', { type: 'submit' }, 'Upload and create');
 
@@ -45,9 +47,11 @@ export async function newCampaignPage(main) {
         if (file.files[0]) data.set('contactsCsv', file.files[0], file.files[0].name);
         data.set('mode', mode.value);
         data.set('lineQuietGating', quiet.checked ? 'true' : 'false');
-        for (const [key, input] of [['cap', cap], ['callingHours', hours], ['callingDays', days], ['timezone', tz], ['maxAttempts', attempts], ['redialDelaySeconds', delay], ['redialOn', redialOn]]) {
+        for (const [key, input] of [['cap', cap], ['callingHours', hours], ['callingDays', days], ['timezone', tz], ['maxAttempts', attempts], ['redialDelaySeconds', delay], ['redialOn', redialOn], ['budgetUsd', budget]]) {
           if (input.value.trim()) data.set(key, input.value.trim());
         }
+        // The browser's local time, sent as an absolute moment.
+        if (startAt.value) data.set('startAt', new Date(startAt.value).toISOString());
         submit.disabled = true;
         try {
           const created = await api('POST', '/campaigns', { form: data });
@@ -74,6 +78,8 @@ export async function newCampaignPage(main) {
       field('Attempts per contact', attempts, '1 = never redial'),
       field('Seconds between attempts', delay),
       field('Redial on', redialOn, 'no-answer, busy, voicemail, retryable-error'),
+      field('Budget (USD)', budget, 'pauses before its spend can pass it; empty: server default'),
+      field('Scheduled start', startAt, 'your local time; empty: the first call when you start it'),
     ),
     check('Wait until the phone line is quiet before each dial (line-quiet gating)', quiet),
     submit,
@@ -94,7 +100,7 @@ function showReport(result, created) {
         add(result, errorBox(describe(err)));
       }
     },
-  }, 'Start now');
+  }, created.campaign.startAt ? `Start (first call at ${new Date(created.campaign.startAt).toLocaleString()})` : 'Start now');
   fill(result,
     h('h2', {}, 'Import report'),
     h('p', { class: 'ok', role: 'status' }, `Campaign “${created.campaign.name}” created: ${report.accepted} of ${report.totalRows} rows accepted, ${report.skipped.length} skipped.`),
