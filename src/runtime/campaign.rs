@@ -174,6 +174,8 @@ impl Actor for CampaignSupervisor {
         // Loading happens in `Init` so that a database error is a supervised failure
         // (restarted within limits), not a failed spawn.
         myself.cast(CampaignMsg::Init)?;
+        args.ctx
+            .register_supervisor(args.campaign_id, myself.clone());
         Ok(CampaignState {
             gate: args.ctx.gate(args.campaign_id),
             brake: SafetyBrake::new(args.ctx.settings.campaigns.brake_rules()),
@@ -201,6 +203,15 @@ impl Actor for CampaignSupervisor {
             zones: None,
             end_check: None,
         })
+    }
+
+    async fn post_stop(
+        &self,
+        myself: ActorRef<Self::Msg>,
+        state: &mut Self::State,
+    ) -> Result<(), ActorProcessingErr> {
+        state.ctx.unregister_supervisor(state.campaign_id, &myself);
+        Ok(())
     }
 
     #[tracing::instrument(name = "campaign", skip_all, fields(campaign_id = %state.campaign_id))]

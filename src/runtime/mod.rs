@@ -43,6 +43,8 @@ pub struct RuntimeContext {
     /// Every call and campaign status change, for live-progress streams.
     pub events: EventBus,
     calls: Mutex<HashMap<Uuid, ActorRef<CallMsg>>>,
+    /// Each running campaign's supervisor, by campaign id.
+    supervisors: Mutex<HashMap<Uuid, ActorRef<campaign::CampaignMsg>>>,
     /// Calls whose `POST /call` is on its way. A dial task outlives an actor that is stopped
     /// (its supervisor crashed), so a new tracker must wait for it rather than dial again.
     dials_in_flight: Mutex<HashSet<Uuid>>,
@@ -87,6 +89,7 @@ impl RuntimeContext {
             budget,
             events: EventBus::default(),
             calls: Mutex::new(HashMap::new()),
+            supervisors: Mutex::new(HashMap::new()),
             dials_in_flight: Mutex::new(HashSet::new()),
             dials_accepted: AtomicU64::new(0),
             writer,
@@ -193,6 +196,45 @@ impl RuntimeContext {
             .is_some_and(|a| a.get_id() == actor.get_id())
         {
             calls.remove(&call_id);
+        }
+    }
+
+    fn supervisors(
+        &self,
+    ) -> std::sync::MutexGuard<'_, HashMap<Uuid, ActorRef<campaign::CampaignMsg>>> {
+        self.supervisors.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub(crate) fn register_supervisor(
+        &self,
+        campaign_id: Uuid,
+        actor: ActorRef<campaign::CampaignMsg>,
+    ) {
+        self.supervisors().insert(campaign_id, actor);
+    }
+
+    pub(crate) fn unregister_supervisor(
+        &self,
+        campaign_id: Uuid,
+        actor: &ActorRef<campaign::CampaignMsg>,
+    ) {
+        let mut supervisors = self.supervisors();
+        if supervisors
+            .get(&campaign_id)
+            .is_some_and(|a| a.get_id() == actor.get_id())
+        {
+            supervisors.remove(&campaign_id);
+        }
+    }
+
+    /// Asks these campaigns' supervisors to look at their contacts again (something outside
+    /// them settled some).
+    fn wake_campaigns(&self, campaign_ids: &[Uuid]) {
+        let supervisors = self.supervisors();
+        for id in campaign_ids {
+            if let Some(sup) = supervisors.get(id) {
+                let _ = sup.cast(campaign::CampaignMsg::Wake);
+            }
         }
     }
 
@@ -591,6 +633,9 @@ pub async fn record_and_apply(
         }
         ctx.announce(a, update);
         ctx.notify(a);
+        // A campaign whose last waiting contact the opt-out settled finishes now, not at its
+        // next wake-up.
+        ctx.wake_campaigns(&a.opted_out_in);
     }
     Ok(recorded)
 }

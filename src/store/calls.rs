@@ -33,6 +33,9 @@ pub struct Applied {
     /// The contact went back to PENDING (the provider's concurrency limit blocked the call, or
     /// it was never sent; no attempt was used).
     pub contact_requeued: bool,
+    /// Campaigns whose waiting contacts an opt-out heard on this call settled (their
+    /// supervisors should look again: one may have nothing left to do).
+    pub opted_out_in: Vec<Uuid>,
 }
 
 pub async fn get(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<call::Model>, DbErr> {
@@ -556,9 +559,10 @@ pub async fn record_and_apply_in(
         let Some(current) = get(txn, event.call_id).await? else {
             return Ok(Recorded::Stored(None));
         };
-        if let Some(applied) = plan_and_write(txn, &current, update).await? {
+        if let Some(mut applied) = plan_and_write(txn, &current, update).await? {
             if let Some(why) = &update.opt_out {
-                crate::store::suppression::record_opt_out(txn, &applied.call, why).await?;
+                applied.opted_out_in =
+                    crate::store::suppression::record_opt_out(txn, &applied.call, why).await?;
             }
             return Ok(Recorded::Stored(Some(Box::new(applied))));
         }
@@ -603,6 +607,7 @@ async fn plan_and_write(
         status_changed: plan.new_status.is_some(),
         became_terminal,
         contact_requeued: became_terminal && plan.requeue_contact,
+        opted_out_in: Vec::new(),
     }))
 }
 

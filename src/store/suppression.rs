@@ -48,12 +48,12 @@ pub async fn add(
 /// (with the campaign and call it was heard on, unless it is already there), and every contact
 /// with that number still waiting — for a redial, or for a first call in any campaign — is
 /// settled without a call. Runs inside the webhook's transaction, so the opt-out is durable
-/// exactly when the report is. Answers whether the number was new on the list.
+/// exactly when the report is. Answers the campaigns whose waiting contacts it settled.
 pub async fn record_opt_out(
     txn: &impl ConnectionTrait,
     call: &crate::store::entities::call::Model,
     why: &str,
-) -> Result<bool, DbErr> {
+) -> Result<Vec<Uuid>, DbErr> {
     use crate::domain::campaign::ContactStatus;
     use crate::store::entities::contact;
     use sea_orm::sea_query::Expr;
@@ -61,7 +61,7 @@ pub async fn record_opt_out(
         .one(txn)
         .await?
     else {
-        return Ok(false);
+        return Ok(Vec::new());
     };
     let now = Utc::now();
     let entry = suppression::ActiveModel {
@@ -78,7 +78,20 @@ pub async fn record_opt_out(
         .on_conflict_do_nothing_on([suppression::Column::PhoneE164])
         .exec(txn)
         .await?;
-    let new = matches!(inserted, sea_orm::TryInsertResult::Inserted(_));
+    if !matches!(inserted, sea_orm::TryInsertResult::Inserted(_)) {
+        tracing::debug!(call_id = %call.id, "the number was already on the do-not-call list");
+    }
+    // The campaigns with contacts of this number still waiting: settled below.
+    let mut campaigns: Vec<Uuid> = contact::Entity::find()
+        .select_only()
+        .column(contact::Column::CampaignId)
+        .filter(contact::Column::PhoneE164.eq(person.phone_e164.as_str()))
+        .filter(contact::Column::Status.eq(ContactStatus::Pending.as_str()))
+        .into_tuple()
+        .all(txn)
+        .await?;
+    campaigns.sort_unstable();
+    campaigns.dedup();
     // A redial waiting: settled with its latest outcome.
     contact::Entity::update_many()
         .col_expr(
@@ -107,7 +120,7 @@ pub async fn record_opt_out(
         .filter(contact::Column::Status.eq(ContactStatus::Pending.as_str()))
         .exec(txn)
         .await?;
-    Ok(new)
+    Ok(campaigns)
 }
 
 /// Records that a list file was imported, and when.
