@@ -9,6 +9,7 @@ pub mod campaigns;
 pub mod common;
 pub mod console;
 pub mod error;
+pub mod examples;
 pub mod export;
 pub mod headers;
 pub mod health;
@@ -115,15 +116,21 @@ pub fn api_service() -> OpenApiService<Apis, ()> {
     .server("/api")
 }
 
+/// The OpenAPI document: poem-openapi's, with [`spec::refine`]'s additions and the examples.
+pub fn openapi_document() -> serde_json::Value {
+    let mut spec: serde_json::Value =
+        serde_json::from_str(&api_service().spec()).expect("poem-openapi writes JSON");
+    spec::refine(&mut spec);
+    examples::add(&mut spec);
+    spec
+}
+
 /// The OpenAPI document as pretty JSON (what `openapi/openapi.json` holds and
-/// `/openapi.json` serves): poem-openapi's, with [`spec::refine`]'s additions.
+/// `/openapi.json` serves).
 pub fn spec_json() -> String {
     static SPEC: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     SPEC.get_or_init(|| {
-        let mut spec: serde_json::Value =
-            serde_json::from_str(&api_service().spec()).expect("poem-openapi writes JSON");
-        spec::refine(&mut spec);
-        serde_json::to_string_pretty(&spec).expect("a JSON value serializes")
+        serde_json::to_string_pretty(&openapi_document()).expect("a JSON value serializes")
     })
     .clone()
 }

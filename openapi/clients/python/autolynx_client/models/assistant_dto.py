@@ -26,6 +26,12 @@ T = TypeVar("T", bound="AssistantDto")
 @_attrs_define
 class AssistantDto:
     """ 
+        Example:
+            {'active': True, 'config': {'firstMessage': 'Hi, this is Sam from Lopez Insurance.', 'model': {'model':
+                'gpt-4o-mini', 'provider': 'openai'}}, 'createdAt': '2026-12-01T15:04:05.000Z', 'ephemeral': False, 'id':
+                '01928f2e-6d3a-7c41-9b5e-2f1a3c4d5e6f', 'name': 'Renewal reminder', 'providerAssistantId': 'asst_5f0c1d2e',
+                'source': 'template', 'templateKey': 'short-pitch', 'updatedAt': '2026-12-01T15:04:05.000Z'}
+
         Attributes:
             active (bool): Only active assistants can be used by new campaigns.
             config (Any): The Vapi assistant body as last sent to (or, for imports, read from) the provider.

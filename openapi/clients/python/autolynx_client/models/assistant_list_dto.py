@@ -25,6 +25,13 @@ T = TypeVar("T", bound="AssistantListDto")
 @_attrs_define
 class AssistantListDto:
     """ 
+        Example:
+            {'items': [{'active': True, 'config': {'firstMessage': 'Hi, this is Sam from Lopez Insurance.', 'model':
+                {'model': 'gpt-4o-mini', 'provider': 'openai'}}, 'createdAt': '2026-12-01T15:04:05.000Z', 'ephemeral': False,
+                'id': '01928f2e-6d3a-7c41-9b5e-2f1a3c4d5e6f', 'name': 'Renewal reminder', 'providerAssistantId':
+                'asst_5f0c1d2e', 'source': 'template', 'templateKey': 'short-pitch', 'updatedAt': '2026-12-01T15:04:05.000Z'}],
+                'pagination': {'limit': 50, 'page': 1, 'total': 1, 'totalPages': 1}}
+
         Attributes:
             items (list[AssistantDto]):
             pagination (PaginationDto):

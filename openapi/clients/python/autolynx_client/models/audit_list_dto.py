@@ -25,6 +25,13 @@ T = TypeVar("T", bound="AuditListDto")
 @_attrs_define
 class AuditListDto:
     """ 
+        Example:
+            {'items': [{'action': 'campaign.start', 'actorName': 'Olga Operator', 'actorUserId':
+                '01938a10-2b4c-7d5e-8f60-718293a4b5c6', 'createdAt': '2026-12-01T15:10:00.000Z', 'details': {'status':
+                'QUEUED'}, 'id': '01938f40-1122-7334-8556-6778899aabbc', 'requestId': 'req_6a1f', 'targetId':
+                '01938f2e-6d3a-7c41-9b5e-2f1a3c4d5e6f', 'targetType': 'campaign'}], 'pagination': {'limit': 50, 'page': 1,
+                'total': 1, 'totalPages': 1}}
+
         Attributes:
             items (list[AuditEntryDto]):
             pagination (PaginationDto):

@@ -35,6 +35,22 @@ T = TypeVar("T", bound="CampaignDetailDto")
 @_attrs_define
 class CampaignDetailDto:
     """ 
+        Example:
+            {'assistantId': '01928f2e-6d3a-7c41-9b5e-2f1a3c4d5e6f', 'assistantName': 'Renewal reminder', 'budgetUsd': 250.0,
+                'callingHours': {'days': ['mon', 'tue', 'wed', 'thu', 'fri'], 'timezone': 'America/Los_Angeles', 'window':
+                '09:00-18:00'}, 'cap': 5, 'counters': {'active': 5, 'completed': 127, 'notAttempted': 0, 'pending': 118,
+                'successful': 41, 'totalContacts': 250, 'totalCost': 31.85}, 'createdAt': '2026-12-01T15:04:05.000Z', 'id':
+                '01938f2e-6d3a-7c41-9b5e-2f1a3c4d5e6f', 'lineQuietGating': False, 'metrics': {'averageCost': 0.2412,
+                'averageDurationSeconds': 48.6, 'callsByStatus': {'ENDED': 131, 'FAILED': 2, 'IN_PROGRESS': 5},
+                'contactsByStatus': {'DIALING': 5, 'DONE': 127, 'PENDING': 118}, 'successRate': 0.3228, 'totalCost': 31.85},
+                'mode': 'continuous', 'name': 'Spring renewals', 'ownerId': '01938a10-2b4c-7d5e-8f60-718293a4b5c6',
+                'phoneNumberId': 'ph_7c1d2e3f', 'redial': {'delaySeconds': 3600, 'maxAttempts': 3, 'on': ['no-answer', 'busy']},
+                'safetyBrake': {'failureShare': 0.5, 'failuresInARow': 5, 'window': 20}, 'settings': {'defaultRegion': 'US',
+                'sourceFile': 'renewals.csv', 'timezone': 'America/Los_Angeles', 'variableColumns': ['renewal_date']},
+                'startedAt': '2026-12-01T15:10:00.000Z', 'status': 'RUNNING', 'timeline': {'createdAt':
+                '2026-12-01T15:04:05.000Z', 'estimatedCompletionAt': '2026-12-01T16:20:00.000Z', 'firstDialAt':
+                '2026-12-01T15:10:00.120Z', 'startedAt': '2026-12-01T15:10:00.000Z'}, 'updatedAt': '2026-12-01T15:42:17.315Z'}
+
         Attributes:
             assistant_id (UUID):
             cap (int):

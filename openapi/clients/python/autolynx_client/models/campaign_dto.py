@@ -33,6 +33,17 @@ T = TypeVar("T", bound="CampaignDto")
 @_attrs_define
 class CampaignDto:
     """ 
+        Example:
+            {'assistantId': '01928f2e-6d3a-7c41-9b5e-2f1a3c4d5e6f', 'assistantName': 'Renewal reminder', 'budgetUsd': 250.0,
+                'callingHours': {'days': ['mon', 'tue', 'wed', 'thu', 'fri'], 'timezone': 'America/Los_Angeles', 'window':
+                '09:00-18:00'}, 'cap': 5, 'counters': {'active': 5, 'completed': 127, 'notAttempted': 0, 'pending': 118,
+                'successful': 41, 'totalContacts': 250, 'totalCost': 31.85}, 'createdAt': '2026-12-01T15:04:05.000Z', 'id':
+                '01938f2e-6d3a-7c41-9b5e-2f1a3c4d5e6f', 'lineQuietGating': False, 'mode': 'continuous', 'name': 'Spring
+                renewals', 'ownerId': '01938a10-2b4c-7d5e-8f60-718293a4b5c6', 'phoneNumberId': 'ph_7c1d2e3f', 'redial':
+                {'delaySeconds': 3600, 'maxAttempts': 3, 'on': ['no-answer', 'busy']}, 'safetyBrake': {'failureShare': 0.5,
+                'failuresInARow': 5, 'window': 20}, 'startedAt': '2026-12-01T15:10:00.000Z', 'status': 'RUNNING', 'updatedAt':
+                '2026-12-01T15:42:17.315Z'}
+
         Attributes:
             assistant_id (UUID):
             cap (int):

@@ -23,6 +23,9 @@ T = TypeVar("T", bound="CampaignStatusReply")
 @_attrs_define
 class CampaignStatusReply:
     """ 
+        Example:
+            {'id': '01938f2e-6d3a-7c41-9b5e-2f1a3c4d5e6f', 'status': 'PAUSED'}
+
         Attributes:
             id (UUID):
             status (CampaignStatusDto):

@@ -22,6 +22,9 @@ T = TypeVar("T", bound="CloneTemplateRequest")
 @_attrs_define
 class CloneTemplateRequest:
     """ 
+        Example:
+            {'name': 'Renewal reminder'}
+
         Attributes:
             ephemeral (bool | Unset): Default false.
             name (str | Unset): Defaults to the template's name.

@@ -26,6 +26,17 @@ T = TypeVar("T", bound="ContactListDto")
 @_attrs_define
 class ContactListDto:
     """ 
+        Example:
+            {'items': [{'attempts': 1, 'batchIndex': 0, 'businessName': 'Lopez Bakery', 'id':
+                '01938f2e-6d40-7a11-8c22-3d4e5f607182', 'latestCall': {'attempt': 1, 'cost': 0.29, 'durationSeconds': 58.0,
+                'endedAt': '2026-12-01T15:11:02.000Z', 'endedReason': 'customer-ended-call', 'id':
+                '01938f31-0a1b-7c2d-9e3f-405162738495', 'outcome': 'answered', 'recordingUrl':
+                'https://storage.vapi.ai/recordings/example.wav', 'startedAt': '2026-12-01T15:10:04.000Z', 'status': 'ENDED',
+                'successEvaluation': 'true', 'summary': 'Ada will renew; asked for the invoice by email.'}, 'name': 'Ada Lopez',
+                'phone': '+14152345678', 'phoneOriginal': '+1 415 234 5678', 'row': 2, 'status': 'DONE', 'timezone':
+                'America/Los_Angeles', 'variables': {'renewal_date': '2027-01-15'}}], 'pagination': {'limit': 50, 'page': 1,
+                'total': 1, 'totalPages': 1}, 'summary': {'DONE': 1}}
+
         Attributes:
             items (list[ContactDto]):
             pagination (PaginationDto):

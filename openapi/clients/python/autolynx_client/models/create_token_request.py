@@ -24,6 +24,9 @@ T = TypeVar("T", bound="CreateTokenRequest")
 @_attrs_define
 class CreateTokenRequest:
     """ 
+        Example:
+            {'expiresInDays': 90, 'name': 'crm-sync'}
+
         Attributes:
             name (str): What the token is for, e.g. "ci" or "laptop".
             expires_at (datetime.datetime | Unset): When the token stops working (must be in the future). With

@@ -23,6 +23,9 @@ T = TypeVar("T", bound="CreateUserRequest")
 @_attrs_define
 class CreateUserRequest:
     """ 
+        Example:
+            {'email': 'olga@example.com', 'name': 'Olga Operator', 'role': 'operator'}
+
         Attributes:
             name (str):
             role (RoleDto):

@@ -24,8 +24,15 @@ T = TypeVar("T", bound="CreatedTokenDto")
 @_attrs_define
 class CreatedTokenDto:
     """ 
+        Example:
+            {'info': {'createdAt': '2026-12-01T15:04:05.000Z', 'expiresAt': '2027-03-01T00:00:00.000Z', 'id':
+                '01938a10-2b4d-7e6f-8071-8293a4b5c6d7', 'lastUsedAt': '2026-12-01T15:42:17.315Z', 'name': 'crm-sync', 'prefix':
+                'alx_3f9a'}, 'token': 'alx_3f9a2c7e0b6d4f18a5c9e2b7d1f04a6c'}
+
         Attributes:
-            info (TokenDto):
+            info (TokenDto):  Example: {'createdAt': '2026-12-01T15:04:05.000Z', 'expiresAt': '2027-03-01T00:00:00.000Z',
+                'id': '01938a10-2b4d-7e6f-8071-8293a4b5c6d7', 'lastUsedAt': '2026-12-01T15:42:17.315Z', 'name': 'crm-sync',
+                'prefix': 'alx_3f9a'}.
             token (str): The bearer token. Shown this once: only its hash is stored.
      """
 

@@ -22,6 +22,9 @@ T = TypeVar("T", bound="ErasureReport")
 class ErasureReport:
     """ What an erasure removed.
 
+        Example:
+            {'calls': 3, 'contacts': 2, 'events': 11, 'phone': '+14152345678'}
+
         Attributes:
             calls (int):
             contacts (int): Contacts removed, across every campaign.

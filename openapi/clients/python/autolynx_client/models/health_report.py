@@ -25,6 +25,11 @@ T = TypeVar("T", bound="HealthReport")
 @_attrs_define
 class HealthReport:
     """ 
+        Example:
+            {'checks': {'database': {'latencyMs': 1.2, 'status': 'healthy'}, 'provider': {'cached': True, 'latencyMs': 84.0,
+                'status': 'healthy'}, 'runtime': {'latencyMs': 0.3, 'status': 'healthy', 'supervisors': 4}}, 'status':
+                'healthy', 'uptimeSeconds': 86400, 'version': '0.1.0', 'warnings': []}
+
         Attributes:
             checks (Checks):
             status (CheckStatus):

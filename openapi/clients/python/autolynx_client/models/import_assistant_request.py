@@ -22,6 +22,9 @@ T = TypeVar("T", bound="ImportAssistantRequest")
 @_attrs_define
 class ImportAssistantRequest:
     """ 
+        Example:
+            {'name': 'Renewal reminder', 'providerAssistantId': 'asst_5f0c1d2e'}
+
         Attributes:
             provider_assistant_id (str): An existing assistant's id at the provider.
             name (str | Unset): The name shown here; defaults to the provider's name.

@@ -23,6 +23,9 @@ T = TypeVar("T", bound="LoginLinkDto")
 @_attrs_define
 class LoginLinkDto:
     """ 
+        Example:
+            {'expiresAt': '2026-12-01T15:19:05.000Z', 'url': 'https://calls.example.com/#/sign-in/alx_link_9d2f7c1e'}
+
         Attributes:
             expires_at (datetime.datetime):
             url (str): Open this in a browser to sign in to the console; it works once.

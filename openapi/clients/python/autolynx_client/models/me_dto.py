@@ -25,10 +25,18 @@ T = TypeVar("T", bound="MeDto")
 @_attrs_define
 class MeDto:
     """ 
+        Example:
+            {'tokenId': '01938a10-2b4d-7e6f-8071-8293a4b5c6d7', 'tokenName': 'olga-laptop', 'user': {'allowlisted': True,
+                'createdAt': '2026-12-01T15:04:05.000Z', 'disabled': False, 'email': 'olga@example.com', 'id':
+                '01938a10-2b4c-7d5e-8f60-718293a4b5c6', 'name': 'Olga Operator', 'role': 'operator', 'updatedAt':
+                '2026-12-01T15:04:05.000Z'}}
+
         Attributes:
             token_id (UUID): The token this request was authenticated with.
             token_name (str):
-            user (UserDto):
+            user (UserDto):  Example: {'allowlisted': True, 'createdAt': '2026-12-01T15:04:05.000Z', 'disabled': False,
+                'email': 'olga@example.com', 'id': '01938a10-2b4c-7d5e-8f60-718293a4b5c6', 'name': 'Olga Operator', 'role':
+                'operator', 'updatedAt': '2026-12-01T15:04:05.000Z'}.
      """
 
     token_id: UUID

@@ -25,6 +25,10 @@ T = TypeVar("T", bound="PhoneLineHealth")
 @_attrs_define
 class PhoneLineHealth:
     """ 
+        Example:
+            {'cached': False, 'checkedAt': '2026-12-01T15:42:17.315Z', 'liveCalls': 5, 'phoneNumberId': 'ph_7c1d2e3f',
+                'status': 'busy'}
+
         Attributes:
             cached (bool): The answer was reused (lines are asked at most once a minute).
             checked_at (datetime.datetime):

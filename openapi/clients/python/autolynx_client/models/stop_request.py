@@ -23,6 +23,9 @@ T = TypeVar("T", bound="StopRequest")
 @_attrs_define
 class StopRequest:
     """ 
+        Example:
+            {'mode': 'finish'}
+
         Attributes:
             mode (StopModeDto | Unset):
      """

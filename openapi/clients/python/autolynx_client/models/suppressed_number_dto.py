@@ -26,6 +26,11 @@ T = TypeVar("T", bound="SuppressedNumberDto")
 @_attrs_define
 class SuppressedNumberDto:
     """ 
+        Example:
+            {'callId': '01938f31-0a1b-7c2d-9e3f-405162738495', 'campaignId': '01938f2e-6d3a-7c41-9b5e-2f1a3c4d5e6f',
+                'createdAt': '2026-12-01T15:42:17.315Z', 'id': '01938f40-1122-7334-8556-6778899aabbc', 'phone': '+14155550123',
+                'reason': 'asked not to be called again', 'source': 'opt-out'}
+
         Attributes:
             created_at (datetime.datetime): When it was added.
             id (UUID):

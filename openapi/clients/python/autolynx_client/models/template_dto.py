@@ -21,6 +21,11 @@ T = TypeVar("T", bound="TemplateDto")
 @_attrs_define
 class TemplateDto:
     """ 
+        Example:
+            {'config': {'maxDurationSeconds': 300}, 'description': 'A friendly 30-second pitch that books a follow-up.',
+                'firstMessage': 'Hi {{name}}, this is Sam calling about {{business_name}}.', 'key': 'short-pitch', 'name':
+                'Short pitch', 'systemPrompt': 'You are Sam, a polite caller. Keep it under a minute.'}
+
         Attributes:
             config (Any): The Vapi assistant body a clone is created with.
             description (str):

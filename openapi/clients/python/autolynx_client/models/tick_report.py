@@ -25,6 +25,11 @@ T = TypeVar("T", bound="TickReport")
 @_attrs_define
 class TickReport:
     """ 
+        Example:
+            {'details': [{'adopted': False, 'callsActive': 5, 'callsQueued': 118, 'campaignId':
+                '01938f2e-6d3a-7c41-9b5e-2f1a3c4d5e6f', 'reconciled': 0, 'status': 'RUNNING', 'unknownDials': 0}], 'processed':
+                {'callsActive': 5, 'callsLaunched': 0, 'callsQueued': 118, 'campaigns': 1}}
+
         Attributes:
             details (list[TickCampaign]):
             processed (TickProcessed):

@@ -25,6 +25,11 @@ T = TypeVar("T", bound="TokenDto")
 @_attrs_define
 class TokenDto:
     """ 
+        Example:
+            {'createdAt': '2026-12-01T15:04:05.000Z', 'expiresAt': '2027-03-01T00:00:00.000Z', 'id':
+                '01938a10-2b4d-7e6f-8071-8293a4b5c6d7', 'lastUsedAt': '2026-12-01T15:42:17.315Z', 'name': 'crm-sync', 'prefix':
+                'alx_3f9a'}
+
         Attributes:
             created_at (datetime.datetime):
             id (UUID):

@@ -27,6 +27,9 @@ T = TypeVar("T", bound="UpdateAssistantRequest")
 @_attrs_define
 class UpdateAssistantRequest:
     """ 
+        Example:
+            {'firstMessage': 'Hi, Sam here from Lopez Insurance.', 'name': 'Renewal reminder (v2)'}
+
         Attributes:
             active (bool | Unset): Local only: inactive assistants cannot be used by new campaigns.
             first_message (str | Unset):

@@ -28,6 +28,9 @@ class UpdateCampaignJson:
     """ What to change in a CREATED or PAUSED campaign; absent fields stay as they are. Changes
     apply when the campaign (re)starts.
 
+        Example:
+            {'budgetUsd': 400.0, 'callingHours': '10:00-17:00', 'cap': 3}
+
         Attributes:
             assistant_id (UUID | Unset): An active assistant from the directory.
             budget_usd (float | Unset): Spend limit in US dollars (raise it to resume a campaign paused by `budget-

@@ -23,6 +23,9 @@ T = TypeVar("T", bound="UpdateUserRequest")
 @_attrs_define
 class UpdateUserRequest:
     """ 
+        Example:
+            {'role': 'admin'}
+
         Attributes:
             allowlisted (bool | Unset):
             disabled (bool | Unset):

@@ -26,6 +26,11 @@ T = TypeVar("T", bound="UserDto")
 @_attrs_define
 class UserDto:
     """ 
+        Example:
+            {'allowlisted': True, 'createdAt': '2026-12-01T15:04:05.000Z', 'disabled': False, 'email': 'olga@example.com',
+                'id': '01938a10-2b4c-7d5e-8f60-718293a4b5c6', 'name': 'Olga Operator', 'role': 'operator', 'updatedAt':
+                '2026-12-01T15:04:05.000Z'}
+
         Attributes:
             allowlisted (bool): Only allowlisted users can authenticate.
             created_at (datetime.datetime):

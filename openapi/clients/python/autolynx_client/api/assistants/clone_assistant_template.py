@@ -156,7 +156,7 @@ def sync_detailed(
 
     Args:
         key (str):
-        body (CloneTemplateRequest | Unset):
+        body (CloneTemplateRequest | Unset):  Example: {'name': 'Renewal reminder'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -190,7 +190,7 @@ def sync(
 
     Args:
         key (str):
-        body (CloneTemplateRequest | Unset):
+        body (CloneTemplateRequest | Unset):  Example: {'name': 'Renewal reminder'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -219,7 +219,7 @@ async def asyncio_detailed(
 
     Args:
         key (str):
-        body (CloneTemplateRequest | Unset):
+        body (CloneTemplateRequest | Unset):  Example: {'name': 'Renewal reminder'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -253,7 +253,7 @@ async def asyncio(
 
     Args:
         key (str):
-        body (CloneTemplateRequest | Unset):
+        body (CloneTemplateRequest | Unset):  Example: {'name': 'Renewal reminder'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -160,7 +160,8 @@ def sync_detailed(
     id again refreshes the name and config instead of adding a row.
 
     Args:
-        body (ImportAssistantRequest):
+        body (ImportAssistantRequest):  Example: {'name': 'Renewal reminder',
+            'providerAssistantId': 'asst_5f0c1d2e'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -194,7 +195,8 @@ def sync(
     id again refreshes the name and config instead of adding a row.
 
     Args:
-        body (ImportAssistantRequest):
+        body (ImportAssistantRequest):  Example: {'name': 'Renewal reminder',
+            'providerAssistantId': 'asst_5f0c1d2e'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -223,7 +225,8 @@ async def asyncio_detailed(
     id again refreshes the name and config instead of adding a row.
 
     Args:
-        body (ImportAssistantRequest):
+        body (ImportAssistantRequest):  Example: {'name': 'Renewal reminder',
+            'providerAssistantId': 'asst_5f0c1d2e'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -257,7 +260,8 @@ async def asyncio(
     id again refreshes the name and config instead of adding a row.
 
     Args:
-        body (ImportAssistantRequest):
+        body (ImportAssistantRequest):  Example: {'name': 'Renewal reminder',
+            'providerAssistantId': 'asst_5f0c1d2e'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -157,7 +157,8 @@ def sync_detailed(
 
     Args:
         id (UUID):
-        body (UpdateAssistantRequest):
+        body (UpdateAssistantRequest):  Example: {'firstMessage': 'Hi, Sam here from Lopez
+            Insurance.', 'name': 'Renewal reminder (v2)'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -194,7 +195,8 @@ def sync(
 
     Args:
         id (UUID):
-        body (UpdateAssistantRequest):
+        body (UpdateAssistantRequest):  Example: {'firstMessage': 'Hi, Sam here from Lopez
+            Insurance.', 'name': 'Renewal reminder (v2)'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -226,7 +228,8 @@ async def asyncio_detailed(
 
     Args:
         id (UUID):
-        body (UpdateAssistantRequest):
+        body (UpdateAssistantRequest):  Example: {'firstMessage': 'Hi, Sam here from Lopez
+            Insurance.', 'name': 'Renewal reminder (v2)'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -263,7 +266,8 @@ async def asyncio(
 
     Args:
         id (UUID):
-        body (UpdateAssistantRequest):
+        body (UpdateAssistantRequest):  Example: {'firstMessage': 'Hi, Sam here from Lopez
+            Insurance.', 'name': 'Renewal reminder (v2)'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -158,7 +158,7 @@ def sync_detailed(
 
     Args:
         id (UUID):
-        body (StopRequest | Unset):
+        body (StopRequest | Unset):  Example: {'mode': 'finish'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -193,7 +193,7 @@ def sync(
 
     Args:
         id (UUID):
-        body (StopRequest | Unset):
+        body (StopRequest | Unset):  Example: {'mode': 'finish'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -223,7 +223,7 @@ async def asyncio_detailed(
 
     Args:
         id (UUID):
-        body (StopRequest | Unset):
+        body (StopRequest | Unset):  Example: {'mode': 'finish'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -258,7 +258,7 @@ async def asyncio(
 
     Args:
         id (UUID):
-        body (StopRequest | Unset):
+        body (StopRequest | Unset):  Example: {'mode': 'finish'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -159,7 +159,8 @@ def sync_detailed(
         id (UUID):
         body (UpdateCampaignJson): What to change in a CREATED or PAUSED campaign; absent fields
             stay as they are. Changes
-            apply when the campaign (re)starts.
+            apply when the campaign (re)starts. Example: {'budgetUsd': 400.0, 'callingHours':
+            '10:00-17:00', 'cap': 3}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -198,7 +199,8 @@ def sync(
         id (UUID):
         body (UpdateCampaignJson): What to change in a CREATED or PAUSED campaign; absent fields
             stay as they are. Changes
-            apply when the campaign (re)starts.
+            apply when the campaign (re)starts. Example: {'budgetUsd': 400.0, 'callingHours':
+            '10:00-17:00', 'cap': 3}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -232,7 +234,8 @@ async def asyncio_detailed(
         id (UUID):
         body (UpdateCampaignJson): What to change in a CREATED or PAUSED campaign; absent fields
             stay as they are. Changes
-            apply when the campaign (re)starts.
+            apply when the campaign (re)starts. Example: {'budgetUsd': 400.0, 'callingHours':
+            '10:00-17:00', 'cap': 3}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -271,7 +274,8 @@ async def asyncio(
         id (UUID):
         body (UpdateCampaignJson): What to change in a CREATED or PAUSED campaign; absent fields
             stay as they are. Changes
-            apply when the campaign (re)starts.
+            apply when the campaign (re)starts. Example: {'budgetUsd': 400.0, 'callingHours':
+            '10:00-17:00', 'cap': 3}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

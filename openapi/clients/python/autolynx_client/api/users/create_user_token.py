@@ -155,7 +155,7 @@ def sync_detailed(
 
     Args:
         id (UUID):
-        body (CreateTokenRequest):
+        body (CreateTokenRequest):  Example: {'expiresInDays': 90, 'name': 'crm-sync'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -190,7 +190,7 @@ def sync(
 
     Args:
         id (UUID):
-        body (CreateTokenRequest):
+        body (CreateTokenRequest):  Example: {'expiresInDays': 90, 'name': 'crm-sync'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -220,7 +220,7 @@ async def asyncio_detailed(
 
     Args:
         id (UUID):
-        body (CreateTokenRequest):
+        body (CreateTokenRequest):  Example: {'expiresInDays': 90, 'name': 'crm-sync'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -255,7 +255,7 @@ async def asyncio(
 
     Args:
         id (UUID):
-        body (CreateTokenRequest):
+        body (CreateTokenRequest):  Example: {'expiresInDays': 90, 'name': 'crm-sync'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

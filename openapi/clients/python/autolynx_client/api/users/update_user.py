@@ -157,7 +157,7 @@ def sync_detailed(
 
     Args:
         id (UUID):
-        body (UpdateUserRequest):
+        body (UpdateUserRequest):  Example: {'role': 'admin'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -194,7 +194,7 @@ def sync(
 
     Args:
         id (UUID):
-        body (UpdateUserRequest):
+        body (UpdateUserRequest):  Example: {'role': 'admin'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -226,7 +226,7 @@ async def asyncio_detailed(
 
     Args:
         id (UUID):
-        body (UpdateUserRequest):
+        body (UpdateUserRequest):  Example: {'role': 'admin'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -263,7 +263,7 @@ async def asyncio(
 
     Args:
         id (UUID):
-        body (UpdateUserRequest):
+        body (UpdateUserRequest):  Example: {'role': 'admin'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -158,7 +158,8 @@ def sync_detailed(
     with a role (admin). An admin cannot give themselves another role this way (409).
 
     Args:
-        body (CreateUserRequest):
+        body (CreateUserRequest):  Example: {'email': 'olga@example.com', 'name': 'Olga Operator',
+            'role': 'operator'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -190,7 +191,8 @@ def sync(
     with a role (admin). An admin cannot give themselves another role this way (409).
 
     Args:
-        body (CreateUserRequest):
+        body (CreateUserRequest):  Example: {'email': 'olga@example.com', 'name': 'Olga Operator',
+            'role': 'operator'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -217,7 +219,8 @@ async def asyncio_detailed(
     with a role (admin). An admin cannot give themselves another role this way (409).
 
     Args:
-        body (CreateUserRequest):
+        body (CreateUserRequest):  Example: {'email': 'olga@example.com', 'name': 'Olga Operator',
+            'role': 'operator'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -249,7 +252,8 @@ async def asyncio(
     with a role (admin). An admin cannot give themselves another role this way (409).
 
     Args:
-        body (CreateUserRequest):
+        body (CreateUserRequest):  Example: {'email': 'olga@example.com', 'name': 'Olga Operator',
+            'role': 'operator'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
