@@ -292,6 +292,10 @@ pub enum TemplateListResponse {
 #[OpenApi(tag = "ApiTags::Assistants")]
 impl AssistantsApi {
     /// List assistants (name search, active filter, paginated).
+    ///
+    /// Every signed-in user may read the directory (operators pick an assistant for their
+    /// campaigns). `search` matches the name, `active` filters by the active flag; deleted and
+    /// ephemeral assistants are left out. Newest first.
     #[oai(path = "/assistants", method = "get", operation_id = "listAssistants")]
     async fn list(
         &self,
@@ -456,6 +460,10 @@ impl AssistantsApi {
     }
 
     /// The stock templates an admin can clone.
+    ///
+    /// Stock assistants shipped with autolynx (a short pitch, an appointment setter, …), each with
+    /// its first message, system prompt and Vapi configuration. Cloning one creates a real
+    /// assistant at the provider.
     #[oai(
         path = "/assistants/templates",
         method = "get",
@@ -468,6 +476,11 @@ impl AssistantsApi {
     }
 
     /// Create an assistant from a stock template, at the provider and here (admin).
+    ///
+    /// The body is optional: `name` defaults to the template's, and `ephemeral: true` marks a
+    /// throwaway assistant (tests, demos) that is deleted at the provider when removed here. 404
+    /// for an unknown template key; 502 when the provider refuses or cannot be reached (nothing is
+    /// stored then).
     #[oai(
         path = "/assistants/templates/:key/clone",
         method = "post",
@@ -511,6 +524,9 @@ impl AssistantsApi {
     }
 
     /// One assistant.
+    ///
+    /// Any signed-in user may read an assistant, with the Vapi configuration stored for it. 404
+    /// when there is none with this id (or it was deleted).
     #[oai(
         path = "/assistants/:id",
         method = "get",

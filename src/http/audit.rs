@@ -106,6 +106,7 @@ pub enum AuditListResponse {
 #[OpenApi(tag = "ApiTags::Audit")]
 impl AuditApi {
     /// The audit trail, newest first (admin): who changed what, when, with which request id.
+    ///
     /// Entries are append-only; nothing in the API changes or removes them.
     #[allow(clippy::too_many_arguments)]
     #[oai(path = "/audit", method = "get", operation_id = "listAudit")]

@@ -990,7 +990,12 @@ pub enum ControlResponse {
 
 #[OpenApi(tag = "ApiTags::Campaigns")]
 impl CampaignsApi {
-    /// Start dialing (CREATED → QUEUED; the first calls are placed at once).
+    /// Start dialing (CREATED → QUEUED).
+    ///
+    /// The campaign's supervisor starts and fills its slots up to `cap` within the account's
+    /// concurrency limit, its calling hours and the legal floor. With `startAt` ahead the campaign
+    /// waits QUEUED and places its first call at that moment. 409 (naming the current status)
+    /// unless the campaign is CREATED; 422 when no Vapi API key is configured.
     #[oai(
         path = "/campaigns/:id/start",
         method = "post",
@@ -1006,6 +1011,10 @@ impl CampaignsApi {
     }
 
     /// Pause: no new dials; calls in progress finish.
+    ///
+    /// Answers once no further dial can leave (a dial already sent completes). Contacts not dialed
+    /// stay PENDING with no attempt used; `pauseReason` becomes `operator`. 409 (naming the current
+    /// status) unless the campaign is QUEUED, DIALING or RUNNING.
     #[oai(
         path = "/campaigns/:id/pause",
         method = "post",
@@ -1021,6 +1030,10 @@ impl CampaignsApi {
     }
 
     /// Resume a paused campaign.
+    ///
+    /// Edits made while paused apply from now on, and the safety brake starts over. 409 (naming the
+    /// current status) unless the campaign is PAUSED, or when its budget leaves no room for another
+    /// call (raise `budgetUsd` first).
     #[oai(
         path = "/campaigns/:id/resume",
         method = "post",
@@ -1035,8 +1048,12 @@ impl CampaignsApi {
         command(&state, &auth.0, id.0, Command::Resume).await
     }
 
-    /// Stop for good: no new dials, contacts not dialed yet are marked NOT_ATTEMPTED;
-    /// `hangup` also ends calls in progress.
+    /// Stop for good (→ STOPPED).
+    ///
+    /// No new dials; contacts not dialed yet are marked NOT_ATTEMPTED. With `mode: finish` (the
+    /// default) calls in progress end normally; with `hangup` they are ended through Vapi. The
+    /// stop is stored before it answers, so a restart finishes a hang-up. 409 (naming the
+    /// current status) when the campaign is already COMPLETED, STOPPED or FAILED.
     #[oai(
         path = "/campaigns/:id/stop",
         method = "post",
@@ -1078,6 +1095,10 @@ impl CampaignsApi {
     }
 
     /// List campaigns (operators see their own) with live counters.
+    ///
+    /// Admins see every campaign, operators their own. Filter by `status`, search by name; newest
+    /// first, paginated. Each campaign carries its counters (pending, live, done, successful,
+    /// cost), its `startAt` when scheduled and its `pauseReason` when paused.
     #[oai(path = "/campaigns", method = "get", operation_id = "listCampaigns")]
     async fn list(
         &self,
@@ -1121,6 +1142,10 @@ impl CampaignsApi {
     }
 
     /// A campaign's settings, status, timeline and metrics.
+    ///
+    /// Owner or admin (404 for anyone else, so ids do not leak). The timeline has the creation,
+    /// start, first dial, estimated completion and completion; the metrics count calls and contacts
+    /// by status with the success rate, average cost and duration.
     #[oai(path = "/campaigns/:id", method = "get", operation_id = "getCampaign")]
     async fn get(
         &self,
@@ -1132,10 +1157,12 @@ impl CampaignsApi {
         campaign_detail(&state, c).await
     }
 
-    /// Edit a CREATED or PAUSED campaign: name, cap, mode, line-quiet gating, calling hours,
-    /// days and time zone, redials, budget, assistant. Absent fields stay as they are; the changes
-    /// apply when it starts or resumes, and each is recorded on the campaign's history
-    /// (`GET /api/audit?targetType=campaign&targetId=…`). 409 naming the status otherwise.
+    /// Edit a CREATED or PAUSED campaign.
+    ///
+    /// Name, cap, mode, line-quiet gating, calling hours, days and time zone, redials, budget,
+    /// scheduled start, safety-brake rules and assistant. Absent fields stay as they are; the changes apply when it starts or resumes, and each is
+    /// recorded on the campaign's history (`GET /api/audit?targetType=campaign&targetId=…`). 409
+    /// naming the status otherwise.
     #[oai(
         path = "/campaigns/:id",
         method = "patch",
@@ -1154,6 +1181,11 @@ impl CampaignsApi {
     }
 
     /// A campaign's contacts with their latest call.
+    ///
+    /// Filter by `status` and `batch`, search by name, business or phone; paginated (up to 500 per
+    /// page) in row order. Each contact carries its attempts, time zone, `nextAttemptAt` when a
+    /// redial waits, and its latest call (status, outcome, duration, cost, recording, summary);
+    /// `summary` counts the campaign's contacts by status.
     #[oai(
         path = "/campaigns/:id/contacts",
         method = "get",
@@ -1213,8 +1245,9 @@ impl CampaignsApi {
         })))
     }
 
-    /// Export the contacts with their latest call as CSV, streamed in constant memory. 404
-    /// `feature_disabled` when `features.export` is off.
+    /// Export the contacts with their latest call as CSV, streamed in constant memory.
+    ///
+    /// 404 `feature_disabled` when `features.export` is off.
     #[oai(
         path = "/campaigns/:id/export.csv",
         method = "get",

@@ -426,6 +426,26 @@ mod tests {
         assert!(missing.is_empty(), "no example: {missing:#?}");
     }
 
+    /// Every operation has a summary, a description and one tag (generators and the docs
+    /// need them).
+    #[test]
+    fn every_operation_is_described() {
+        let spec = crate::http::openapi_document();
+        let mut missing = Vec::new();
+        for (path, item) in spec["paths"].as_object().unwrap() {
+            for (method, op) in item.as_object().unwrap() {
+                let text = |key: &str| op[key].as_str().is_some_and(|s| !s.trim().is_empty());
+                if !text("summary") || !text("description") || !text("operationId") {
+                    missing.push(format!("{method} {path}: summary, description or id"));
+                }
+                if op["tags"].as_array().map(Vec::len) != Some(1) {
+                    missing.push(format!("{method} {path}: not exactly one tag"));
+                }
+            }
+        }
+        assert!(missing.is_empty(), "{missing:#?}");
+    }
+
     #[test]
     fn the_campaign_example_names_the_example_assistant() {
         let spec = crate::http::openapi_document();

@@ -173,8 +173,13 @@ pub enum PhoneLineResponse {
 
 #[OpenApi(tag = "ApiTags::Operations")]
 impl HealthApi {
-    /// Service health: database, runtime (root actor, supervisors) and provider
-    /// reachability, each with its status and latency. Public.
+    /// Service health: database, runtime (root actor, supervisors) and provider reachability, each
+    /// with its status and latency.
+    ///
+    /// Public (no token), for load balancers and monitors. `healthy`, or `degraded` when only
+    /// the provider fails (200 either way); 503 in the error envelope, with the report in
+    /// `details`, when the database or the runtime fails. `warnings` lists what an operator
+    /// should act on, such as a do-not-call list imported more than 31 days ago.
     #[oai(path = "/health", method = "get", operation_id = "getHealth")]
     async fn health(&self, state: Data<&AppState>) -> ApiResult<HealthResponse> {
         let (database, runtime, provider) = tokio::join!(
@@ -225,10 +230,12 @@ impl HealthApi {
         }
     }
 
-    /// Live calls on a phone line as the provider sees them: `healthy` (none), `busy`, or
-    /// `error` (the provider could not be asked). Give `phoneNumberId`, or `campaignId` for
-    /// the campaign's line; without either, the server's configured line. Cached 60 s per line; informational only. 404 `feature_disabled`
-    /// when `features.phone_line_health_check` is off.
+    /// Live calls on a phone line as the provider sees them: `healthy` (none), `busy`, or `error`
+    /// (the provider could not be asked).
+    ///
+    /// Give `phoneNumberId`, or `campaignId` for the campaign's line; without either, the server's
+    /// configured line. Cached 60 s per line; informational only. 404 `feature_disabled` when
+    /// `features.phone_line_health_check` is off.
     #[oai(
         path = "/health/phone-line",
         method = "get",

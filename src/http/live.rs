@@ -212,8 +212,9 @@ pub enum LiveResponse {
 
 #[OpenApi(tag = "ApiTags::Campaigns")]
 impl LiveApi {
-    /// Live progress of one campaign as Server-Sent Events: a first `snapshot` (status,
-    /// counters, calls by status), then a `call` event for every call status change, a
+    /// Live progress of one campaign as Server-Sent Events.
+    ///
+    /// A first `snapshot` (status, counters, calls by status), then a `call` event for every call status change, a
     /// `campaign` event for every campaign status change, `counters` at most every 250 ms
     /// while things change, and a final `counters` + `end` when the campaign is COMPLETED,
     /// STOPPED or FAILED (at once if it already is).
@@ -244,10 +245,11 @@ impl LiveApi {
         Ok(respond(stream))
     }
 
-    /// Live progress of every campaign as Server-Sent Events (admins; operators get their
-    /// own campaigns): a `snapshot` for each campaign in progress, then the same `call`,
-    /// `campaign`, `counters` and `end` events as the per-campaign stream, for every
-    /// campaign. This stream does not end by itself.
+    /// Live progress of every campaign as Server-Sent Events (admins; operators get their own
+    /// campaigns): a `snapshot` for each campaign in progress, then the same `call`, `campaign`,
+    /// `counters` and `end` events as the per-campaign stream, for every campaign.
+    ///
+    /// This stream does not end by itself.
     #[oai(path = "/events", method = "get", operation_id = "streamEvents")]
     async fn all_events(
         &self,

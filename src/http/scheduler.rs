@@ -109,10 +109,11 @@ pub enum TickResponse {
 impl SchedulerApi {
     /// Cron-compatible tick: runs the sweep now (adopt campaigns without a live supervisor,
     /// reconcile silent calls, report unknown dials) for `campaignId` or every campaign.
-    /// Authenticated by `Authorization: Bearer <CRON_SHARED_SECRET>` (or the previous secret
-    /// during a rotation, `CRON_PREVIOUS_SECRET`; 401 without or wrong; 503 when no cron secret
-    /// is configured). The runtime already sweeps on its own every
-    /// `scheduler.cadence_secs`; an external cron is optional.
+    ///
+    /// Authenticated by `Authorization: Bearer <CRON_SHARED_SECRET>` (or the previous secret during
+    /// a rotation, `CRON_PREVIOUS_SECRET`; 401 without or wrong; 503 when no cron secret is
+    /// configured). The runtime already sweeps on its own every `scheduler.cadence_secs`; an
+    /// external cron is optional.
     #[oai(
         path = "/scheduler/tick",
         method = "post",

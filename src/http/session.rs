@@ -413,7 +413,9 @@ pub enum LoginLinkResponse {
 #[OpenApi(tag = "ApiTags::Users")]
 impl LoginLinksApi {
     /// Issue a one-time console sign-in link for a user (admin); it expires after
-    /// `console.login_link_minutes`. Inviting someone is creating the user, then this.
+    /// `console.login_link_minutes`.
+    ///
+    /// Inviting someone is creating the user, then this.
     #[oai(
         path = "/users/:id/login-link",
         method = "post",

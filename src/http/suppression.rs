@@ -187,6 +187,9 @@ pub enum RemoveResponse {
 #[OpenApi(tag = "ApiTags::Suppression")]
 impl SuppressionApi {
     /// List do-not-call numbers (admin).
+    ///
+    /// Search by number; newest first, paginated. Each entry says when and why it was added and by
+    /// what (`manual`, `import`, or `opt-out` with the campaign and call it was heard on).
     #[oai(path = "/suppression", method = "get", operation_id = "listSuppressed")]
     async fn list(
         &self,
@@ -212,6 +215,10 @@ impl SuppressionApi {
     }
 
     /// Add a number to the do-not-call list (admin).
+    ///
+    /// The number is read in any common format and stored in E.164; it is never dialed again, also
+    /// by campaigns already running (each dial checks the list right before it is sent). 201 when
+    /// added, 200 with the existing entry when it was already listed.
     #[oai(path = "/suppression", method = "post", operation_id = "addSuppressed")]
     async fn add(
         &self,
@@ -259,8 +266,8 @@ impl SuppressionApi {
 
     /// Erase a person's data (admin): the number's contacts in every campaign, their calls and
     /// events are deleted, and the number goes on the do-not-call list (right to erasure).
-    /// 409 while a call to the number may be live; erasing twice finds nothing the second
-    /// time.
+    ///
+    /// 409 while a call to the number may be live; erasing twice finds nothing the second time.
     #[oai(path = "/contacts", method = "delete", operation_id = "eraseContact")]
     async fn erase(
         &self,
@@ -404,6 +411,9 @@ impl SuppressionApi {
     }
 
     /// Remove a number from the do-not-call list (admin).
+    ///
+    /// The number may be dialed again by campaigns created or running from now on. 404 when there
+    /// is no such entry.
     #[oai(
         path = "/suppression/:id",
         method = "delete",

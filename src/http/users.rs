@@ -227,6 +227,9 @@ pub enum TokenResponse {
 #[OpenApi(tag = "ApiTags::Users")]
 impl UsersApi {
     /// The caller's own identity and role.
+    ///
+    /// Answers who the bearer token (or the console session) belongs to, with the token's id and
+    /// name: what a client checks first.
     #[oai(path = "/me", method = "get", operation_id = "getMe")]
     async fn me(&self, auth: BearerAuth, state: Data<&AppState>) -> ApiResult<MeResponse> {
         let user = store::users::get(&state.db, auth.0.id)
@@ -240,6 +243,8 @@ impl UsersApi {
     }
 
     /// List every user (admin).
+    ///
+    /// With each user's role, email, allowlisting and disabled flag; newest first.
     #[oai(path = "/users", method = "get", operation_id = "listUsers")]
     async fn list(&self, auth: BearerAuth, state: Data<&AppState>) -> ApiResult<UserListResponse> {
         auth.0.require_admin()?;
@@ -251,8 +256,10 @@ impl UsersApi {
         Ok(UserListResponse::Ok(Json(users)))
     }
 
-    /// Create a user, or allowlist an existing one (same email, or same name without email),
-    /// with a role (admin). An admin cannot give themselves another role this way (409).
+    /// Create a user, or allowlist an existing one (same email, or same name without email), with a
+    /// role (admin).
+    ///
+    /// An admin cannot give themselves another role this way (409).
     #[oai(path = "/users", method = "post", operation_id = "upsertUser")]
     async fn upsert(
         &self,
@@ -307,10 +314,11 @@ impl UsersApi {
         })
     }
 
-    /// Change a user's name, role, allowlisting or disabled flag (admin). Disabling takes
-    /// effect at once for every token of the user. The last active admin cannot be demoted,
-    /// disabled or removed from the allowlist, and no admin can do that to themselves (409:
-    /// another admin can).
+    /// Change a user's name, role, allowlisting or disabled flag (admin).
+    ///
+    /// Disabling takes effect at once for every token of the user. The last active admin cannot be
+    /// demoted, disabled or removed from the allowlist, and no admin can do that to themselves
+    /// (409: another admin can).
     #[oai(path = "/users/:id", method = "patch", operation_id = "updateUser")]
     async fn update(
         &self,
@@ -388,8 +396,9 @@ impl UsersApi {
         Ok(UserResponse::Ok(Json(user.try_into()?)))
     }
 
-    /// Disable a user (admin): every token of the user stops working at once. Not yourself,
-    /// nor the last active admin (409).
+    /// Disable a user (admin): every token of the user stops working at once.
+    ///
+    /// Not yourself, nor the last active admin (409).
     #[oai(
         path = "/users/:id/disable",
         method = "post",
@@ -415,7 +424,9 @@ impl UsersApi {
         .await
     }
 
-    /// List a user's tokens, revoked ones included (admin). Never shows the tokens themselves.
+    /// List a user's tokens, revoked ones included (admin).
+    ///
+    /// Never shows the tokens themselves.
     #[oai(
         path = "/users/:id/tokens",
         method = "get",
@@ -437,8 +448,9 @@ impl UsersApi {
         )))
     }
 
-    /// Issue a new token for a user (admin), optionally expiring (`expiresAt` or
-    /// `expiresInDays`). The token is in this response only.
+    /// Issue a new token for a user (admin), optionally expiring (`expiresAt` or `expiresInDays`).
+    ///
+    /// The token is in this response only.
     #[oai(
         path = "/users/:id/tokens",
         method = "post",
@@ -495,9 +507,10 @@ impl UsersApi {
         })))
     }
 
-    /// Revoke one of a user's tokens (admin). It stops working at once. The token this
-    /// request is authenticated with cannot be revoked by itself (409): revoke it with another
-    /// token, so a typo cannot lock its holder out.
+    /// Revoke one of a user's tokens (admin).
+    ///
+    /// It stops working at once. The token this request is authenticated with cannot be revoked by
+    /// itself (409): revoke it with another token, so a typo cannot lock its holder out.
     #[oai(
         path = "/users/:id/tokens/:tokenId",
         method = "delete",

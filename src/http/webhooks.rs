@@ -62,8 +62,10 @@ pub enum WebhookResponse {
 
 #[OpenApi(tag = "ApiTags::Webhooks")]
 impl WebhooksApi {
-    /// Vapi server messages (`{"message": {...}}`). Authenticated by the configured scheme:
-    /// HMAC signature (default), bearer token, or the legacy `X-Vapi-Secret` header.
+    /// Vapi server messages (`{"message": {...}}`).
+    ///
+    /// Authenticated by the configured scheme: HMAC signature (default), bearer token, or the
+    /// legacy `X-Vapi-Secret` header.
     #[oai(path = "/webhooks/vapi", method = "post", operation_id = "vapiWebhook")]
     async fn vapi(
         &self,

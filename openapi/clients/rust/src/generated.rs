@@ -11818,6 +11818,10 @@ impl ClientHooks<()> for &Client {}
 impl Client {
     /**List assistants (name search, active filter, paginated)
 
+Every signed-in user may read the directory (operators pick an assistant for their
+campaigns). `search` matches the name, `active` filters by the active flag; deleted and
+ephemeral assistants are left out. Newest first.
+
 Sends a `GET` request to `/assistants`
 
 Arguments:
@@ -11871,6 +11875,10 @@ let response = client.import_assistant()
     }
     /**The stock templates an admin can clone
 
+Stock assistants shipped with autolynx (a short pitch, an appointment setter, …), each with
+its first message, system prompt and Vapi configuration. Cloning one creates a real
+assistant at the provider.
+
 Sends a `GET` request to `/assistants/templates`
 
 ```ignore
@@ -11882,6 +11890,11 @@ let response = client.list_assistant_templates()
         builder::ListAssistantTemplates::new(self)
     }
     /**Create an assistant from a stock template, at the provider and here (admin)
+
+The body is optional: `name` defaults to the template's, and `ephemeral: true` marks a
+throwaway assistant (tests, demos) that is deleted at the provider when removed here. 404
+for an unknown template key; 502 when the provider refuses or cannot be reached (nothing is
+stored then).
 
 Sends a `POST` request to `/assistants/templates/{key}/clone`
 
@@ -11896,6 +11909,9 @@ let response = client.clone_assistant_template()
         builder::CloneAssistantTemplate::new(self)
     }
     /**One assistant
+
+Any signed-in user may read an assistant, with the Vapi configuration stored for it. 404
+when there is none with this id (or it was deleted).
 
 Sends a `GET` request to `/assistants/{id}`
 
@@ -11942,8 +11958,9 @@ let response = client.update_assistant()
     pub fn update_assistant(&self) -> builder::UpdateAssistant<'_> {
         builder::UpdateAssistant::new(self)
     }
-    /**The audit trail, newest first (admin): who changed what, when, with which request id.
-Entries are append-only; nothing in the API changes or removes them
+    /**The audit trail, newest first (admin): who changed what, when, with which request id
+
+Entries are append-only; nothing in the API changes or removes them.
 
 Sends a `GET` request to `/audit`
 
@@ -11973,6 +11990,10 @@ let response = client.list_audit()
         builder::ListAudit::new(self)
     }
     /**List campaigns (operators see their own) with live counters
+
+Admins see every campaign, operators their own. Filter by `status`, search by name; newest
+first, paginated. Each campaign carries its counters (pending, live, done, successful,
+cost), its `startAt` when scheduled and its `pauseReason` when paused.
 
 Sends a `GET` request to `/campaigns`
 
@@ -12015,6 +12036,10 @@ let response = client.create_campaign()
     }
     /**A campaign's settings, status, timeline and metrics
 
+Owner or admin (404 for anyone else, so ids do not leak). The timeline has the creation,
+start, first dial, estimated completion and completion; the metrics count calls and contacts
+by status with the success rate, average cost and duration.
+
 Sends a `GET` request to `/campaigns/{id}`
 
 ```ignore
@@ -12026,10 +12051,12 @@ let response = client.get_campaign()
     pub fn get_campaign(&self) -> builder::GetCampaign<'_> {
         builder::GetCampaign::new(self)
     }
-    /**Edit a CREATED or PAUSED campaign: name, cap, mode, line-quiet gating, calling hours,
-days and time zone, redials, budget, assistant. Absent fields stay as they are; the changes
-apply when it starts or resumes, and each is recorded on the campaign's history
-(`GET /api/audit?targetType=campaign&targetId=…`). 409 naming the status otherwise
+    /**Edit a CREATED or PAUSED campaign
+
+Name, cap, mode, line-quiet gating, calling hours, days and time zone, redials, budget,
+scheduled start, safety-brake rules and assistant. Absent fields stay as they are; the changes apply when it starts or resumes, and each is
+recorded on the campaign's history (`GET /api/audit?targetType=campaign&targetId=…`). 409
+naming the status otherwise.
 
 Sends a `PATCH` request to `/campaigns/{id}`
 
@@ -12044,6 +12071,11 @@ let response = client.update_campaign()
         builder::UpdateCampaign::new(self)
     }
     /**A campaign's contacts with their latest call
+
+Filter by `status` and `batch`, search by name, business or phone; paginated (up to 500 per
+page) in row order. Each contact carries its attempts, time zone, `nextAttemptAt` when a
+redial waits, and its latest call (status, outcome, duration, cost, recording, summary);
+`summary` counts the campaign's contacts by status.
 
 Sends a `GET` request to `/campaigns/{id}/contacts`
 
@@ -12068,11 +12100,12 @@ let response = client.list_campaign_contacts()
     pub fn list_campaign_contacts(&self) -> builder::ListCampaignContacts<'_> {
         builder::ListCampaignContacts::new(self)
     }
-    /**Live progress of one campaign as Server-Sent Events: a first `snapshot` (status,
-counters, calls by status), then a `call` event for every call status change, a
+    /**Live progress of one campaign as Server-Sent Events
+
+A first `snapshot` (status, counters, calls by status), then a `call` event for every call status change, a
 `campaign` event for every campaign status change, `counters` at most every 250 ms
 while things change, and a final `counters` + `end` when the campaign is COMPLETED,
-STOPPED or FAILED (at once if it already is)
+STOPPED or FAILED (at once if it already is).
 
 Sends a `GET` request to `/campaigns/{id}/events`
 
@@ -12085,8 +12118,9 @@ let response = client.stream_campaign_events()
     pub fn stream_campaign_events(&self) -> builder::StreamCampaignEvents<'_> {
         builder::StreamCampaignEvents::new(self)
     }
-    /**Export the contacts with their latest call as CSV, streamed in constant memory. 404
-`feature_disabled` when `features.export` is off
+    /**Export the contacts with their latest call as CSV, streamed in constant memory
+
+404 `feature_disabled` when `features.export` is off.
 
 Sends a `GET` request to `/campaigns/{id}/export.csv`
 
@@ -12101,6 +12135,10 @@ let response = client.export_campaign()
     }
     /**Pause: no new dials; calls in progress finish
 
+Answers once no further dial can leave (a dial already sent completes). Contacts not dialed
+stay PENDING with no attempt used; `pauseReason` becomes `operator`. 409 (naming the current
+status) unless the campaign is QUEUED, DIALING or RUNNING.
+
 Sends a `POST` request to `/campaigns/{id}/pause`
 
 ```ignore
@@ -12114,6 +12152,10 @@ let response = client.pause_campaign()
     }
     /**Resume a paused campaign
 
+Edits made while paused apply from now on, and the safety brake starts over. 409 (naming the
+current status) unless the campaign is PAUSED, or when its budget leaves no room for another
+call (raise `budgetUsd` first).
+
 Sends a `POST` request to `/campaigns/{id}/resume`
 
 ```ignore
@@ -12125,7 +12167,12 @@ let response = client.resume_campaign()
     pub fn resume_campaign(&self) -> builder::ResumeCampaign<'_> {
         builder::ResumeCampaign::new(self)
     }
-    /**Start dialing (CREATED → QUEUED; the first calls are placed at once)
+    /**Start dialing (CREATED → QUEUED)
+
+The campaign's supervisor starts and fills its slots up to `cap` within the account's
+concurrency limit, its calling hours and the legal floor. With `startAt` ahead the campaign
+waits QUEUED and places its first call at that moment. 409 (naming the current status)
+unless the campaign is CREATED; 422 when no Vapi API key is configured.
 
 Sends a `POST` request to `/campaigns/{id}/start`
 
@@ -12138,8 +12185,12 @@ let response = client.start_campaign()
     pub fn start_campaign(&self) -> builder::StartCampaign<'_> {
         builder::StartCampaign::new(self)
     }
-    /**Stop for good: no new dials, contacts not dialed yet are marked NOT_ATTEMPTED;
-`hangup` also ends calls in progress
+    /**Stop for good (→ STOPPED)
+
+No new dials; contacts not dialed yet are marked NOT_ATTEMPTED. With `mode: finish` (the
+default) calls in progress end normally; with `hangup` they are ended through Vapi. The
+stop is stored before it answers, so a restart finishes a hang-up. 409 (naming the
+current status) when the campaign is already COMPLETED, STOPPED or FAILED.
 
 Sends a `POST` request to `/campaigns/{id}/stop`
 
@@ -12154,9 +12205,9 @@ let response = client.stop_campaign()
         builder::StopCampaign::new(self)
     }
     /**Erase a person's data (admin): the number's contacts in every campaign, their calls and
-events are deleted, and the number goes on the do-not-call list (right to erasure).
-409 while a call to the number may be live; erasing twice finds nothing the second
-time
+events are deleted, and the number goes on the do-not-call list (right to erasure)
+
+409 while a call to the number may be live; erasing twice finds nothing the second time.
 
 Sends a `DELETE` request to `/contacts`
 
@@ -12171,10 +12222,11 @@ let response = client.erase_contact()
     pub fn erase_contact(&self) -> builder::EraseContact<'_> {
         builder::EraseContact::new(self)
     }
-    /**Live progress of every campaign as Server-Sent Events (admins; operators get their
-own campaigns): a `snapshot` for each campaign in progress, then the same `call`,
-`campaign`, `counters` and `end` events as the per-campaign stream, for every
-campaign. This stream does not end by itself
+    /**Live progress of every campaign as Server-Sent Events (admins; operators get their own
+campaigns): a `snapshot` for each campaign in progress, then the same `call`, `campaign`,
+`counters` and `end` events as the per-campaign stream, for every campaign
+
+This stream does not end by itself.
 
 Sends a `GET` request to `/events`
 
@@ -12186,8 +12238,13 @@ let response = client.stream_events()
     pub fn stream_events(&self) -> builder::StreamEvents<'_> {
         builder::StreamEvents::new(self)
     }
-    /**Service health: database, runtime (root actor, supervisors) and provider
-reachability, each with its status and latency. Public
+    /**Service health: database, runtime (root actor, supervisors) and provider reachability, each
+with its status and latency
+
+Public (no token), for load balancers and monitors. `healthy`, or `degraded` when only
+the provider fails (200 either way); 503 in the error envelope, with the report in
+`details`, when the database or the runtime fails. `warnings` lists what an operator
+should act on, such as a do-not-call list imported more than 31 days ago.
 
 Sends a `GET` request to `/health`
 
@@ -12199,10 +12256,12 @@ let response = client.get_health()
     pub fn get_health(&self) -> builder::GetHealth<'_> {
         builder::GetHealth::new(self)
     }
-    /**Live calls on a phone line as the provider sees them: `healthy` (none), `busy`, or
-`error` (the provider could not be asked). Give `phoneNumberId`, or `campaignId` for
-the campaign's line; without either, the server's configured line. Cached 60 s per line; informational only. 404 `feature_disabled`
-when `features.phone_line_health_check` is off
+    /**Live calls on a phone line as the provider sees them: `healthy` (none), `busy`, or `error`
+(the provider could not be asked)
+
+Give `phoneNumberId`, or `campaignId` for the campaign's line; without either, the server's
+configured line. Cached 60 s per line; informational only. 404 `feature_disabled` when
+`features.phone_line_health_check` is off.
 
 Sends a `GET` request to `/health/phone-line`
 
@@ -12218,6 +12277,9 @@ let response = client.get_phone_line_health()
     }
     /**The caller's own identity and role
 
+Answers who the bearer token (or the console session) belongs to, with the token's id and
+name: what a client checks first.
+
 Sends a `GET` request to `/me`
 
 ```ignore
@@ -12229,11 +12291,12 @@ let response = client.get_me()
         builder::GetMe::new(self)
     }
     /**Cron-compatible tick: runs the sweep now (adopt campaigns without a live supervisor,
-reconcile silent calls, report unknown dials) for `campaignId` or every campaign.
-Authenticated by `Authorization: Bearer <CRON_SHARED_SECRET>` (or the previous secret
-during a rotation, `CRON_PREVIOUS_SECRET`; 401 without or wrong; 503 when no cron secret
-is configured). The runtime already sweeps on its own every
-`scheduler.cadence_secs`; an external cron is optional
+reconcile silent calls, report unknown dials) for `campaignId` or every campaign
+
+Authenticated by `Authorization: Bearer <CRON_SHARED_SECRET>` (or the previous secret during
+a rotation, `CRON_PREVIOUS_SECRET`; 401 without or wrong; 503 when no cron secret is
+configured). The runtime already sweeps on its own every `scheduler.cadence_secs`; an
+external cron is optional.
 
 Sends a `POST` request to `/scheduler/tick`
 
@@ -12247,6 +12310,9 @@ let response = client.scheduler_tick()
         builder::SchedulerTick::new(self)
     }
     /**List do-not-call numbers (admin)
+
+Search by number; newest first, paginated. Each entry says when and why it was added and by
+what (`manual`, `import`, or `opt-out` with the campaign and call it was heard on).
 
 Sends a `GET` request to `/suppression`
 
@@ -12267,6 +12333,10 @@ let response = client.list_suppressed()
     }
     /**Add a number to the do-not-call list (admin)
 
+The number is read in any common format and stored in E.164; it is never dialed again, also
+by campaigns already running (each dial checks the list right before it is sent). 201 when
+added, 200 with the existing entry when it was already listed.
+
 Sends a `POST` request to `/suppression`
 
 ```ignore
@@ -12279,6 +12349,9 @@ let response = client.add_suppressed()
         builder::AddSuppressed::new(self)
     }
     /**Remove a number from the do-not-call list (admin)
+
+The number may be dialed again by campaigns created or running from now on. 404 when there
+is no such entry.
 
 Sends a `DELETE` request to `/suppression/{id}`
 
@@ -12293,6 +12366,8 @@ let response = client.remove_suppressed()
     }
     /**List every user (admin)
 
+With each user's role, email, allowlisting and disabled flag; newest first.
+
 Sends a `GET` request to `/users`
 
 ```ignore
@@ -12303,8 +12378,10 @@ let response = client.list_users()
     pub fn list_users(&self) -> builder::ListUsers<'_> {
         builder::ListUsers::new(self)
     }
-    /**Create a user, or allowlist an existing one (same email, or same name without email),
-with a role (admin). An admin cannot give themselves another role this way (409)
+    /**Create a user, or allowlist an existing one (same email, or same name without email), with a
+role (admin)
+
+An admin cannot give themselves another role this way (409).
 
 Sends a `POST` request to `/users`
 
@@ -12317,10 +12394,11 @@ let response = client.upsert_user()
     pub fn upsert_user(&self) -> builder::UpsertUser<'_> {
         builder::UpsertUser::new(self)
     }
-    /**Change a user's name, role, allowlisting or disabled flag (admin). Disabling takes
-effect at once for every token of the user. The last active admin cannot be demoted,
-disabled or removed from the allowlist, and no admin can do that to themselves (409:
-another admin can)
+    /**Change a user's name, role, allowlisting or disabled flag (admin)
+
+Disabling takes effect at once for every token of the user. The last active admin cannot be
+demoted, disabled or removed from the allowlist, and no admin can do that to themselves
+(409: another admin can).
 
 Sends a `PATCH` request to `/users/{id}`
 
@@ -12334,8 +12412,9 @@ let response = client.update_user()
     pub fn update_user(&self) -> builder::UpdateUser<'_> {
         builder::UpdateUser::new(self)
     }
-    /**Disable a user (admin): every token of the user stops working at once. Not yourself,
-nor the last active admin (409)
+    /**Disable a user (admin): every token of the user stops working at once
+
+Not yourself, nor the last active admin (409).
 
 Sends a `POST` request to `/users/{id}/disable`
 
@@ -12349,7 +12428,9 @@ let response = client.disable_user()
         builder::DisableUser::new(self)
     }
     /**Issue a one-time console sign-in link for a user (admin); it expires after
-`console.login_link_minutes`. Inviting someone is creating the user, then this
+`console.login_link_minutes`
+
+Inviting someone is creating the user, then this.
 
 Sends a `POST` request to `/users/{id}/login-link`
 
@@ -12362,7 +12443,9 @@ let response = client.create_login_link()
     pub fn create_login_link(&self) -> builder::CreateLoginLink<'_> {
         builder::CreateLoginLink::new(self)
     }
-    /**List a user's tokens, revoked ones included (admin). Never shows the tokens themselves
+    /**List a user's tokens, revoked ones included (admin)
+
+Never shows the tokens themselves.
 
 Sends a `GET` request to `/users/{id}/tokens`
 
@@ -12375,8 +12458,9 @@ let response = client.list_user_tokens()
     pub fn list_user_tokens(&self) -> builder::ListUserTokens<'_> {
         builder::ListUserTokens::new(self)
     }
-    /**Issue a new token for a user (admin), optionally expiring (`expiresAt` or
-`expiresInDays`). The token is in this response only
+    /**Issue a new token for a user (admin), optionally expiring (`expiresAt` or `expiresInDays`)
+
+The token is in this response only.
 
 Sends a `POST` request to `/users/{id}/tokens`
 
@@ -12390,9 +12474,10 @@ let response = client.create_user_token()
     pub fn create_user_token(&self) -> builder::CreateUserToken<'_> {
         builder::CreateUserToken::new(self)
     }
-    /**Revoke one of a user's tokens (admin). It stops working at once. The token this
-request is authenticated with cannot be revoked by itself (409): revoke it with another
-token, so a typo cannot lock its holder out
+    /**Revoke one of a user's tokens (admin)
+
+It stops working at once. The token this request is authenticated with cannot be revoked by
+itself (409): revoke it with another token, so a typo cannot lock its holder out.
 
 Sends a `DELETE` request to `/users/{id}/tokens/{tokenId}`
 
@@ -12406,8 +12491,10 @@ let response = client.revoke_user_token()
     pub fn revoke_user_token(&self) -> builder::RevokeUserToken<'_> {
         builder::RevokeUserToken::new(self)
     }
-    /**Vapi server messages (`{"message": {...}}`). Authenticated by the configured scheme:
-HMAC signature (default), bearer token, or the legacy `X-Vapi-Secret` header
+    /**Vapi server messages (`{"message": {...}}`)
+
+Authenticated by the configured scheme: HMAC signature (default), bearer token, or the
+legacy `X-Vapi-Secret` header.
 
 Sends a `POST` request to `/webhooks/vapi`
 

@@ -20,6 +20,10 @@ export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends 
 
 /**
  * List assistants (name search, active filter, paginated).
+ *
+ * Every signed-in user may read the directory (operators pick an assistant for their
+ * campaigns). `search` matches the name, `active` filters by the active flag; deleted and
+ * ephemeral assistants are left out. Newest first.
  */
 export const listAssistants = <ThrowOnError extends boolean = false>(options?: Options<ListAssistantsData, ThrowOnError>) => (options?.client ?? client).get<ListAssistantsResponses, ListAssistantsErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
@@ -61,6 +65,10 @@ export const importAssistant = <ThrowOnError extends boolean = false>(options: O
 
 /**
  * The stock templates an admin can clone.
+ *
+ * Stock assistants shipped with autolynx (a short pitch, an appointment setter, …), each with
+ * its first message, system prompt and Vapi configuration. Cloning one creates a real
+ * assistant at the provider.
  */
 export const listAssistantTemplates = <ThrowOnError extends boolean = false>(options?: Options<ListAssistantTemplatesData, ThrowOnError>) => (options?.client ?? client).get<ListAssistantTemplatesResponses, ListAssistantTemplatesErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
@@ -70,6 +78,11 @@ export const listAssistantTemplates = <ThrowOnError extends boolean = false>(opt
 
 /**
  * Create an assistant from a stock template, at the provider and here (admin).
+ *
+ * The body is optional: `name` defaults to the template's, and `ephemeral: true` marks a
+ * throwaway assistant (tests, demos) that is deleted at the provider when removed here. 404
+ * for an unknown template key; 502 when the provider refuses or cannot be reached (nothing is
+ * stored then).
  */
 export const cloneAssistantTemplate = <ThrowOnError extends boolean = false>(options: Options<CloneAssistantTemplateData, ThrowOnError>) => (options.client ?? client).post<CloneAssistantTemplateResponses, CloneAssistantTemplateErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
@@ -96,6 +109,9 @@ export const deleteAssistant = <ThrowOnError extends boolean = false>(options: O
 
 /**
  * One assistant.
+ *
+ * Any signed-in user may read an assistant, with the Vapi configuration stored for it. 404
+ * when there is none with this id (or it was deleted).
  */
 export const getAssistant = <ThrowOnError extends boolean = false>(options: Options<GetAssistantData, ThrowOnError>) => (options.client ?? client).get<GetAssistantResponses, GetAssistantErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
@@ -121,6 +137,7 @@ export const updateAssistant = <ThrowOnError extends boolean = false>(options: O
 
 /**
  * The audit trail, newest first (admin): who changed what, when, with which request id.
+ *
  * Entries are append-only; nothing in the API changes or removes them.
  */
 export const listAudit = <ThrowOnError extends boolean = false>(options?: Options<ListAuditData, ThrowOnError>) => (options?.client ?? client).get<ListAuditResponses, ListAuditErrors, ThrowOnError>({
@@ -131,6 +148,10 @@ export const listAudit = <ThrowOnError extends boolean = false>(options?: Option
 
 /**
  * List campaigns (operators see their own) with live counters.
+ *
+ * Admins see every campaign, operators their own. Filter by `status`, search by name; newest
+ * first, paginated. Each campaign carries its counters (pending, live, done, successful,
+ * cost), its `startAt` when scheduled and its `pauseReason` when paused.
  */
 export const listCampaigns = <ThrowOnError extends boolean = false>(options?: Options<ListCampaignsData, ThrowOnError>) => (options?.client ?? client).get<ListCampaignsResponses, ListCampaignsErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
@@ -158,6 +179,10 @@ export const createCampaign = <ThrowOnError extends boolean = false>(options: Op
 
 /**
  * A campaign's settings, status, timeline and metrics.
+ *
+ * Owner or admin (404 for anyone else, so ids do not leak). The timeline has the creation,
+ * start, first dial, estimated completion and completion; the metrics count calls and contacts
+ * by status with the success rate, average cost and duration.
  */
 export const getCampaign = <ThrowOnError extends boolean = false>(options: Options<GetCampaignData, ThrowOnError>) => (options.client ?? client).get<GetCampaignResponses, GetCampaignErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
@@ -166,10 +191,12 @@ export const getCampaign = <ThrowOnError extends boolean = false>(options: Optio
 });
 
 /**
- * Edit a CREATED or PAUSED campaign: name, cap, mode, line-quiet gating, calling hours,
- * days and time zone, redials, budget, assistant. Absent fields stay as they are; the changes
- * apply when it starts or resumes, and each is recorded on the campaign's history
- * (`GET /api/audit?targetType=campaign&targetId=…`). 409 naming the status otherwise.
+ * Edit a CREATED or PAUSED campaign.
+ *
+ * Name, cap, mode, line-quiet gating, calling hours, days and time zone, redials, budget,
+ * scheduled start, safety-brake rules and assistant. Absent fields stay as they are; the changes apply when it starts or resumes, and each is
+ * recorded on the campaign's history (`GET /api/audit?targetType=campaign&targetId=…`). 409
+ * naming the status otherwise.
  */
 export const updateCampaign = <ThrowOnError extends boolean = false>(options: Options<UpdateCampaignData, ThrowOnError>) => (options.client ?? client).patch<UpdateCampaignResponses, UpdateCampaignErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
@@ -183,6 +210,11 @@ export const updateCampaign = <ThrowOnError extends boolean = false>(options: Op
 
 /**
  * A campaign's contacts with their latest call.
+ *
+ * Filter by `status` and `batch`, search by name, business or phone; paginated (up to 500 per
+ * page) in row order. Each contact carries its attempts, time zone, `nextAttemptAt` when a
+ * redial waits, and its latest call (status, outcome, duration, cost, recording, summary);
+ * `summary` counts the campaign's contacts by status.
  */
 export const listCampaignContacts = <ThrowOnError extends boolean = false>(options: Options<ListCampaignContactsData, ThrowOnError>) => (options.client ?? client).get<ListCampaignContactsResponses, ListCampaignContactsErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
@@ -191,8 +223,9 @@ export const listCampaignContacts = <ThrowOnError extends boolean = false>(optio
 });
 
 /**
- * Live progress of one campaign as Server-Sent Events: a first `snapshot` (status,
- * counters, calls by status), then a `call` event for every call status change, a
+ * Live progress of one campaign as Server-Sent Events.
+ *
+ * A first `snapshot` (status, counters, calls by status), then a `call` event for every call status change, a
  * `campaign` event for every campaign status change, `counters` at most every 250 ms
  * while things change, and a final `counters` + `end` when the campaign is COMPLETED,
  * STOPPED or FAILED (at once if it already is).
@@ -204,8 +237,9 @@ export const streamCampaignEvents = <ThrowOnError extends boolean = false>(optio
 });
 
 /**
- * Export the contacts with their latest call as CSV, streamed in constant memory. 404
- * `feature_disabled` when `features.export` is off.
+ * Export the contacts with their latest call as CSV, streamed in constant memory.
+ *
+ * 404 `feature_disabled` when `features.export` is off.
  */
 export const exportCampaign = <ThrowOnError extends boolean = false>(options: Options<ExportCampaignData, ThrowOnError>) => (options.client ?? client).get<ExportCampaignResponses, ExportCampaignErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
@@ -215,6 +249,10 @@ export const exportCampaign = <ThrowOnError extends boolean = false>(options: Op
 
 /**
  * Pause: no new dials; calls in progress finish.
+ *
+ * Answers once no further dial can leave (a dial already sent completes). Contacts not dialed
+ * stay PENDING with no attempt used; `pauseReason` becomes `operator`. 409 (naming the current
+ * status) unless the campaign is QUEUED, DIALING or RUNNING.
  */
 export const pauseCampaign = <ThrowOnError extends boolean = false>(options: Options<PauseCampaignData, ThrowOnError>) => (options.client ?? client).post<PauseCampaignResponses, PauseCampaignErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
@@ -224,6 +262,10 @@ export const pauseCampaign = <ThrowOnError extends boolean = false>(options: Opt
 
 /**
  * Resume a paused campaign.
+ *
+ * Edits made while paused apply from now on, and the safety brake starts over. 409 (naming the
+ * current status) unless the campaign is PAUSED, or when its budget leaves no room for another
+ * call (raise `budgetUsd` first).
  */
 export const resumeCampaign = <ThrowOnError extends boolean = false>(options: Options<ResumeCampaignData, ThrowOnError>) => (options.client ?? client).post<ResumeCampaignResponses, ResumeCampaignErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
@@ -232,7 +274,12 @@ export const resumeCampaign = <ThrowOnError extends boolean = false>(options: Op
 });
 
 /**
- * Start dialing (CREATED → QUEUED; the first calls are placed at once).
+ * Start dialing (CREATED → QUEUED).
+ *
+ * The campaign's supervisor starts and fills its slots up to `cap` within the account's
+ * concurrency limit, its calling hours and the legal floor. With `startAt` ahead the campaign
+ * waits QUEUED and places its first call at that moment. 409 (naming the current status)
+ * unless the campaign is CREATED; 422 when no Vapi API key is configured.
  */
 export const startCampaign = <ThrowOnError extends boolean = false>(options: Options<StartCampaignData, ThrowOnError>) => (options.client ?? client).post<StartCampaignResponses, StartCampaignErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
@@ -241,8 +288,12 @@ export const startCampaign = <ThrowOnError extends boolean = false>(options: Opt
 });
 
 /**
- * Stop for good: no new dials, contacts not dialed yet are marked NOT_ATTEMPTED;
- * `hangup` also ends calls in progress.
+ * Stop for good (→ STOPPED).
+ *
+ * No new dials; contacts not dialed yet are marked NOT_ATTEMPTED. With `mode: finish` (the
+ * default) calls in progress end normally; with `hangup` they are ended through Vapi. The
+ * stop is stored before it answers, so a restart finishes a hang-up. 409 (naming the
+ * current status) when the campaign is already COMPLETED, STOPPED or FAILED.
  */
 export const stopCampaign = <ThrowOnError extends boolean = false>(options: Options<StopCampaignData, ThrowOnError>) => (options.client ?? client).post<StopCampaignResponses, StopCampaignErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
@@ -257,8 +308,8 @@ export const stopCampaign = <ThrowOnError extends boolean = false>(options: Opti
 /**
  * Erase a person's data (admin): the number's contacts in every campaign, their calls and
  * events are deleted, and the number goes on the do-not-call list (right to erasure).
- * 409 while a call to the number may be live; erasing twice finds nothing the second
- * time.
+ *
+ * 409 while a call to the number may be live; erasing twice finds nothing the second time.
  */
 export const eraseContact = <ThrowOnError extends boolean = false>(options: Options<EraseContactData, ThrowOnError>) => (options.client ?? client).delete<EraseContactResponses, EraseContactErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
@@ -267,10 +318,11 @@ export const eraseContact = <ThrowOnError extends boolean = false>(options: Opti
 });
 
 /**
- * Live progress of every campaign as Server-Sent Events (admins; operators get their
- * own campaigns): a `snapshot` for each campaign in progress, then the same `call`,
- * `campaign`, `counters` and `end` events as the per-campaign stream, for every
- * campaign. This stream does not end by itself.
+ * Live progress of every campaign as Server-Sent Events (admins; operators get their own
+ * campaigns): a `snapshot` for each campaign in progress, then the same `call`, `campaign`,
+ * `counters` and `end` events as the per-campaign stream, for every campaign.
+ *
+ * This stream does not end by itself.
  */
 export const streamEvents = <ThrowOnError extends boolean = false>(options?: Options<StreamEventsData, ThrowOnError, StreamEventsResponse>) => (options?.client ?? client).sse.get<StreamEventsResponses, StreamEventsErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
@@ -279,16 +331,23 @@ export const streamEvents = <ThrowOnError extends boolean = false>(options?: Opt
 });
 
 /**
- * Service health: database, runtime (root actor, supervisors) and provider
- * reachability, each with its status and latency. Public.
+ * Service health: database, runtime (root actor, supervisors) and provider reachability, each
+ * with its status and latency.
+ *
+ * Public (no token), for load balancers and monitors. `healthy`, or `degraded` when only
+ * the provider fails (200 either way); 503 in the error envelope, with the report in
+ * `details`, when the database or the runtime fails. `warnings` lists what an operator
+ * should act on, such as a do-not-call list imported more than 31 days ago.
  */
 export const getHealth = <ThrowOnError extends boolean = false>(options?: Options<GetHealthData, ThrowOnError>) => (options?.client ?? client).get<GetHealthResponses, GetHealthErrors, ThrowOnError>({ url: '/health', ...options });
 
 /**
- * Live calls on a phone line as the provider sees them: `healthy` (none), `busy`, or
- * `error` (the provider could not be asked). Give `phoneNumberId`, or `campaignId` for
- * the campaign's line; without either, the server's configured line. Cached 60 s per line; informational only. 404 `feature_disabled`
- * when `features.phone_line_health_check` is off.
+ * Live calls on a phone line as the provider sees them: `healthy` (none), `busy`, or `error`
+ * (the provider could not be asked).
+ *
+ * Give `phoneNumberId`, or `campaignId` for the campaign's line; without either, the server's
+ * configured line. Cached 60 s per line; informational only. 404 `feature_disabled` when
+ * `features.phone_line_health_check` is off.
  */
 export const getPhoneLineHealth = <ThrowOnError extends boolean = false>(options?: Options<GetPhoneLineHealthData, ThrowOnError>) => (options?.client ?? client).get<GetPhoneLineHealthResponses, GetPhoneLineHealthErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
@@ -298,6 +357,9 @@ export const getPhoneLineHealth = <ThrowOnError extends boolean = false>(options
 
 /**
  * The caller's own identity and role.
+ *
+ * Answers who the bearer token (or the console session) belongs to, with the token's id and
+ * name: what a client checks first.
  */
 export const getMe = <ThrowOnError extends boolean = false>(options?: Options<GetMeData, ThrowOnError>) => (options?.client ?? client).get<GetMeResponses, GetMeErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
@@ -308,15 +370,19 @@ export const getMe = <ThrowOnError extends boolean = false>(options?: Options<Ge
 /**
  * Cron-compatible tick: runs the sweep now (adopt campaigns without a live supervisor,
  * reconcile silent calls, report unknown dials) for `campaignId` or every campaign.
- * Authenticated by `Authorization: Bearer <CRON_SHARED_SECRET>` (or the previous secret
- * during a rotation, `CRON_PREVIOUS_SECRET`; 401 without or wrong; 503 when no cron secret
- * is configured). The runtime already sweeps on its own every
- * `scheduler.cadence_secs`; an external cron is optional.
+ *
+ * Authenticated by `Authorization: Bearer <CRON_SHARED_SECRET>` (or the previous secret during
+ * a rotation, `CRON_PREVIOUS_SECRET`; 401 without or wrong; 503 when no cron secret is
+ * configured). The runtime already sweeps on its own every `scheduler.cadence_secs`; an
+ * external cron is optional.
  */
 export const schedulerTick = <ThrowOnError extends boolean = false>(options?: Options<SchedulerTickData, ThrowOnError>) => (options?.client ?? client).post<SchedulerTickResponses, SchedulerTickErrors, ThrowOnError>({ url: '/scheduler/tick', ...options });
 
 /**
  * List do-not-call numbers (admin).
+ *
+ * Search by number; newest first, paginated. Each entry says when and why it was added and by
+ * what (`manual`, `import`, or `opt-out` with the campaign and call it was heard on).
  */
 export const listSuppressed = <ThrowOnError extends boolean = false>(options?: Options<ListSuppressedData, ThrowOnError>) => (options?.client ?? client).get<ListSuppressedResponses, ListSuppressedErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
@@ -326,6 +392,10 @@ export const listSuppressed = <ThrowOnError extends boolean = false>(options?: O
 
 /**
  * Add a number to the do-not-call list (admin).
+ *
+ * The number is read in any common format and stored in E.164; it is never dialed again, also
+ * by campaigns already running (each dial checks the list right before it is sent). 201 when
+ * added, 200 with the existing entry when it was already listed.
  */
 export const addSuppressed = <ThrowOnError extends boolean = false>(options: Options<AddSuppressedData, ThrowOnError>) => (options.client ?? client).post<AddSuppressedResponses, AddSuppressedErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
@@ -359,6 +429,9 @@ export const importSuppressed = <ThrowOnError extends boolean = false>(options: 
 
 /**
  * Remove a number from the do-not-call list (admin).
+ *
+ * The number may be dialed again by campaigns created or running from now on. 404 when there
+ * is no such entry.
  */
 export const removeSuppressed = <ThrowOnError extends boolean = false>(options: Options<RemoveSuppressedData, ThrowOnError>) => (options.client ?? client).delete<RemoveSuppressedResponses, RemoveSuppressedErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
@@ -368,6 +441,8 @@ export const removeSuppressed = <ThrowOnError extends boolean = false>(options: 
 
 /**
  * List every user (admin).
+ *
+ * With each user's role, email, allowlisting and disabled flag; newest first.
  */
 export const listUsers = <ThrowOnError extends boolean = false>(options?: Options<ListUsersData, ThrowOnError>) => (options?.client ?? client).get<ListUsersResponses, ListUsersErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
@@ -376,8 +451,10 @@ export const listUsers = <ThrowOnError extends boolean = false>(options?: Option
 });
 
 /**
- * Create a user, or allowlist an existing one (same email, or same name without email),
- * with a role (admin). An admin cannot give themselves another role this way (409).
+ * Create a user, or allowlist an existing one (same email, or same name without email), with a
+ * role (admin).
+ *
+ * An admin cannot give themselves another role this way (409).
  */
 export const upsertUser = <ThrowOnError extends boolean = false>(options: Options<UpsertUserData, ThrowOnError>) => (options.client ?? client).post<UpsertUserResponses, UpsertUserErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
@@ -390,10 +467,11 @@ export const upsertUser = <ThrowOnError extends boolean = false>(options: Option
 });
 
 /**
- * Change a user's name, role, allowlisting or disabled flag (admin). Disabling takes
- * effect at once for every token of the user. The last active admin cannot be demoted,
- * disabled or removed from the allowlist, and no admin can do that to themselves (409:
- * another admin can).
+ * Change a user's name, role, allowlisting or disabled flag (admin).
+ *
+ * Disabling takes effect at once for every token of the user. The last active admin cannot be
+ * demoted, disabled or removed from the allowlist, and no admin can do that to themselves
+ * (409: another admin can).
  */
 export const updateUser = <ThrowOnError extends boolean = false>(options: Options<UpdateUserData, ThrowOnError>) => (options.client ?? client).patch<UpdateUserResponses, UpdateUserErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
@@ -406,8 +484,9 @@ export const updateUser = <ThrowOnError extends boolean = false>(options: Option
 });
 
 /**
- * Disable a user (admin): every token of the user stops working at once. Not yourself,
- * nor the last active admin (409).
+ * Disable a user (admin): every token of the user stops working at once.
+ *
+ * Not yourself, nor the last active admin (409).
  */
 export const disableUser = <ThrowOnError extends boolean = false>(options: Options<DisableUserData, ThrowOnError>) => (options.client ?? client).post<DisableUserResponses, DisableUserErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
@@ -417,7 +496,9 @@ export const disableUser = <ThrowOnError extends boolean = false>(options: Optio
 
 /**
  * Issue a one-time console sign-in link for a user (admin); it expires after
- * `console.login_link_minutes`. Inviting someone is creating the user, then this.
+ * `console.login_link_minutes`.
+ *
+ * Inviting someone is creating the user, then this.
  */
 export const createLoginLink = <ThrowOnError extends boolean = false>(options: Options<CreateLoginLinkData, ThrowOnError>) => (options.client ?? client).post<CreateLoginLinkResponses, CreateLoginLinkErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
@@ -426,7 +507,9 @@ export const createLoginLink = <ThrowOnError extends boolean = false>(options: O
 });
 
 /**
- * List a user's tokens, revoked ones included (admin). Never shows the tokens themselves.
+ * List a user's tokens, revoked ones included (admin).
+ *
+ * Never shows the tokens themselves.
  */
 export const listUserTokens = <ThrowOnError extends boolean = false>(options: Options<ListUserTokensData, ThrowOnError>) => (options.client ?? client).get<ListUserTokensResponses, ListUserTokensErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
@@ -435,8 +518,9 @@ export const listUserTokens = <ThrowOnError extends boolean = false>(options: Op
 });
 
 /**
- * Issue a new token for a user (admin), optionally expiring (`expiresAt` or
- * `expiresInDays`). The token is in this response only.
+ * Issue a new token for a user (admin), optionally expiring (`expiresAt` or `expiresInDays`).
+ *
+ * The token is in this response only.
  */
 export const createUserToken = <ThrowOnError extends boolean = false>(options: Options<CreateUserTokenData, ThrowOnError>) => (options.client ?? client).post<CreateUserTokenResponses, CreateUserTokenErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
@@ -449,9 +533,10 @@ export const createUserToken = <ThrowOnError extends boolean = false>(options: O
 });
 
 /**
- * Revoke one of a user's tokens (admin). It stops working at once. The token this
- * request is authenticated with cannot be revoked by itself (409): revoke it with another
- * token, so a typo cannot lock its holder out.
+ * Revoke one of a user's tokens (admin).
+ *
+ * It stops working at once. The token this request is authenticated with cannot be revoked by
+ * itself (409): revoke it with another token, so a typo cannot lock its holder out.
  */
 export const revokeUserToken = <ThrowOnError extends boolean = false>(options: Options<RevokeUserTokenData, ThrowOnError>) => (options.client ?? client).delete<RevokeUserTokenResponses, RevokeUserTokenErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
@@ -460,8 +545,10 @@ export const revokeUserToken = <ThrowOnError extends boolean = false>(options: O
 });
 
 /**
- * Vapi server messages (`{"message": {...}}`). Authenticated by the configured scheme:
- * HMAC signature (default), bearer token, or the legacy `X-Vapi-Secret` header.
+ * Vapi server messages (`{"message": {...}}`).
+ *
+ * Authenticated by the configured scheme: HMAC signature (default), bearer token, or the
+ * legacy `X-Vapi-Secret` header.
  */
 export const vapiWebhook = <ThrowOnError extends boolean = false>(options: Options<VapiWebhookData, ThrowOnError>) => (options.client ?? client).post<VapiWebhookResponses, VapiWebhookErrors, ThrowOnError>({
     url: '/webhooks/vapi',

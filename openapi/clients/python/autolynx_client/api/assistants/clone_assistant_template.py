@@ -154,6 +154,11 @@ def sync_detailed(
 ) -> Response[AssistantDto | ErrorEnvelope]:
     """ Create an assistant from a stock template, at the provider and here (admin).
 
+     The body is optional: `name` defaults to the template's, and `ephemeral: true` marks a
+    throwaway assistant (tests, demos) that is deleted at the provider when removed here. 404
+    for an unknown template key; 502 when the provider refuses or cannot be reached (nothing is
+    stored then).
+
     Args:
         key (str):
         body (CloneTemplateRequest | Unset):  Example: {'name': 'Renewal reminder'}.
@@ -188,6 +193,11 @@ def sync(
 ) -> AssistantDto | ErrorEnvelope | None:
     """ Create an assistant from a stock template, at the provider and here (admin).
 
+     The body is optional: `name` defaults to the template's, and `ephemeral: true` marks a
+    throwaway assistant (tests, demos) that is deleted at the provider when removed here. 404
+    for an unknown template key; 502 when the provider refuses or cannot be reached (nothing is
+    stored then).
+
     Args:
         key (str):
         body (CloneTemplateRequest | Unset):  Example: {'name': 'Renewal reminder'}.
@@ -216,6 +226,11 @@ async def asyncio_detailed(
 
 ) -> Response[AssistantDto | ErrorEnvelope]:
     """ Create an assistant from a stock template, at the provider and here (admin).
+
+     The body is optional: `name` defaults to the template's, and `ephemeral: true` marks a
+    throwaway assistant (tests, demos) that is deleted at the provider when removed here. 404
+    for an unknown template key; 502 when the provider refuses or cannot be reached (nothing is
+    stored then).
 
     Args:
         key (str):
@@ -250,6 +265,11 @@ async def asyncio(
 
 ) -> AssistantDto | ErrorEnvelope | None:
     """ Create an assistant from a stock template, at the provider and here (admin).
+
+     The body is optional: `name` defaults to the template's, and `ephemeral: true` marks a
+    throwaway assistant (tests, demos) that is deleted at the provider when removed here. 404
+    for an unknown template key; 502 when the provider refuses or cannot be reached (nothing is
+    stored then).
 
     Args:
         key (str):

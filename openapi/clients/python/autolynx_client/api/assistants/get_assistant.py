@@ -143,6 +143,9 @@ def sync_detailed(
 ) -> Response[AssistantDto | ErrorEnvelope]:
     """ One assistant.
 
+     Any signed-in user may read an assistant, with the Vapi configuration stored for it. 404
+    when there is none with this id (or it was deleted).
+
     Args:
         id (UUID):
 
@@ -174,6 +177,9 @@ def sync(
 ) -> AssistantDto | ErrorEnvelope | None:
     """ One assistant.
 
+     Any signed-in user may read an assistant, with the Vapi configuration stored for it. 404
+    when there is none with this id (or it was deleted).
+
     Args:
         id (UUID):
 
@@ -199,6 +205,9 @@ async def asyncio_detailed(
 
 ) -> Response[AssistantDto | ErrorEnvelope]:
     """ One assistant.
+
+     Any signed-in user may read an assistant, with the Vapi configuration stored for it. 404
+    when there is none with this id (or it was deleted).
 
     Args:
         id (UUID):
@@ -230,6 +239,9 @@ async def asyncio(
 
 ) -> AssistantDto | ErrorEnvelope | None:
     """ One assistant.
+
+     Any signed-in user may read an assistant, with the Vapi configuration stored for it. 404
+    when there is none with this id (or it was deleted).
 
     Args:
         id (UUID):

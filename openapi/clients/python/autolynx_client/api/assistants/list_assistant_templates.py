@@ -145,6 +145,10 @@ def sync_detailed(
 ) -> Response[ErrorEnvelope | list[TemplateDto]]:
     """ The stock templates an admin can clone.
 
+     Stock assistants shipped with autolynx (a short pitch, an appointment setter, …), each with
+    its first message, system prompt and Vapi configuration. Cloning one creates a real
+    assistant at the provider.
+
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -171,6 +175,10 @@ def sync(
 ) -> ErrorEnvelope | list[TemplateDto] | None:
     """ The stock templates an admin can clone.
 
+     Stock assistants shipped with autolynx (a short pitch, an appointment setter, …), each with
+    its first message, system prompt and Vapi configuration. Cloning one creates a real
+    assistant at the provider.
+
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -191,6 +199,10 @@ async def asyncio_detailed(
 
 ) -> Response[ErrorEnvelope | list[TemplateDto]]:
     """ The stock templates an admin can clone.
+
+     Stock assistants shipped with autolynx (a short pitch, an appointment setter, …), each with
+    its first message, system prompt and Vapi configuration. Cloning one creates a real
+    assistant at the provider.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -217,6 +229,10 @@ async def asyncio(
 
 ) -> ErrorEnvelope | list[TemplateDto] | None:
     """ The stock templates an admin can clone.
+
+     Stock assistants shipped with autolynx (a short pitch, an appointment setter, …), each with
+    its first message, system prompt and Vapi configuration. Cloning one creates a real
+    assistant at the provider.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

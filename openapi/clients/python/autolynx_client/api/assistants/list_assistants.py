@@ -163,6 +163,10 @@ def sync_detailed(
 ) -> Response[AssistantListDto | ErrorEnvelope]:
     """ List assistants (name search, active filter, paginated).
 
+     Every signed-in user may read the directory (operators pick an assistant for their
+    campaigns). `search` matches the name, `active` filters by the active flag; deleted and
+    ephemeral assistants are left out. Newest first.
+
     Args:
         q (str | Unset):
         active (bool | Unset):
@@ -203,6 +207,10 @@ def sync(
 ) -> AssistantListDto | ErrorEnvelope | None:
     """ List assistants (name search, active filter, paginated).
 
+     Every signed-in user may read the directory (operators pick an assistant for their
+    campaigns). `search` matches the name, `active` filters by the active flag; deleted and
+    ephemeral assistants are left out. Newest first.
+
     Args:
         q (str | Unset):
         active (bool | Unset):
@@ -237,6 +245,10 @@ async def asyncio_detailed(
 
 ) -> Response[AssistantListDto | ErrorEnvelope]:
     """ List assistants (name search, active filter, paginated).
+
+     Every signed-in user may read the directory (operators pick an assistant for their
+    campaigns). `search` matches the name, `active` filters by the active flag; deleted and
+    ephemeral assistants are left out. Newest first.
 
     Args:
         q (str | Unset):
@@ -277,6 +289,10 @@ async def asyncio(
 
 ) -> AssistantListDto | ErrorEnvelope | None:
     """ List assistants (name search, active filter, paginated).
+
+     Every signed-in user may read the directory (operators pick an assistant for their
+    campaigns). `search` matches the name, `active` filters by the active flag; deleted and
+    ephemeral assistants are left out. Newest first.
 
     Args:
         q (str | Unset):

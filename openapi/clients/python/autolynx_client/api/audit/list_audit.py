@@ -189,7 +189,8 @@ def sync_detailed(
 
 ) -> Response[AuditListDto | ErrorEnvelope]:
     """ The audit trail, newest first (admin): who changed what, when, with which request id.
-    Entries are append-only; nothing in the API changes or removes them.
+
+     Entries are append-only; nothing in the API changes or removes them.
 
     Args:
         actor_id (UUID | Unset):
@@ -242,7 +243,8 @@ def sync(
 
 ) -> AuditListDto | ErrorEnvelope | None:
     """ The audit trail, newest first (admin): who changed what, when, with which request id.
-    Entries are append-only; nothing in the API changes or removes them.
+
+     Entries are append-only; nothing in the API changes or removes them.
 
     Args:
         actor_id (UUID | Unset):
@@ -290,7 +292,8 @@ async def asyncio_detailed(
 
 ) -> Response[AuditListDto | ErrorEnvelope]:
     """ The audit trail, newest first (admin): who changed what, when, with which request id.
-    Entries are append-only; nothing in the API changes or removes them.
+
+     Entries are append-only; nothing in the API changes or removes them.
 
     Args:
         actor_id (UUID | Unset):
@@ -343,7 +346,8 @@ async def asyncio(
 
 ) -> AuditListDto | ErrorEnvelope | None:
     """ The audit trail, newest first (admin): who changed what, when, with which request id.
-    Entries are append-only; nothing in the API changes or removes them.
+
+     Entries are append-only; nothing in the API changes or removes them.
 
     Args:
         actor_id (UUID | Unset):

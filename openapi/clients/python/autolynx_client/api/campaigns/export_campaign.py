@@ -137,8 +137,9 @@ def sync_detailed(
     client: AuthenticatedClient,
 
 ) -> Response[ErrorEnvelope | str]:
-    """ Export the contacts with their latest call as CSV, streamed in constant memory. 404
-    `feature_disabled` when `features.export` is off.
+    """ Export the contacts with their latest call as CSV, streamed in constant memory.
+
+     404 `feature_disabled` when `features.export` is off.
 
     Args:
         id (UUID):
@@ -169,8 +170,9 @@ def sync(
     client: AuthenticatedClient,
 
 ) -> ErrorEnvelope | str | None:
-    """ Export the contacts with their latest call as CSV, streamed in constant memory. 404
-    `feature_disabled` when `features.export` is off.
+    """ Export the contacts with their latest call as CSV, streamed in constant memory.
+
+     404 `feature_disabled` when `features.export` is off.
 
     Args:
         id (UUID):
@@ -196,8 +198,9 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
 
 ) -> Response[ErrorEnvelope | str]:
-    """ Export the contacts with their latest call as CSV, streamed in constant memory. 404
-    `feature_disabled` when `features.export` is off.
+    """ Export the contacts with their latest call as CSV, streamed in constant memory.
+
+     404 `feature_disabled` when `features.export` is off.
 
     Args:
         id (UUID):
@@ -228,8 +231,9 @@ async def asyncio(
     client: AuthenticatedClient,
 
 ) -> ErrorEnvelope | str | None:
-    """ Export the contacts with their latest call as CSV, streamed in constant memory. 404
-    `feature_disabled` when `features.export` is off.
+    """ Export the contacts with their latest call as CSV, streamed in constant memory.
+
+     404 `feature_disabled` when `features.export` is off.
 
     Args:
         id (UUID):

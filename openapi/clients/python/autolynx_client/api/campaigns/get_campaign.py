@@ -143,6 +143,10 @@ def sync_detailed(
 ) -> Response[CampaignDetailDto | ErrorEnvelope]:
     """ A campaign's settings, status, timeline and metrics.
 
+     Owner or admin (404 for anyone else, so ids do not leak). The timeline has the creation,
+    start, first dial, estimated completion and completion; the metrics count calls and contacts
+    by status with the success rate, average cost and duration.
+
     Args:
         id (UUID):
 
@@ -174,6 +178,10 @@ def sync(
 ) -> CampaignDetailDto | ErrorEnvelope | None:
     """ A campaign's settings, status, timeline and metrics.
 
+     Owner or admin (404 for anyone else, so ids do not leak). The timeline has the creation,
+    start, first dial, estimated completion and completion; the metrics count calls and contacts
+    by status with the success rate, average cost and duration.
+
     Args:
         id (UUID):
 
@@ -199,6 +207,10 @@ async def asyncio_detailed(
 
 ) -> Response[CampaignDetailDto | ErrorEnvelope]:
     """ A campaign's settings, status, timeline and metrics.
+
+     Owner or admin (404 for anyone else, so ids do not leak). The timeline has the creation,
+    start, first dial, estimated completion and completion; the metrics count calls and contacts
+    by status with the success rate, average cost and duration.
 
     Args:
         id (UUID):
@@ -230,6 +242,10 @@ async def asyncio(
 
 ) -> CampaignDetailDto | ErrorEnvelope | None:
     """ A campaign's settings, status, timeline and metrics.
+
+     Owner or admin (404 for anyone else, so ids do not leak). The timeline has the creation,
+    start, first dial, estimated completion and completion; the metrics count calls and contacts
+    by status with the success rate, average cost and duration.
 
     Args:
         id (UUID):

@@ -175,6 +175,11 @@ def sync_detailed(
 ) -> Response[ContactListDto | ErrorEnvelope]:
     """ A campaign's contacts with their latest call.
 
+     Filter by `status` and `batch`, search by name, business or phone; paginated (up to 500 per
+    page) in row order. Each contact carries its attempts, time zone, `nextAttemptAt` when a
+    redial waits, and its latest call (status, outcome, duration, cost, recording, summary);
+    `summary` counts the campaign's contacts by status.
+
     Args:
         id (UUID):
         status (ContactStatusDto | Unset): A contact's status.
@@ -221,6 +226,11 @@ def sync(
 ) -> ContactListDto | ErrorEnvelope | None:
     """ A campaign's contacts with their latest call.
 
+     Filter by `status` and `batch`, search by name, business or phone; paginated (up to 500 per
+    page) in row order. Each contact carries its attempts, time zone, `nextAttemptAt` when a
+    redial waits, and its latest call (status, outcome, duration, cost, recording, summary);
+    `summary` counts the campaign's contacts by status.
+
     Args:
         id (UUID):
         status (ContactStatusDto | Unset): A contact's status.
@@ -261,6 +271,11 @@ async def asyncio_detailed(
 
 ) -> Response[ContactListDto | ErrorEnvelope]:
     """ A campaign's contacts with their latest call.
+
+     Filter by `status` and `batch`, search by name, business or phone; paginated (up to 500 per
+    page) in row order. Each contact carries its attempts, time zone, `nextAttemptAt` when a
+    redial waits, and its latest call (status, outcome, duration, cost, recording, summary);
+    `summary` counts the campaign's contacts by status.
 
     Args:
         id (UUID):
@@ -307,6 +322,11 @@ async def asyncio(
 
 ) -> ContactListDto | ErrorEnvelope | None:
     """ A campaign's contacts with their latest call.
+
+     Filter by `status` and `batch`, search by name, business or phone; paginated (up to 500 per
+    page) in row order. Each contact carries its attempts, time zone, `nextAttemptAt` when a
+    redial waits, and its latest call (status, outcome, duration, cost, recording, summary);
+    `summary` counts the campaign's contacts by status.
 
     Args:
         id (UUID):

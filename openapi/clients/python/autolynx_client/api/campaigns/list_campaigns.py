@@ -168,6 +168,10 @@ def sync_detailed(
 ) -> Response[CampaignListDto | ErrorEnvelope]:
     """ List campaigns (operators see their own) with live counters.
 
+     Admins see every campaign, operators their own. Filter by `status`, search by name; newest
+    first, paginated. Each campaign carries its counters (pending, live, done, successful,
+    cost), its `startAt` when scheduled and its `pauseReason` when paused.
+
     Args:
         status (CampaignStatusDto | Unset):
         search (str | Unset):
@@ -208,6 +212,10 @@ def sync(
 ) -> CampaignListDto | ErrorEnvelope | None:
     """ List campaigns (operators see their own) with live counters.
 
+     Admins see every campaign, operators their own. Filter by `status`, search by name; newest
+    first, paginated. Each campaign carries its counters (pending, live, done, successful,
+    cost), its `startAt` when scheduled and its `pauseReason` when paused.
+
     Args:
         status (CampaignStatusDto | Unset):
         search (str | Unset):
@@ -242,6 +250,10 @@ async def asyncio_detailed(
 
 ) -> Response[CampaignListDto | ErrorEnvelope]:
     """ List campaigns (operators see their own) with live counters.
+
+     Admins see every campaign, operators their own. Filter by `status`, search by name; newest
+    first, paginated. Each campaign carries its counters (pending, live, done, successful,
+    cost), its `startAt` when scheduled and its `pauseReason` when paused.
 
     Args:
         status (CampaignStatusDto | Unset):
@@ -282,6 +294,10 @@ async def asyncio(
 
 ) -> CampaignListDto | ErrorEnvelope | None:
     """ List campaigns (operators see their own) with live counters.
+
+     Admins see every campaign, operators their own. Filter by `status`, search by name; newest
+    first, paginated. Each campaign carries its counters (pending, live, done, successful,
+    cost), its `startAt` when scheduled and its `pauseReason` when paused.
 
     Args:
         status (CampaignStatusDto | Unset):

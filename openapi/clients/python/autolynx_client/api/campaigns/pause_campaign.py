@@ -143,6 +143,10 @@ def sync_detailed(
 ) -> Response[CampaignStatusReply | ErrorEnvelope]:
     """ Pause: no new dials; calls in progress finish.
 
+     Answers once no further dial can leave (a dial already sent completes). Contacts not dialed
+    stay PENDING with no attempt used; `pauseReason` becomes `operator`. 409 (naming the current
+    status) unless the campaign is QUEUED, DIALING or RUNNING.
+
     Args:
         id (UUID):
 
@@ -174,6 +178,10 @@ def sync(
 ) -> CampaignStatusReply | ErrorEnvelope | None:
     """ Pause: no new dials; calls in progress finish.
 
+     Answers once no further dial can leave (a dial already sent completes). Contacts not dialed
+    stay PENDING with no attempt used; `pauseReason` becomes `operator`. 409 (naming the current
+    status) unless the campaign is QUEUED, DIALING or RUNNING.
+
     Args:
         id (UUID):
 
@@ -199,6 +207,10 @@ async def asyncio_detailed(
 
 ) -> Response[CampaignStatusReply | ErrorEnvelope]:
     """ Pause: no new dials; calls in progress finish.
+
+     Answers once no further dial can leave (a dial already sent completes). Contacts not dialed
+    stay PENDING with no attempt used; `pauseReason` becomes `operator`. 409 (naming the current
+    status) unless the campaign is QUEUED, DIALING or RUNNING.
 
     Args:
         id (UUID):
@@ -230,6 +242,10 @@ async def asyncio(
 
 ) -> CampaignStatusReply | ErrorEnvelope | None:
     """ Pause: no new dials; calls in progress finish.
+
+     Answers once no further dial can leave (a dial already sent completes). Contacts not dialed
+    stay PENDING with no attempt used; `pauseReason` becomes `operator`. 409 (naming the current
+    status) unless the campaign is QUEUED, DIALING or RUNNING.
 
     Args:
         id (UUID):

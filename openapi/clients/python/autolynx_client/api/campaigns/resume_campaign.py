@@ -143,6 +143,10 @@ def sync_detailed(
 ) -> Response[CampaignStatusReply | ErrorEnvelope]:
     """ Resume a paused campaign.
 
+     Edits made while paused apply from now on, and the safety brake starts over. 409 (naming the
+    current status) unless the campaign is PAUSED, or when its budget leaves no room for another
+    call (raise `budgetUsd` first).
+
     Args:
         id (UUID):
 
@@ -174,6 +178,10 @@ def sync(
 ) -> CampaignStatusReply | ErrorEnvelope | None:
     """ Resume a paused campaign.
 
+     Edits made while paused apply from now on, and the safety brake starts over. 409 (naming the
+    current status) unless the campaign is PAUSED, or when its budget leaves no room for another
+    call (raise `budgetUsd` first).
+
     Args:
         id (UUID):
 
@@ -199,6 +207,10 @@ async def asyncio_detailed(
 
 ) -> Response[CampaignStatusReply | ErrorEnvelope]:
     """ Resume a paused campaign.
+
+     Edits made while paused apply from now on, and the safety brake starts over. 409 (naming the
+    current status) unless the campaign is PAUSED, or when its budget leaves no room for another
+    call (raise `budgetUsd` first).
 
     Args:
         id (UUID):
@@ -230,6 +242,10 @@ async def asyncio(
 
 ) -> CampaignStatusReply | ErrorEnvelope | None:
     """ Resume a paused campaign.
+
+     Edits made while paused apply from now on, and the safety brake starts over. 409 (naming the
+    current status) unless the campaign is PAUSED, or when its budget leaves no room for another
+    call (raise `budgetUsd` first).
 
     Args:
         id (UUID):

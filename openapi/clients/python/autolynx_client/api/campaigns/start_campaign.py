@@ -141,7 +141,12 @@ def sync_detailed(
     client: AuthenticatedClient,
 
 ) -> Response[CampaignStatusReply | ErrorEnvelope]:
-    """ Start dialing (CREATED → QUEUED; the first calls are placed at once).
+    """ Start dialing (CREATED → QUEUED).
+
+     The campaign's supervisor starts and fills its slots up to `cap` within the account's
+    concurrency limit, its calling hours and the legal floor. With `startAt` ahead the campaign
+    waits QUEUED and places its first call at that moment. 409 (naming the current status)
+    unless the campaign is CREATED; 422 when no Vapi API key is configured.
 
     Args:
         id (UUID):
@@ -172,7 +177,12 @@ def sync(
     client: AuthenticatedClient,
 
 ) -> CampaignStatusReply | ErrorEnvelope | None:
-    """ Start dialing (CREATED → QUEUED; the first calls are placed at once).
+    """ Start dialing (CREATED → QUEUED).
+
+     The campaign's supervisor starts and fills its slots up to `cap` within the account's
+    concurrency limit, its calling hours and the legal floor. With `startAt` ahead the campaign
+    waits QUEUED and places its first call at that moment. 409 (naming the current status)
+    unless the campaign is CREATED; 422 when no Vapi API key is configured.
 
     Args:
         id (UUID):
@@ -198,7 +208,12 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
 
 ) -> Response[CampaignStatusReply | ErrorEnvelope]:
-    """ Start dialing (CREATED → QUEUED; the first calls are placed at once).
+    """ Start dialing (CREATED → QUEUED).
+
+     The campaign's supervisor starts and fills its slots up to `cap` within the account's
+    concurrency limit, its calling hours and the legal floor. With `startAt` ahead the campaign
+    waits QUEUED and places its first call at that moment. 409 (naming the current status)
+    unless the campaign is CREATED; 422 when no Vapi API key is configured.
 
     Args:
         id (UUID):
@@ -229,7 +244,12 @@ async def asyncio(
     client: AuthenticatedClient,
 
 ) -> CampaignStatusReply | ErrorEnvelope | None:
-    """ Start dialing (CREATED → QUEUED; the first calls are placed at once).
+    """ Start dialing (CREATED → QUEUED).
+
+     The campaign's supervisor starts and fills its slots up to `cap` within the account's
+    concurrency limit, its calling hours and the legal floor. With `startAt` ahead the campaign
+    waits QUEUED and places its first call at that moment. 409 (naming the current status)
+    unless the campaign is CREATED; 422 when no Vapi API key is configured.
 
     Args:
         id (UUID):

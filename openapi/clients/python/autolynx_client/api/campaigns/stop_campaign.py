@@ -153,8 +153,12 @@ def sync_detailed(
     body: StopRequest | Unset = UNSET,
 
 ) -> Response[CampaignStatusReply | ErrorEnvelope]:
-    """ Stop for good: no new dials, contacts not dialed yet are marked NOT_ATTEMPTED;
-    `hangup` also ends calls in progress.
+    """ Stop for good (→ STOPPED).
+
+     No new dials; contacts not dialed yet are marked NOT_ATTEMPTED. With `mode: finish` (the
+    default) calls in progress end normally; with `hangup` they are ended through Vapi. The
+    stop is stored before it answers, so a restart finishes a hang-up. 409 (naming the
+    current status) when the campaign is already COMPLETED, STOPPED or FAILED.
 
     Args:
         id (UUID):
@@ -188,8 +192,12 @@ def sync(
     body: StopRequest | Unset = UNSET,
 
 ) -> CampaignStatusReply | ErrorEnvelope | None:
-    """ Stop for good: no new dials, contacts not dialed yet are marked NOT_ATTEMPTED;
-    `hangup` also ends calls in progress.
+    """ Stop for good (→ STOPPED).
+
+     No new dials; contacts not dialed yet are marked NOT_ATTEMPTED. With `mode: finish` (the
+    default) calls in progress end normally; with `hangup` they are ended through Vapi. The
+    stop is stored before it answers, so a restart finishes a hang-up. 409 (naming the
+    current status) when the campaign is already COMPLETED, STOPPED or FAILED.
 
     Args:
         id (UUID):
@@ -218,8 +226,12 @@ async def asyncio_detailed(
     body: StopRequest | Unset = UNSET,
 
 ) -> Response[CampaignStatusReply | ErrorEnvelope]:
-    """ Stop for good: no new dials, contacts not dialed yet are marked NOT_ATTEMPTED;
-    `hangup` also ends calls in progress.
+    """ Stop for good (→ STOPPED).
+
+     No new dials; contacts not dialed yet are marked NOT_ATTEMPTED. With `mode: finish` (the
+    default) calls in progress end normally; with `hangup` they are ended through Vapi. The
+    stop is stored before it answers, so a restart finishes a hang-up. 409 (naming the
+    current status) when the campaign is already COMPLETED, STOPPED or FAILED.
 
     Args:
         id (UUID):
@@ -253,8 +265,12 @@ async def asyncio(
     body: StopRequest | Unset = UNSET,
 
 ) -> CampaignStatusReply | ErrorEnvelope | None:
-    """ Stop for good: no new dials, contacts not dialed yet are marked NOT_ATTEMPTED;
-    `hangup` also ends calls in progress.
+    """ Stop for good (→ STOPPED).
+
+     No new dials; contacts not dialed yet are marked NOT_ATTEMPTED. With `mode: finish` (the
+    default) calls in progress end normally; with `hangup` they are ended through Vapi. The
+    stop is stored before it answers, so a restart finishes a hang-up. 409 (naming the
+    current status) when the campaign is already COMPLETED, STOPPED or FAILED.
 
     Args:
         id (UUID):

@@ -141,8 +141,10 @@ def sync_detailed(
     client: AuthenticatedClient,
 
 ) -> Response[ErrorEnvelope | StreamCampaignEventsResponse200]:
-    """ Live progress of one campaign as Server-Sent Events: a first `snapshot` (status,
-    counters, calls by status), then a `call` event for every call status change, a
+    """ Live progress of one campaign as Server-Sent Events.
+
+     A first `snapshot` (status, counters, calls by status), then a `call` event for every call status
+    change, a
     `campaign` event for every campaign status change, `counters` at most every 250 ms
     while things change, and a final `counters` + `end` when the campaign is COMPLETED,
     STOPPED or FAILED (at once if it already is).
@@ -176,8 +178,10 @@ def sync(
     client: AuthenticatedClient,
 
 ) -> ErrorEnvelope | StreamCampaignEventsResponse200 | None:
-    """ Live progress of one campaign as Server-Sent Events: a first `snapshot` (status,
-    counters, calls by status), then a `call` event for every call status change, a
+    """ Live progress of one campaign as Server-Sent Events.
+
+     A first `snapshot` (status, counters, calls by status), then a `call` event for every call status
+    change, a
     `campaign` event for every campaign status change, `counters` at most every 250 ms
     while things change, and a final `counters` + `end` when the campaign is COMPLETED,
     STOPPED or FAILED (at once if it already is).
@@ -206,8 +210,10 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
 
 ) -> Response[ErrorEnvelope | StreamCampaignEventsResponse200]:
-    """ Live progress of one campaign as Server-Sent Events: a first `snapshot` (status,
-    counters, calls by status), then a `call` event for every call status change, a
+    """ Live progress of one campaign as Server-Sent Events.
+
+     A first `snapshot` (status, counters, calls by status), then a `call` event for every call status
+    change, a
     `campaign` event for every campaign status change, `counters` at most every 250 ms
     while things change, and a final `counters` + `end` when the campaign is COMPLETED,
     STOPPED or FAILED (at once if it already is).
@@ -241,8 +247,10 @@ async def asyncio(
     client: AuthenticatedClient,
 
 ) -> ErrorEnvelope | StreamCampaignEventsResponse200 | None:
-    """ Live progress of one campaign as Server-Sent Events: a first `snapshot` (status,
-    counters, calls by status), then a `call` event for every call status change, a
+    """ Live progress of one campaign as Server-Sent Events.
+
+     A first `snapshot` (status, counters, calls by status), then a `call` event for every call status
+    change, a
     `campaign` event for every campaign status change, `counters` at most every 250 ms
     while things change, and a final `counters` + `end` when the campaign is COMPLETED,
     STOPPED or FAILED (at once if it already is).

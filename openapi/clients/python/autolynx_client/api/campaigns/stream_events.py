@@ -138,10 +138,11 @@ def sync_detailed(
     client: AuthenticatedClient,
 
 ) -> Response[ErrorEnvelope | StreamEventsResponse200]:
-    """ Live progress of every campaign as Server-Sent Events (admins; operators get their
-    own campaigns): a `snapshot` for each campaign in progress, then the same `call`,
-    `campaign`, `counters` and `end` events as the per-campaign stream, for every
-    campaign. This stream does not end by itself.
+    """ Live progress of every campaign as Server-Sent Events (admins; operators get their own
+    campaigns): a `snapshot` for each campaign in progress, then the same `call`, `campaign`,
+    `counters` and `end` events as the per-campaign stream, for every campaign.
+
+     This stream does not end by itself.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -167,10 +168,11 @@ def sync(
     client: AuthenticatedClient,
 
 ) -> ErrorEnvelope | StreamEventsResponse200 | None:
-    """ Live progress of every campaign as Server-Sent Events (admins; operators get their
-    own campaigns): a `snapshot` for each campaign in progress, then the same `call`,
-    `campaign`, `counters` and `end` events as the per-campaign stream, for every
-    campaign. This stream does not end by itself.
+    """ Live progress of every campaign as Server-Sent Events (admins; operators get their own
+    campaigns): a `snapshot` for each campaign in progress, then the same `call`, `campaign`,
+    `counters` and `end` events as the per-campaign stream, for every campaign.
+
+     This stream does not end by itself.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -191,10 +193,11 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
 
 ) -> Response[ErrorEnvelope | StreamEventsResponse200]:
-    """ Live progress of every campaign as Server-Sent Events (admins; operators get their
-    own campaigns): a `snapshot` for each campaign in progress, then the same `call`,
-    `campaign`, `counters` and `end` events as the per-campaign stream, for every
-    campaign. This stream does not end by itself.
+    """ Live progress of every campaign as Server-Sent Events (admins; operators get their own
+    campaigns): a `snapshot` for each campaign in progress, then the same `call`, `campaign`,
+    `counters` and `end` events as the per-campaign stream, for every campaign.
+
+     This stream does not end by itself.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -220,10 +223,11 @@ async def asyncio(
     client: AuthenticatedClient,
 
 ) -> ErrorEnvelope | StreamEventsResponse200 | None:
-    """ Live progress of every campaign as Server-Sent Events (admins; operators get their
-    own campaigns): a `snapshot` for each campaign in progress, then the same `call`,
-    `campaign`, `counters` and `end` events as the per-campaign stream, for every
-    campaign. This stream does not end by itself.
+    """ Live progress of every campaign as Server-Sent Events (admins; operators get their own
+    campaigns): a `snapshot` for each campaign in progress, then the same `call`, `campaign`,
+    `counters` and `end` events as the per-campaign stream, for every campaign.
+
+     This stream does not end by itself.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

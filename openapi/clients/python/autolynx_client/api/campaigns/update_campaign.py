@@ -150,10 +150,13 @@ def sync_detailed(
     body: UpdateCampaignJson,
 
 ) -> Response[CampaignDetailDto | ErrorEnvelope]:
-    """ Edit a CREATED or PAUSED campaign: name, cap, mode, line-quiet gating, calling hours,
-    days and time zone, redials, budget, assistant. Absent fields stay as they are; the changes
-    apply when it starts or resumes, and each is recorded on the campaign's history
-    (`GET /api/audit?targetType=campaign&targetId=…`). 409 naming the status otherwise.
+    """ Edit a CREATED or PAUSED campaign.
+
+     Name, cap, mode, line-quiet gating, calling hours, days and time zone, redials, budget,
+    scheduled start, safety-brake rules and assistant. Absent fields stay as they are; the changes apply
+    when it starts or resumes, and each is
+    recorded on the campaign's history (`GET /api/audit?targetType=campaign&targetId=…`). 409
+    naming the status otherwise.
 
     Args:
         id (UUID):
@@ -190,10 +193,13 @@ def sync(
     body: UpdateCampaignJson,
 
 ) -> CampaignDetailDto | ErrorEnvelope | None:
-    """ Edit a CREATED or PAUSED campaign: name, cap, mode, line-quiet gating, calling hours,
-    days and time zone, redials, budget, assistant. Absent fields stay as they are; the changes
-    apply when it starts or resumes, and each is recorded on the campaign's history
-    (`GET /api/audit?targetType=campaign&targetId=…`). 409 naming the status otherwise.
+    """ Edit a CREATED or PAUSED campaign.
+
+     Name, cap, mode, line-quiet gating, calling hours, days and time zone, redials, budget,
+    scheduled start, safety-brake rules and assistant. Absent fields stay as they are; the changes apply
+    when it starts or resumes, and each is
+    recorded on the campaign's history (`GET /api/audit?targetType=campaign&targetId=…`). 409
+    naming the status otherwise.
 
     Args:
         id (UUID):
@@ -225,10 +231,13 @@ async def asyncio_detailed(
     body: UpdateCampaignJson,
 
 ) -> Response[CampaignDetailDto | ErrorEnvelope]:
-    """ Edit a CREATED or PAUSED campaign: name, cap, mode, line-quiet gating, calling hours,
-    days and time zone, redials, budget, assistant. Absent fields stay as they are; the changes
-    apply when it starts or resumes, and each is recorded on the campaign's history
-    (`GET /api/audit?targetType=campaign&targetId=…`). 409 naming the status otherwise.
+    """ Edit a CREATED or PAUSED campaign.
+
+     Name, cap, mode, line-quiet gating, calling hours, days and time zone, redials, budget,
+    scheduled start, safety-brake rules and assistant. Absent fields stay as they are; the changes apply
+    when it starts or resumes, and each is
+    recorded on the campaign's history (`GET /api/audit?targetType=campaign&targetId=…`). 409
+    naming the status otherwise.
 
     Args:
         id (UUID):
@@ -265,10 +274,13 @@ async def asyncio(
     body: UpdateCampaignJson,
 
 ) -> CampaignDetailDto | ErrorEnvelope | None:
-    """ Edit a CREATED or PAUSED campaign: name, cap, mode, line-quiet gating, calling hours,
-    days and time zone, redials, budget, assistant. Absent fields stay as they are; the changes
-    apply when it starts or resumes, and each is recorded on the campaign's history
-    (`GET /api/audit?targetType=campaign&targetId=…`). 409 naming the status otherwise.
+    """ Edit a CREATED or PAUSED campaign.
+
+     Name, cap, mode, line-quiet gating, calling hours, days and time zone, redials, budget,
+    scheduled start, safety-brake rules and assistant. Absent fields stay as they are; the changes apply
+    when it starts or resumes, and each is
+    recorded on the campaign's history (`GET /api/audit?targetType=campaign&targetId=…`). 409
+    naming the status otherwise.
 
     Args:
         id (UUID):

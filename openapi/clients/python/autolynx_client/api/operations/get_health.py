@@ -138,8 +138,13 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
 
 ) -> Response[ErrorEnvelope | HealthReport]:
-    """ Service health: database, runtime (root actor, supervisors) and provider
-    reachability, each with its status and latency. Public.
+    """ Service health: database, runtime (root actor, supervisors) and provider reachability, each
+    with its status and latency.
+
+     Public (no token), for load balancers and monitors. `healthy`, or `degraded` when only
+    the provider fails (200 either way); 503 in the error envelope, with the report in
+    `details`, when the database or the runtime fails. `warnings` lists what an operator
+    should act on, such as a do-not-call list imported more than 31 days ago.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -165,8 +170,13 @@ def sync(
     client: AuthenticatedClient | Client,
 
 ) -> ErrorEnvelope | HealthReport | None:
-    """ Service health: database, runtime (root actor, supervisors) and provider
-    reachability, each with its status and latency. Public.
+    """ Service health: database, runtime (root actor, supervisors) and provider reachability, each
+    with its status and latency.
+
+     Public (no token), for load balancers and monitors. `healthy`, or `degraded` when only
+    the provider fails (200 either way); 503 in the error envelope, with the report in
+    `details`, when the database or the runtime fails. `warnings` lists what an operator
+    should act on, such as a do-not-call list imported more than 31 days ago.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -187,8 +197,13 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 
 ) -> Response[ErrorEnvelope | HealthReport]:
-    """ Service health: database, runtime (root actor, supervisors) and provider
-    reachability, each with its status and latency. Public.
+    """ Service health: database, runtime (root actor, supervisors) and provider reachability, each
+    with its status and latency.
+
+     Public (no token), for load balancers and monitors. `healthy`, or `degraded` when only
+    the provider fails (200 either way); 503 in the error envelope, with the report in
+    `details`, when the database or the runtime fails. `warnings` lists what an operator
+    should act on, such as a do-not-call list imported more than 31 days ago.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -214,8 +229,13 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 
 ) -> ErrorEnvelope | HealthReport | None:
-    """ Service health: database, runtime (root actor, supervisors) and provider
-    reachability, each with its status and latency. Public.
+    """ Service health: database, runtime (root actor, supervisors) and provider reachability, each
+    with its status and latency.
+
+     Public (no token), for load balancers and monitors. `healthy`, or `degraded` when only
+    the provider fails (200 either way); 503 in the error envelope, with the report in
+    `details`, when the database or the runtime fails. `warnings` lists what an operator
+    should act on, such as a do-not-call list imported more than 31 days ago.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

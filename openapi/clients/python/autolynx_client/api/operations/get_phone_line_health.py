@@ -157,11 +157,12 @@ def sync_detailed(
     campaign_id: UUID | Unset = UNSET,
 
 ) -> Response[ErrorEnvelope | PhoneLineHealth]:
-    """ Live calls on a phone line as the provider sees them: `healthy` (none), `busy`, or
-    `error` (the provider could not be asked). Give `phoneNumberId`, or `campaignId` for
-    the campaign's line; without either, the server's configured line. Cached 60 s per line;
-    informational only. 404 `feature_disabled`
-    when `features.phone_line_health_check` is off.
+    """ Live calls on a phone line as the provider sees them: `healthy` (none), `busy`, or `error`
+    (the provider could not be asked).
+
+     Give `phoneNumberId`, or `campaignId` for the campaign's line; without either, the server's
+    configured line. Cached 60 s per line; informational only. 404 `feature_disabled` when
+    `features.phone_line_health_check` is off.
 
     Args:
         phone_number_id (str | Unset):
@@ -195,11 +196,12 @@ def sync(
     campaign_id: UUID | Unset = UNSET,
 
 ) -> ErrorEnvelope | PhoneLineHealth | None:
-    """ Live calls on a phone line as the provider sees them: `healthy` (none), `busy`, or
-    `error` (the provider could not be asked). Give `phoneNumberId`, or `campaignId` for
-    the campaign's line; without either, the server's configured line. Cached 60 s per line;
-    informational only. 404 `feature_disabled`
-    when `features.phone_line_health_check` is off.
+    """ Live calls on a phone line as the provider sees them: `healthy` (none), `busy`, or `error`
+    (the provider could not be asked).
+
+     Give `phoneNumberId`, or `campaignId` for the campaign's line; without either, the server's
+    configured line. Cached 60 s per line; informational only. 404 `feature_disabled` when
+    `features.phone_line_health_check` is off.
 
     Args:
         phone_number_id (str | Unset):
@@ -228,11 +230,12 @@ async def asyncio_detailed(
     campaign_id: UUID | Unset = UNSET,
 
 ) -> Response[ErrorEnvelope | PhoneLineHealth]:
-    """ Live calls on a phone line as the provider sees them: `healthy` (none), `busy`, or
-    `error` (the provider could not be asked). Give `phoneNumberId`, or `campaignId` for
-    the campaign's line; without either, the server's configured line. Cached 60 s per line;
-    informational only. 404 `feature_disabled`
-    when `features.phone_line_health_check` is off.
+    """ Live calls on a phone line as the provider sees them: `healthy` (none), `busy`, or `error`
+    (the provider could not be asked).
+
+     Give `phoneNumberId`, or `campaignId` for the campaign's line; without either, the server's
+    configured line. Cached 60 s per line; informational only. 404 `feature_disabled` when
+    `features.phone_line_health_check` is off.
 
     Args:
         phone_number_id (str | Unset):
@@ -266,11 +269,12 @@ async def asyncio(
     campaign_id: UUID | Unset = UNSET,
 
 ) -> ErrorEnvelope | PhoneLineHealth | None:
-    """ Live calls on a phone line as the provider sees them: `healthy` (none), `busy`, or
-    `error` (the provider could not be asked). Give `phoneNumberId`, or `campaignId` for
-    the campaign's line; without either, the server's configured line. Cached 60 s per line;
-    informational only. 404 `feature_disabled`
-    when `features.phone_line_health_check` is off.
+    """ Live calls on a phone line as the provider sees them: `healthy` (none), `busy`, or `error`
+    (the provider could not be asked).
+
+     Give `phoneNumberId`, or `campaignId` for the campaign's line; without either, the server's
+    configured line. Cached 60 s per line; informational only. 404 `feature_disabled` when
+    `features.phone_line_health_check` is off.
 
     Args:
         phone_number_id (str | Unset):

@@ -155,10 +155,11 @@ def sync_detailed(
 ) -> Response[ErrorEnvelope | TickReport]:
     """ Cron-compatible tick: runs the sweep now (adopt campaigns without a live supervisor,
     reconcile silent calls, report unknown dials) for `campaignId` or every campaign.
-    Authenticated by `Authorization: Bearer <CRON_SHARED_SECRET>` (or the previous secret
-    during a rotation, `CRON_PREVIOUS_SECRET`; 401 without or wrong; 503 when no cron secret
-    is configured). The runtime already sweeps on its own every
-    `scheduler.cadence_secs`; an external cron is optional.
+
+     Authenticated by `Authorization: Bearer <CRON_SHARED_SECRET>` (or the previous secret during
+    a rotation, `CRON_PREVIOUS_SECRET`; 401 without or wrong; 503 when no cron secret is
+    configured). The runtime already sweeps on its own every `scheduler.cadence_secs`; an
+    external cron is optional.
 
     Args:
         campaign_id (UUID | Unset):
@@ -191,10 +192,11 @@ def sync(
 ) -> ErrorEnvelope | TickReport | None:
     """ Cron-compatible tick: runs the sweep now (adopt campaigns without a live supervisor,
     reconcile silent calls, report unknown dials) for `campaignId` or every campaign.
-    Authenticated by `Authorization: Bearer <CRON_SHARED_SECRET>` (or the previous secret
-    during a rotation, `CRON_PREVIOUS_SECRET`; 401 without or wrong; 503 when no cron secret
-    is configured). The runtime already sweeps on its own every
-    `scheduler.cadence_secs`; an external cron is optional.
+
+     Authenticated by `Authorization: Bearer <CRON_SHARED_SECRET>` (or the previous secret during
+    a rotation, `CRON_PREVIOUS_SECRET`; 401 without or wrong; 503 when no cron secret is
+    configured). The runtime already sweeps on its own every `scheduler.cadence_secs`; an
+    external cron is optional.
 
     Args:
         campaign_id (UUID | Unset):
@@ -222,10 +224,11 @@ async def asyncio_detailed(
 ) -> Response[ErrorEnvelope | TickReport]:
     """ Cron-compatible tick: runs the sweep now (adopt campaigns without a live supervisor,
     reconcile silent calls, report unknown dials) for `campaignId` or every campaign.
-    Authenticated by `Authorization: Bearer <CRON_SHARED_SECRET>` (or the previous secret
-    during a rotation, `CRON_PREVIOUS_SECRET`; 401 without or wrong; 503 when no cron secret
-    is configured). The runtime already sweeps on its own every
-    `scheduler.cadence_secs`; an external cron is optional.
+
+     Authenticated by `Authorization: Bearer <CRON_SHARED_SECRET>` (or the previous secret during
+    a rotation, `CRON_PREVIOUS_SECRET`; 401 without or wrong; 503 when no cron secret is
+    configured). The runtime already sweeps on its own every `scheduler.cadence_secs`; an
+    external cron is optional.
 
     Args:
         campaign_id (UUID | Unset):
@@ -258,10 +261,11 @@ async def asyncio(
 ) -> ErrorEnvelope | TickReport | None:
     """ Cron-compatible tick: runs the sweep now (adopt campaigns without a live supervisor,
     reconcile silent calls, report unknown dials) for `campaignId` or every campaign.
-    Authenticated by `Authorization: Bearer <CRON_SHARED_SECRET>` (or the previous secret
-    during a rotation, `CRON_PREVIOUS_SECRET`; 401 without or wrong; 503 when no cron secret
-    is configured). The runtime already sweeps on its own every
-    `scheduler.cadence_secs`; an external cron is optional.
+
+     Authenticated by `Authorization: Bearer <CRON_SHARED_SECRET>` (or the previous secret during
+    a rotation, `CRON_PREVIOUS_SECRET`; 401 without or wrong; 503 when no cron secret is
+    configured). The runtime already sweeps on its own every `scheduler.cadence_secs`; an
+    external cron is optional.
 
     Args:
         campaign_id (UUID | Unset):

@@ -156,6 +156,10 @@ def sync_detailed(
 ) -> Response[ErrorEnvelope | SuppressedNumberDto]:
     """ Add a number to the do-not-call list (admin).
 
+     The number is read in any common format and stored in E.164; it is never dialed again, also
+    by campaigns already running (each dial checks the list right before it is sent). 201 when
+    added, 200 with the existing entry when it was already listed.
+
     Args:
         body (AddNumberRequest):  Example: {'phone': '(415) 234-5678', 'reason': 'asked not to be
             called again'}.
@@ -188,6 +192,10 @@ def sync(
 ) -> ErrorEnvelope | SuppressedNumberDto | None:
     """ Add a number to the do-not-call list (admin).
 
+     The number is read in any common format and stored in E.164; it is never dialed again, also
+    by campaigns already running (each dial checks the list right before it is sent). 201 when
+    added, 200 with the existing entry when it was already listed.
+
     Args:
         body (AddNumberRequest):  Example: {'phone': '(415) 234-5678', 'reason': 'asked not to be
             called again'}.
@@ -214,6 +222,10 @@ async def asyncio_detailed(
 
 ) -> Response[ErrorEnvelope | SuppressedNumberDto]:
     """ Add a number to the do-not-call list (admin).
+
+     The number is read in any common format and stored in E.164; it is never dialed again, also
+    by campaigns already running (each dial checks the list right before it is sent). 201 when
+    added, 200 with the existing entry when it was already listed.
 
     Args:
         body (AddNumberRequest):  Example: {'phone': '(415) 234-5678', 'reason': 'asked not to be
@@ -246,6 +258,10 @@ async def asyncio(
 
 ) -> ErrorEnvelope | SuppressedNumberDto | None:
     """ Add a number to the do-not-call list (admin).
+
+     The number is read in any common format and stored in E.164; it is never dialed again, also
+    by campaigns already running (each dial checks the list right before it is sent). 201 when
+    added, 200 with the existing entry when it was already listed.
 
     Args:
         body (AddNumberRequest):  Example: {'phone': '(415) 234-5678', 'reason': 'asked not to be

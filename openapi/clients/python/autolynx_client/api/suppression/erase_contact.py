@@ -150,8 +150,8 @@ def sync_detailed(
 ) -> Response[ErasureReport | ErrorEnvelope]:
     """ Erase a person's data (admin): the number's contacts in every campaign, their calls and
     events are deleted, and the number goes on the do-not-call list (right to erasure).
-    409 while a call to the number may be live; erasing twice finds nothing the second
-    time.
+
+     409 while a call to the number may be live; erasing twice finds nothing the second time.
 
     Args:
         phone (str):
@@ -184,8 +184,8 @@ def sync(
 ) -> ErasureReport | ErrorEnvelope | None:
     """ Erase a person's data (admin): the number's contacts in every campaign, their calls and
     events are deleted, and the number goes on the do-not-call list (right to erasure).
-    409 while a call to the number may be live; erasing twice finds nothing the second
-    time.
+
+     409 while a call to the number may be live; erasing twice finds nothing the second time.
 
     Args:
         phone (str):
@@ -213,8 +213,8 @@ async def asyncio_detailed(
 ) -> Response[ErasureReport | ErrorEnvelope]:
     """ Erase a person's data (admin): the number's contacts in every campaign, their calls and
     events are deleted, and the number goes on the do-not-call list (right to erasure).
-    409 while a call to the number may be live; erasing twice finds nothing the second
-    time.
+
+     409 while a call to the number may be live; erasing twice finds nothing the second time.
 
     Args:
         phone (str):
@@ -247,8 +247,8 @@ async def asyncio(
 ) -> ErasureReport | ErrorEnvelope | None:
     """ Erase a person's data (admin): the number's contacts in every campaign, their calls and
     events are deleted, and the number goes on the do-not-call list (right to erasure).
-    409 while a call to the number may be live; erasing twice finds nothing the second
-    time.
+
+     409 while a call to the number may be live; erasing twice finds nothing the second time.
 
     Args:
         phone (str):

@@ -159,6 +159,9 @@ def sync_detailed(
 ) -> Response[ErrorEnvelope | SuppressionListDto]:
     """ List do-not-call numbers (admin).
 
+     Search by number; newest first, paginated. Each entry says when and why it was added and by
+    what (`manual`, `import`, or `opt-out` with the campaign and call it was heard on).
+
     Args:
         q (str | Unset):
         page (int | Unset):
@@ -196,6 +199,9 @@ def sync(
 ) -> ErrorEnvelope | SuppressionListDto | None:
     """ List do-not-call numbers (admin).
 
+     Search by number; newest first, paginated. Each entry says when and why it was added and by
+    what (`manual`, `import`, or `opt-out` with the campaign and call it was heard on).
+
     Args:
         q (str | Unset):
         page (int | Unset):
@@ -227,6 +233,9 @@ async def asyncio_detailed(
 
 ) -> Response[ErrorEnvelope | SuppressionListDto]:
     """ List do-not-call numbers (admin).
+
+     Search by number; newest first, paginated. Each entry says when and why it was added and by
+    what (`manual`, `import`, or `opt-out` with the campaign and call it was heard on).
 
     Args:
         q (str | Unset):
@@ -264,6 +273,9 @@ async def asyncio(
 
 ) -> ErrorEnvelope | SuppressionListDto | None:
     """ List do-not-call numbers (admin).
+
+     Search by number; newest first, paginated. Each entry says when and why it was added and by
+    what (`manual`, `import`, or `opt-out` with the campaign and call it was heard on).
 
     Args:
         q (str | Unset):

@@ -139,6 +139,9 @@ def sync_detailed(
 ) -> Response[Any | ErrorEnvelope]:
     """ Remove a number from the do-not-call list (admin).
 
+     The number may be dialed again by campaigns created or running from now on. 404 when there
+    is no such entry.
+
     Args:
         id (UUID):
 
@@ -170,6 +173,9 @@ def sync(
 ) -> Any | ErrorEnvelope | None:
     """ Remove a number from the do-not-call list (admin).
 
+     The number may be dialed again by campaigns created or running from now on. 404 when there
+    is no such entry.
+
     Args:
         id (UUID):
 
@@ -195,6 +201,9 @@ async def asyncio_detailed(
 
 ) -> Response[Any | ErrorEnvelope]:
     """ Remove a number from the do-not-call list (admin).
+
+     The number may be dialed again by campaigns created or running from now on. 404 when there
+    is no such entry.
 
     Args:
         id (UUID):
@@ -226,6 +235,9 @@ async def asyncio(
 
 ) -> Any | ErrorEnvelope | None:
     """ Remove a number from the do-not-call list (admin).
+
+     The number may be dialed again by campaigns created or running from now on. 404 when there
+    is no such entry.
 
     Args:
         id (UUID):

@@ -142,7 +142,9 @@ def sync_detailed(
 
 ) -> Response[ErrorEnvelope | LoginLinkDto]:
     """ Issue a one-time console sign-in link for a user (admin); it expires after
-    `console.login_link_minutes`. Inviting someone is creating the user, then this.
+    `console.login_link_minutes`.
+
+     Inviting someone is creating the user, then this.
 
     Args:
         id (UUID):
@@ -174,7 +176,9 @@ def sync(
 
 ) -> ErrorEnvelope | LoginLinkDto | None:
     """ Issue a one-time console sign-in link for a user (admin); it expires after
-    `console.login_link_minutes`. Inviting someone is creating the user, then this.
+    `console.login_link_minutes`.
+
+     Inviting someone is creating the user, then this.
 
     Args:
         id (UUID):
@@ -201,7 +205,9 @@ async def asyncio_detailed(
 
 ) -> Response[ErrorEnvelope | LoginLinkDto]:
     """ Issue a one-time console sign-in link for a user (admin); it expires after
-    `console.login_link_minutes`. Inviting someone is creating the user, then this.
+    `console.login_link_minutes`.
+
+     Inviting someone is creating the user, then this.
 
     Args:
         id (UUID):
@@ -233,7 +239,9 @@ async def asyncio(
 
 ) -> ErrorEnvelope | LoginLinkDto | None:
     """ Issue a one-time console sign-in link for a user (admin); it expires after
-    `console.login_link_minutes`. Inviting someone is creating the user, then this.
+    `console.login_link_minutes`.
+
+     Inviting someone is creating the user, then this.
 
     Args:
         id (UUID):

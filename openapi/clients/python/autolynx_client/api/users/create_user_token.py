@@ -150,8 +150,9 @@ def sync_detailed(
     body: CreateTokenRequest,
 
 ) -> Response[CreatedTokenDto | ErrorEnvelope]:
-    """ Issue a new token for a user (admin), optionally expiring (`expiresAt` or
-    `expiresInDays`). The token is in this response only.
+    """ Issue a new token for a user (admin), optionally expiring (`expiresAt` or `expiresInDays`).
+
+     The token is in this response only.
 
     Args:
         id (UUID):
@@ -185,8 +186,9 @@ def sync(
     body: CreateTokenRequest,
 
 ) -> CreatedTokenDto | ErrorEnvelope | None:
-    """ Issue a new token for a user (admin), optionally expiring (`expiresAt` or
-    `expiresInDays`). The token is in this response only.
+    """ Issue a new token for a user (admin), optionally expiring (`expiresAt` or `expiresInDays`).
+
+     The token is in this response only.
 
     Args:
         id (UUID):
@@ -215,8 +217,9 @@ async def asyncio_detailed(
     body: CreateTokenRequest,
 
 ) -> Response[CreatedTokenDto | ErrorEnvelope]:
-    """ Issue a new token for a user (admin), optionally expiring (`expiresAt` or
-    `expiresInDays`). The token is in this response only.
+    """ Issue a new token for a user (admin), optionally expiring (`expiresAt` or `expiresInDays`).
+
+     The token is in this response only.
 
     Args:
         id (UUID):
@@ -250,8 +253,9 @@ async def asyncio(
     body: CreateTokenRequest,
 
 ) -> CreatedTokenDto | ErrorEnvelope | None:
-    """ Issue a new token for a user (admin), optionally expiring (`expiresAt` or
-    `expiresInDays`). The token is in this response only.
+    """ Issue a new token for a user (admin), optionally expiring (`expiresAt` or `expiresInDays`).
+
+     The token is in this response only.
 
     Args:
         id (UUID):

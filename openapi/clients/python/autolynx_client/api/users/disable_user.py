@@ -141,8 +141,9 @@ def sync_detailed(
     client: AuthenticatedClient,
 
 ) -> Response[ErrorEnvelope | UserDto]:
-    """ Disable a user (admin): every token of the user stops working at once. Not yourself,
-    nor the last active admin (409).
+    """ Disable a user (admin): every token of the user stops working at once.
+
+     Not yourself, nor the last active admin (409).
 
     Args:
         id (UUID):
@@ -173,8 +174,9 @@ def sync(
     client: AuthenticatedClient,
 
 ) -> ErrorEnvelope | UserDto | None:
-    """ Disable a user (admin): every token of the user stops working at once. Not yourself,
-    nor the last active admin (409).
+    """ Disable a user (admin): every token of the user stops working at once.
+
+     Not yourself, nor the last active admin (409).
 
     Args:
         id (UUID):
@@ -200,8 +202,9 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
 
 ) -> Response[ErrorEnvelope | UserDto]:
-    """ Disable a user (admin): every token of the user stops working at once. Not yourself,
-    nor the last active admin (409).
+    """ Disable a user (admin): every token of the user stops working at once.
+
+     Not yourself, nor the last active admin (409).
 
     Args:
         id (UUID):
@@ -232,8 +235,9 @@ async def asyncio(
     client: AuthenticatedClient,
 
 ) -> ErrorEnvelope | UserDto | None:
-    """ Disable a user (admin): every token of the user stops working at once. Not yourself,
-    nor the last active admin (409).
+    """ Disable a user (admin): every token of the user stops working at once.
+
+     Not yourself, nor the last active admin (409).
 
     Args:
         id (UUID):

@@ -140,6 +140,9 @@ def sync_detailed(
 ) -> Response[ErrorEnvelope | MeDto]:
     """ The caller's own identity and role.
 
+     Answers who the bearer token (or the console session) belongs to, with the token's id and
+    name: what a client checks first.
+
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -166,6 +169,9 @@ def sync(
 ) -> ErrorEnvelope | MeDto | None:
     """ The caller's own identity and role.
 
+     Answers who the bearer token (or the console session) belongs to, with the token's id and
+    name: what a client checks first.
+
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -186,6 +192,9 @@ async def asyncio_detailed(
 
 ) -> Response[ErrorEnvelope | MeDto]:
     """ The caller's own identity and role.
+
+     Answers who the bearer token (or the console session) belongs to, with the token's id and
+    name: what a client checks first.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -212,6 +221,9 @@ async def asyncio(
 
 ) -> ErrorEnvelope | MeDto | None:
     """ The caller's own identity and role.
+
+     Answers who the bearer token (or the console session) belongs to, with the token's id and
+    name: what a client checks first.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -146,7 +146,9 @@ def sync_detailed(
     client: AuthenticatedClient,
 
 ) -> Response[ErrorEnvelope | list[TokenDto]]:
-    """ List a user's tokens, revoked ones included (admin). Never shows the tokens themselves.
+    """ List a user's tokens, revoked ones included (admin).
+
+     Never shows the tokens themselves.
 
     Args:
         id (UUID):
@@ -177,7 +179,9 @@ def sync(
     client: AuthenticatedClient,
 
 ) -> ErrorEnvelope | list[TokenDto] | None:
-    """ List a user's tokens, revoked ones included (admin). Never shows the tokens themselves.
+    """ List a user's tokens, revoked ones included (admin).
+
+     Never shows the tokens themselves.
 
     Args:
         id (UUID):
@@ -203,7 +207,9 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
 
 ) -> Response[ErrorEnvelope | list[TokenDto]]:
-    """ List a user's tokens, revoked ones included (admin). Never shows the tokens themselves.
+    """ List a user's tokens, revoked ones included (admin).
+
+     Never shows the tokens themselves.
 
     Args:
         id (UUID):
@@ -234,7 +240,9 @@ async def asyncio(
     client: AuthenticatedClient,
 
 ) -> ErrorEnvelope | list[TokenDto] | None:
-    """ List a user's tokens, revoked ones included (admin). Never shows the tokens themselves.
+    """ List a user's tokens, revoked ones included (admin).
+
+     Never shows the tokens themselves.
 
     Args:
         id (UUID):

@@ -145,6 +145,8 @@ def sync_detailed(
 ) -> Response[ErrorEnvelope | list[UserDto]]:
     """ List every user (admin).
 
+     With each user's role, email, allowlisting and disabled flag; newest first.
+
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -171,6 +173,8 @@ def sync(
 ) -> ErrorEnvelope | list[UserDto] | None:
     """ List every user (admin).
 
+     With each user's role, email, allowlisting and disabled flag; newest first.
+
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -191,6 +195,8 @@ async def asyncio_detailed(
 
 ) -> Response[ErrorEnvelope | list[UserDto]]:
     """ List every user (admin).
+
+     With each user's role, email, allowlisting and disabled flag; newest first.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -217,6 +223,8 @@ async def asyncio(
 
 ) -> ErrorEnvelope | list[UserDto] | None:
     """ List every user (admin).
+
+     With each user's role, email, allowlisting and disabled flag; newest first.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -143,9 +143,10 @@ def sync_detailed(
     client: AuthenticatedClient,
 
 ) -> Response[ErrorEnvelope | TokenDto]:
-    """ Revoke one of a user's tokens (admin). It stops working at once. The token this
-    request is authenticated with cannot be revoked by itself (409): revoke it with another
-    token, so a typo cannot lock its holder out.
+    """ Revoke one of a user's tokens (admin).
+
+     It stops working at once. The token this request is authenticated with cannot be revoked by
+    itself (409): revoke it with another token, so a typo cannot lock its holder out.
 
     Args:
         id (UUID):
@@ -179,9 +180,10 @@ def sync(
     client: AuthenticatedClient,
 
 ) -> ErrorEnvelope | TokenDto | None:
-    """ Revoke one of a user's tokens (admin). It stops working at once. The token this
-    request is authenticated with cannot be revoked by itself (409): revoke it with another
-    token, so a typo cannot lock its holder out.
+    """ Revoke one of a user's tokens (admin).
+
+     It stops working at once. The token this request is authenticated with cannot be revoked by
+    itself (409): revoke it with another token, so a typo cannot lock its holder out.
 
     Args:
         id (UUID):
@@ -210,9 +212,10 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
 
 ) -> Response[ErrorEnvelope | TokenDto]:
-    """ Revoke one of a user's tokens (admin). It stops working at once. The token this
-    request is authenticated with cannot be revoked by itself (409): revoke it with another
-    token, so a typo cannot lock its holder out.
+    """ Revoke one of a user's tokens (admin).
+
+     It stops working at once. The token this request is authenticated with cannot be revoked by
+    itself (409): revoke it with another token, so a typo cannot lock its holder out.
 
     Args:
         id (UUID):
@@ -246,9 +249,10 @@ async def asyncio(
     client: AuthenticatedClient,
 
 ) -> ErrorEnvelope | TokenDto | None:
-    """ Revoke one of a user's tokens (admin). It stops working at once. The token this
-    request is authenticated with cannot be revoked by itself (409): revoke it with another
-    token, so a typo cannot lock its holder out.
+    """ Revoke one of a user's tokens (admin).
+
+     It stops working at once. The token this request is authenticated with cannot be revoked by
+    itself (409): revoke it with another token, so a typo cannot lock its holder out.
 
     Args:
         id (UUID):

@@ -150,10 +150,11 @@ def sync_detailed(
     body: UpdateUserRequest,
 
 ) -> Response[ErrorEnvelope | UserDto]:
-    """ Change a user's name, role, allowlisting or disabled flag (admin). Disabling takes
-    effect at once for every token of the user. The last active admin cannot be demoted,
-    disabled or removed from the allowlist, and no admin can do that to themselves (409:
-    another admin can).
+    """ Change a user's name, role, allowlisting or disabled flag (admin).
+
+     Disabling takes effect at once for every token of the user. The last active admin cannot be
+    demoted, disabled or removed from the allowlist, and no admin can do that to themselves
+    (409: another admin can).
 
     Args:
         id (UUID):
@@ -187,10 +188,11 @@ def sync(
     body: UpdateUserRequest,
 
 ) -> ErrorEnvelope | UserDto | None:
-    """ Change a user's name, role, allowlisting or disabled flag (admin). Disabling takes
-    effect at once for every token of the user. The last active admin cannot be demoted,
-    disabled or removed from the allowlist, and no admin can do that to themselves (409:
-    another admin can).
+    """ Change a user's name, role, allowlisting or disabled flag (admin).
+
+     Disabling takes effect at once for every token of the user. The last active admin cannot be
+    demoted, disabled or removed from the allowlist, and no admin can do that to themselves
+    (409: another admin can).
 
     Args:
         id (UUID):
@@ -219,10 +221,11 @@ async def asyncio_detailed(
     body: UpdateUserRequest,
 
 ) -> Response[ErrorEnvelope | UserDto]:
-    """ Change a user's name, role, allowlisting or disabled flag (admin). Disabling takes
-    effect at once for every token of the user. The last active admin cannot be demoted,
-    disabled or removed from the allowlist, and no admin can do that to themselves (409:
-    another admin can).
+    """ Change a user's name, role, allowlisting or disabled flag (admin).
+
+     Disabling takes effect at once for every token of the user. The last active admin cannot be
+    demoted, disabled or removed from the allowlist, and no admin can do that to themselves
+    (409: another admin can).
 
     Args:
         id (UUID):
@@ -256,10 +259,11 @@ async def asyncio(
     body: UpdateUserRequest,
 
 ) -> ErrorEnvelope | UserDto | None:
-    """ Change a user's name, role, allowlisting or disabled flag (admin). Disabling takes
-    effect at once for every token of the user. The last active admin cannot be demoted,
-    disabled or removed from the allowlist, and no admin can do that to themselves (409:
-    another admin can).
+    """ Change a user's name, role, allowlisting or disabled flag (admin).
+
+     Disabling takes effect at once for every token of the user. The last active admin cannot be
+    demoted, disabled or removed from the allowlist, and no admin can do that to themselves
+    (409: another admin can).
 
     Args:
         id (UUID):

@@ -154,8 +154,10 @@ def sync_detailed(
     body: CreateUserRequest,
 
 ) -> Response[ErrorEnvelope | UserDto]:
-    """ Create a user, or allowlist an existing one (same email, or same name without email),
-    with a role (admin). An admin cannot give themselves another role this way (409).
+    """ Create a user, or allowlist an existing one (same email, or same name without email), with a
+    role (admin).
+
+     An admin cannot give themselves another role this way (409).
 
     Args:
         body (CreateUserRequest):  Example: {'email': 'olga@example.com', 'name': 'Olga Operator',
@@ -187,8 +189,10 @@ def sync(
     body: CreateUserRequest,
 
 ) -> ErrorEnvelope | UserDto | None:
-    """ Create a user, or allowlist an existing one (same email, or same name without email),
-    with a role (admin). An admin cannot give themselves another role this way (409).
+    """ Create a user, or allowlist an existing one (same email, or same name without email), with a
+    role (admin).
+
+     An admin cannot give themselves another role this way (409).
 
     Args:
         body (CreateUserRequest):  Example: {'email': 'olga@example.com', 'name': 'Olga Operator',
@@ -215,8 +219,10 @@ async def asyncio_detailed(
     body: CreateUserRequest,
 
 ) -> Response[ErrorEnvelope | UserDto]:
-    """ Create a user, or allowlist an existing one (same email, or same name without email),
-    with a role (admin). An admin cannot give themselves another role this way (409).
+    """ Create a user, or allowlist an existing one (same email, or same name without email), with a
+    role (admin).
+
+     An admin cannot give themselves another role this way (409).
 
     Args:
         body (CreateUserRequest):  Example: {'email': 'olga@example.com', 'name': 'Olga Operator',
@@ -248,8 +254,10 @@ async def asyncio(
     body: CreateUserRequest,
 
 ) -> ErrorEnvelope | UserDto | None:
-    """ Create a user, or allowlist an existing one (same email, or same name without email),
-    with a role (admin). An admin cannot give themselves another role this way (409).
+    """ Create a user, or allowlist an existing one (same email, or same name without email), with a
+    role (admin).
+
+     An admin cannot give themselves another role this way (409).
 
     Args:
         body (CreateUserRequest):  Example: {'email': 'olga@example.com', 'name': 'Olga Operator',

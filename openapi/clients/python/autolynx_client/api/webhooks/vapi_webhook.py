@@ -146,8 +146,10 @@ def sync_detailed(
     body: Any,
 
 ) -> Response[Any | ErrorEnvelope]:
-    """ Vapi server messages (`{"message": {...}}`). Authenticated by the configured scheme:
-    HMAC signature (default), bearer token, or the legacy `X-Vapi-Secret` header.
+    """ Vapi server messages (`{"message": {...}}`).
+
+     Authenticated by the configured scheme: HMAC signature (default), bearer token, or the
+    legacy `X-Vapi-Secret` header.
 
     Args:
         body (Any):
@@ -178,8 +180,10 @@ def sync(
     body: Any,
 
 ) -> Any | ErrorEnvelope | None:
-    """ Vapi server messages (`{"message": {...}}`). Authenticated by the configured scheme:
-    HMAC signature (default), bearer token, or the legacy `X-Vapi-Secret` header.
+    """ Vapi server messages (`{"message": {...}}`).
+
+     Authenticated by the configured scheme: HMAC signature (default), bearer token, or the
+    legacy `X-Vapi-Secret` header.
 
     Args:
         body (Any):
@@ -205,8 +209,10 @@ async def asyncio_detailed(
     body: Any,
 
 ) -> Response[Any | ErrorEnvelope]:
-    """ Vapi server messages (`{"message": {...}}`). Authenticated by the configured scheme:
-    HMAC signature (default), bearer token, or the legacy `X-Vapi-Secret` header.
+    """ Vapi server messages (`{"message": {...}}`).
+
+     Authenticated by the configured scheme: HMAC signature (default), bearer token, or the
+    legacy `X-Vapi-Secret` header.
 
     Args:
         body (Any):
@@ -237,8 +243,10 @@ async def asyncio(
     body: Any,
 
 ) -> Any | ErrorEnvelope | None:
-    """ Vapi server messages (`{"message": {...}}`). Authenticated by the configured scheme:
-    HMAC signature (default), bearer token, or the legacy `X-Vapi-Secret` header.
+    """ Vapi server messages (`{"message": {...}}`).
+
+     Authenticated by the configured scheme: HMAC signature (default), bearer token, or the
+    legacy `X-Vapi-Secret` header.
 
     Args:
         body (Any):
