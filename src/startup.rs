@@ -27,6 +27,8 @@ pub struct Application {
     acceptor: poem::listener::TcpAcceptor,
     /// The periodic sweep; dropping it stops the timer.
     sweep_timer: Option<SweepTimer>,
+    /// The SQLite database's single-process lock (see `lock_sqlite`), held until dropped.
+    _sqlite_lock: Option<std::fs::File>,
 }
 
 impl Application {
@@ -68,9 +70,14 @@ impl Application {
         }
         if !settings.campaigns.legal_hours_floor {
             tracing::warn!(
-                "campaigns.legal_hours_floor is off: calls may be placed before 08:00 or after                  21:00 in the contact's local time, as far as each campaign's calling hours allow.                  US telephone-solicitation rules forbid that; turn it back on unless every call                  is exempt"
+                "campaigns.legal_hours_floor is off: calls may be placed before 08:00 or after \
+                 21:00 in the contact's local time, as far as each campaign's calling hours allow. \
+                 US telephone-solicitation rules forbid that; turn it back on unless every call \
+                 is exempt"
             );
         }
+        let sqlite_lock =
+            lock_sqlite(secrecy::ExposeSecret::expose_secret(&settings.database.url))?;
         let db = store::connect(&settings.database)
             .await
             .context("could not connect to the database")?;
@@ -131,6 +138,7 @@ impl Application {
             state,
             acceptor,
             sweep_timer: Some(sweep_timer),
+            _sqlite_lock: sqlite_lock,
         })
     }
 
@@ -197,4 +205,54 @@ pub async fn shutdown_signal() {
 /// sqlx) for every rustls client in the process.
 pub fn install_crypto_provider() {
     let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+/// SQLite serves one process: the runtime takes it for granted that nobody else dials for the
+/// campaigns in its file. An exclusive lock on `<file>.lock`, held while the application lives,
+/// makes a second `serve` on the same file refuse to start; the kernel releases it when the
+/// process ends, however it ends (SIGKILL included), so a restart never finds it stale.
+/// `None` for PostgreSQL and in-memory databases.
+fn lock_sqlite(url: &str) -> anyhow::Result<Option<std::fs::File>> {
+    use std::io::{Read, Seek, Write};
+    let Some(path) = crate::backup::sqlite_path(url) else {
+        return Ok(None);
+    };
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".lock");
+    let lock_path = path.with_file_name(name);
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .read(true)
+        .write(true)
+        .open(&lock_path)
+        .with_context(|| format!("could not open the lock file {}", lock_path.display()))?;
+    match file.try_lock() {
+        Ok(()) => {
+            file.set_len(0)?;
+            file.rewind()?;
+            write!(file, "{}", std::process::id())?;
+            file.flush()?;
+            Ok(Some(file))
+        }
+        Err(std::fs::TryLockError::WouldBlock) => {
+            let mut holder = String::new();
+            let _ = file.read_to_string(&mut holder);
+            let holder = holder.trim();
+            let who = if holder.is_empty() {
+                "another autolynx process".to_owned()
+            } else {
+                format!("another autolynx process (pid {holder})")
+            };
+            anyhow::bail!(
+                "{who} is already serving the SQLite database {}: SQLite runs one autolynx \
+                 process at a time (two would both dial the same campaigns). Stop it first, or \
+                 use PostgreSQL to run several",
+                path.display()
+            )
+        }
+        Err(std::fs::TryLockError::Error(e)) => {
+            Err(e).with_context(|| format!("could not lock {}", lock_path.display()))
+        }
+    }
 }

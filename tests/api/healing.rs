@@ -415,3 +415,43 @@ async fn a_scheduled_start_survives_a_restart() {
     );
     assert_eq!(sim.stats().create_requests, 3);
 }
+
+/// SQLite serves one process: a second `serve` on the same file refuses to start, naming the
+/// first one's pid; once the first is killed (SIGKILL: its lock goes with it), a new one starts.
+#[tokio::test]
+async fn a_second_process_on_the_same_sqlite_file_is_refused() {
+    let test_db = TestDb::new().await;
+    if test_db.is_postgres() {
+        return; // PostgreSQL takes several processes (their coordination is not built yet).
+    }
+    let mut config = SimulatorConfig::fast();
+    config.webhook = WebhookSettings::new(WebhookScheme::Hmac, Some(WEBHOOK_SECRET));
+    let sim = Simulator::start(config).await.unwrap();
+    let first = serve(&test_db.url, &sim).await;
+    let second = Command::new(env!("CARGO_BIN_EXE_autolynx"))
+        .arg("serve")
+        .envs(env(&test_db.url, &sim))
+        .env(
+            "AUTOLYNX__SERVER__BIND",
+            format!("127.0.0.1:{}", free_port()),
+        )
+        .env_remove("AUTOLYNX_CONFIG")
+        .output()
+        .expect("run a second autolynx serve");
+    assert!(!second.status.success(), "a second serve started");
+    let stderr = String::from_utf8_lossy(&second.stderr);
+    assert!(
+        stderr.contains("is already serving the SQLite database"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("pid {}", first.child.id())),
+        "{stderr}"
+    );
+    drop(first);
+    let third = serve(&test_db.url, &sim).await;
+    let health = reqwest::get(format!("http://127.0.0.1:{}/api/health", third.port))
+        .await
+        .unwrap();
+    assert_eq!(health.status(), StatusCode::OK);
+}
