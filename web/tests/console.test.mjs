@@ -270,7 +270,7 @@ try {
     assert.match(await oscar.page.locator('.error').first().innerText(), /not found/);
   });
 
-  await step('pause (no new dials reach the simulator), resume, stop with hang-up', async () => {
+  await step('pause (no new dials reach the simulator), edit while paused, resume, stop with hang-up', async () => {
     const { page } = olga;
     await page.goto(`${BASE}/#/campaigns/new`);
     await page.getByLabel('Name', { exact: true }).fill('Olga second');
@@ -288,6 +288,11 @@ try {
     const paused = (await simStats()).createRequests;
     await new Promise((r) => setTimeout(r, 3000));
     assert.equal((await simStats()).createRequests, paused, 'no dial while paused');
+    // Edited while paused: the change is saved and shown.
+    await page.locator('#campaign-editor summary').click();
+    await page.getByLabel('Cap (calls at once)').fill('3');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText(/· cap 3 ·/).waitFor();
     await page.getByRole('button', { name: 'Resume' }).click();
     await until('dials again', async () => (await simStats()).createRequests > paused, 20000);
     await until('a live call', async () => (await simStats()).activeCalls > 0, 20000);

@@ -12,6 +12,7 @@ export async function campaignPage(main, { args }) {
   let campaign = await api('GET', `/campaigns/${id}`);
   const statusEl = h('span', { class: 'status', id: 'campaign-status' }, campaign.status);
   const why = h('p', { id: 'campaign-why', role: 'status' });
+  const about = h('p', { class: 'muted', id: 'campaign-about' });
   const counterEls = {};
   const counterList = h('dl', { class: 'counters' }, [
     ['totalContacts', 'Contacts'], ['pending', 'Pending'], ['active', 'Live'], ['completed', 'Done'],
@@ -25,6 +26,8 @@ export async function campaignPage(main, { args }) {
   const timeline = h('div', {});
   const metrics = h('div', {});
   const actions = h('div', { class: 'actions' });
+  const editor = h('div', {});
+  let editorFor = null;
   const contacts = h('div', { 'aria-live': 'off' });
 
   function showCounters(c) {
@@ -57,9 +60,80 @@ export async function campaignPage(main, { args }) {
     why.className = c.status === 'PAUSED' && c.pauseReason && c.pauseReason !== 'operator' ? 'warning' : 'muted';
   }
 
+  // Edit while CREATED or PAUSED: drawn when the campaign becomes editable (not at every
+  // refresh, so typing is never interrupted), removed when it no longer is.
+  function drawEditor() {
+    const editable = ['CREATED', 'PAUSED'].includes(campaign.status);
+    const key = editable ? campaign.status : null;
+    if (key === editorFor) return;
+    editorFor = key;
+    if (!editable) { fill(editor); return; }
+    const c = campaign;
+    const localInput = (t) => {
+      if (!t) return '';
+      const d = new Date(t);
+      return new Date(d.getTime() - d.getTimezoneOffset() * 60e3).toISOString().slice(0, 16);
+    };
+    const initial = {
+      name: c.name,
+      cap: String(c.cap),
+      budgetUsd: c.budgetUsd ? String(c.budgetUsd) : '',
+      startAt: localInput(c.startAt),
+      callingHours: c.callingHours ? c.callingHours.window : '',
+      callingDays: c.callingHours ? c.callingHours.days.join(',') : '',
+      timezone: c.callingHours ? c.callingHours.timezone : '',
+    };
+    const inputs = {
+      name: h('input', { name: 'editName', maxlength: 200, value: initial.name }),
+      cap: h('input', { type: 'number', name: 'editCap', min: 1, max: 50, value: initial.cap }),
+      budgetUsd: h('input', { type: 'number', name: 'editBudget', min: 0.01, step: 0.01, value: initial.budgetUsd }),
+      startAt: h('input', { type: 'datetime-local', name: 'editStartAt', value: initial.startAt }),
+      callingHours: h('input', { name: 'editHours', placeholder: '09:00-17:00', value: initial.callingHours }),
+      callingDays: h('input', { name: 'editDays', placeholder: 'mon-fri', value: initial.callingDays }),
+      timezone: h('input', { name: 'editTimezone', placeholder: 'America/New_York', value: initial.timezone }),
+    };
+    const form = h('form', {
+      onsubmit: async (e) => {
+        e.preventDefault();
+        const json = {};
+        for (const [k, input] of Object.entries(inputs)) {
+          const v = input.value.trim();
+          if (v === initial[k]) continue;
+          if (k === 'startAt') json.startAt = v ? new Date(v).toISOString() : null;
+          else if (k === 'cap' || k === 'budgetUsd') { if (v) json[k] = Number(v); }
+          else if (v) json[k] = v;
+        }
+        if (!Object.keys(json).length) { notice('Nothing changed.', 'ok'); return; }
+        try {
+          await api('PATCH', `/campaigns/${id}`, { json });
+          campaign = await api('GET', `/campaigns/${id}`);
+          editorFor = null;
+          showCampaign();
+          notice('Saved: the changes apply when the campaign starts or resumes.', 'ok');
+        } catch (err) {
+          notice(describe(err));
+        }
+      },
+    },
+    h('div', { class: 'grid' },
+      field('Name', inputs.name),
+      field('Cap (calls at once)', inputs.cap, '1–50'),
+      field('Budget (USD)', inputs.budgetUsd, 'raise it to resume a campaign paused by its budget'),
+      field('Scheduled start', inputs.startAt, 'your local time; empty: at once'),
+      field('Calling hours', inputs.callingHours, 'HH:MM-HH:MM in each contact’s time zone'),
+      field('Calling days', inputs.callingDays, 'all, mon-fri, or mon,wed,fri'),
+      field('Time zone', inputs.timezone, 'IANA name, for contacts without one'),
+    ),
+    h('button', { type: 'submit' }, 'Save changes'));
+    fill(editor, h('details', { id: 'campaign-editor' }, h('summary', {}, 'Edit settings'), form));
+  }
+
   function showCampaign() {
     statusEl.textContent = campaign.status;
+    const c = campaign;
+    about.textContent = `Assistant ${c.assistantName || c.assistantId} · cap ${c.cap} · ${c.mode}${c.lineQuietGating ? ' · line-quiet gating' : ''}${c.budgetUsd ? ` · budget ${money(c.budgetUsd)}` : ''}`;
     showWhy();
+    drawEditor();
     showCounters(campaign.counters);
     const t = campaign.timeline || {};
     fill(timeline, table('Timeline', ['Created', 'Started', 'First dial', 'Estimated completion', 'Completed'], [
@@ -124,11 +198,12 @@ export async function campaignPage(main, { args }) {
 
   add(main,
     h('h1', {}, campaign.name, ' ', statusEl),
-    h('p', { class: 'muted' }, `Assistant ${campaign.assistantName || campaign.assistantId} · cap ${campaign.cap} · ${campaign.mode}${campaign.lineQuietGating ? ' · line-quiet gating' : ''}${campaign.budgetUsd ? ` · budget ${money(campaign.budgetUsd)}` : ''}`),
+    about,
     why,
     counterList,
     h('div', {}, progress, progressText),
     actions,
+    editor,
     h('h2', {}, 'Timeline'), timeline,
     h('h2', {}, 'Metrics'), metrics,
     h('h2', {}, 'Contacts'), filter, contacts,
