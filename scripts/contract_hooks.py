@@ -147,11 +147,15 @@ def _draft(prop: dict) -> dict:
     return prop
 
 
+_SPEC = json.loads(pathlib.Path(__file__).resolve().parent.parent.joinpath("openapi", "openapi.json").read_text())
+# `POST /campaigns`'s bodies, by media type.
+_CREATE_CAMPAIGN = _SPEC["paths"]["/campaigns"]["post"]["requestBody"]["content"]
+
+
 def _field_validators() -> dict[str, jsonschema_rs.Validator]:
     """Validators of `POST /campaigns`'s fields, from the spec (both content types)."""
-    spec = json.loads(pathlib.Path(__file__).resolve().parent.parent.joinpath("openapi", "openapi.json").read_text())
-    components = spec["components"]
-    content = spec["paths"]["/campaigns"]["post"]["requestBody"]["content"]
+    components = _SPEC["components"]
+    content = _CREATE_CAMPAIGN
     validators = {}
     for media in content.values():
         schema = media["schema"]
@@ -234,13 +238,7 @@ def _tokens(body: dict) -> None:
         body["expiresAt"] = _future(at)
 
 
-_JSON = next(
-    media
-    for media in json.loads(
-        pathlib.Path(__file__).resolve().parent.parent.joinpath("openapi", "openapi.json").read_text()
-    )["paths"]["/campaigns"]["post"]["requestBody"]["content"]
-    if media.startswith("application/json")
-)
+_JSON = next(media for media in _CREATE_CAMPAIGN if media.startswith("application/json"))
 
 _RULES = {
     ("POST", "/campaigns"): _contacts,

@@ -1160,9 +1160,9 @@ impl CampaignsApi {
     /// Edit a CREATED or PAUSED campaign.
     ///
     /// Name, cap, mode, line-quiet gating, calling hours, days and time zone, redials, budget,
-    /// scheduled start, safety-brake rules and assistant. Absent fields stay as they are; the changes apply when it starts or resumes, and each is
-    /// recorded on the campaign's history (`GET /api/audit?targetType=campaign&targetId=…`). 409
-    /// naming the status otherwise.
+    /// scheduled start, safety-brake rules and assistant. Absent fields stay as they are; the
+    /// changes apply when it starts or resumes, and each is recorded on the campaign's history
+    /// (`GET /api/audit?targetType=campaign&targetId=…`). 409 naming the status otherwise.
     #[oai(
         path = "/campaigns/:id",
         method = "patch",
@@ -1326,18 +1326,19 @@ async fn campaign_detail(
     }
 }
 
-/// A campaign's brake rules: what `input` gives, the rest from `window`, `share` and `in_a_row`
-/// (422 naming the field that is out of range).
+/// Brake rules from the parts given, the rest as in `base` (422 naming the field that is out
+/// of range). Creation and edit both come here, with the server's defaults or the campaign's
+/// own rules as `base`.
 fn brake_of(
-    input: &CampaignInput,
-    window: u32,
-    share: f64,
-    in_a_row: u32,
+    window: Option<u32>,
+    share: Option<f64>,
+    in_a_row: Option<u32>,
+    base: BrakeRules,
 ) -> Result<BrakeRules, ApiError> {
     BrakeRules::new(
-        input.safety_brake_window.unwrap_or(window),
-        input.safety_brake_failure_share.unwrap_or(share),
-        input.safety_brake_failures_in_a_row.unwrap_or(in_a_row),
+        window.unwrap_or(u32::try_from(base.window).unwrap_or(u32::MAX)),
+        share.unwrap_or(base.failure_share),
+        in_a_row.unwrap_or(base.failures_in_a_row),
     )
     .map_err(|(field, why)| ApiError::validation(field, why))
 }
@@ -1555,15 +1556,12 @@ async fn update_campaign(
     {
         let own = BrakeRules::read(&c.settings_json);
         let current = own.unwrap_or_else(|| settings.campaigns.brake_rules());
-        let rules = BrakeRules::new(
-            edit.safety_brake_window
-                .unwrap_or(u32::try_from(current.window).unwrap_or(u32::MAX)),
-            edit.safety_brake_failure_share
-                .unwrap_or(current.failure_share),
-            edit.safety_brake_failures_in_a_row
-                .unwrap_or(current.failures_in_a_row),
-        )
-        .map_err(|(field, why)| ApiError::validation(field, why))?;
+        let rules = brake_of(
+            edit.safety_brake_window,
+            edit.safety_brake_failure_share,
+            edit.safety_brake_failures_in_a_row,
+            current,
+        )?;
         note("safetyBrake", json!(own), json!(rules));
         stored[crate::domain::brake::SETTINGS_KEY] = json!(rules);
     }
@@ -1824,12 +1822,11 @@ async fn create_campaign(
             .unwrap_or(&settings.campaigns.redial_on),
     )
     .map_err(redial_error)?;
-    let defaults = settings.campaigns.brake_rules();
     let brake = brake_of(
-        &form,
-        defaults.window as u32,
-        defaults.failure_share,
-        defaults.failures_in_a_row,
+        form.safety_brake_window,
+        form.safety_brake_failure_share,
+        form.safety_brake_failures_in_a_row,
+        settings.campaigns.brake_rules(),
     )?;
     let phone_number_id = form
         .phone_number_id

@@ -879,13 +879,12 @@ async fn polled(
                 state.provider_call = Some(call);
             }
             let applied = state.ctx.apply(state.call.id, &update).await?;
-            let news = applied.as_ref().map(|a| CallNews::of(&a.call));
-            match news.map(|n| n.status) {
-                Some(s) if s.is_terminal() => {
-                    on_status(myself, state, news.expect("matched Some"));
+            match applied.as_ref().map(|a| CallNews::of(&a.call)) {
+                Some(news) if news.status.is_terminal() => {
+                    on_status(myself, state, news);
                     return Ok(());
                 }
-                Some(s) if s >= CallStatus::Ringing => {
+                Some(news) if news.status >= CallStatus::Ringing => {
                     let _ = state.supervisor.cast(CampaignMsg::CallLive);
                 }
                 None => {

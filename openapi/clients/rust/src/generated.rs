@@ -12054,9 +12054,9 @@ let response = client.get_campaign()
     /**Edit a CREATED or PAUSED campaign
 
 Name, cap, mode, line-quiet gating, calling hours, days and time zone, redials, budget,
-scheduled start, safety-brake rules and assistant. Absent fields stay as they are; the changes apply when it starts or resumes, and each is
-recorded on the campaign's history (`GET /api/audit?targetType=campaign&targetId=…`). 409
-naming the status otherwise.
+scheduled start, safety-brake rules and assistant. Absent fields stay as they are; the
+changes apply when it starts or resumes, and each is recorded on the campaign's history
+(`GET /api/audit?targetType=campaign&targetId=…`). 409 naming the status otherwise.
 
 Sends a `PATCH` request to `/campaigns/{id}`
 

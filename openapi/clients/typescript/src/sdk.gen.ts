@@ -194,9 +194,9 @@ export const getCampaign = <ThrowOnError extends boolean = false>(options: Optio
  * Edit a CREATED or PAUSED campaign.
  *
  * Name, cap, mode, line-quiet gating, calling hours, days and time zone, redials, budget,
- * scheduled start, safety-brake rules and assistant. Absent fields stay as they are; the changes apply when it starts or resumes, and each is
- * recorded on the campaign's history (`GET /api/audit?targetType=campaign&targetId=…`). 409
- * naming the status otherwise.
+ * scheduled start, safety-brake rules and assistant. Absent fields stay as they are; the
+ * changes apply when it starts or resumes, and each is recorded on the campaign's history
+ * (`GET /api/audit?targetType=campaign&targetId=…`). 409 naming the status otherwise.
  */
 export const updateCampaign = <ThrowOnError extends boolean = false>(options: Options<UpdateCampaignData, ThrowOnError>) => (options.client ?? client).patch<UpdateCampaignResponses, UpdateCampaignErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],

@@ -153,10 +153,9 @@ def sync_detailed(
     """ Edit a CREATED or PAUSED campaign.
 
      Name, cap, mode, line-quiet gating, calling hours, days and time zone, redials, budget,
-    scheduled start, safety-brake rules and assistant. Absent fields stay as they are; the changes apply
-    when it starts or resumes, and each is
-    recorded on the campaign's history (`GET /api/audit?targetType=campaign&targetId=…`). 409
-    naming the status otherwise.
+    scheduled start, safety-brake rules and assistant. Absent fields stay as they are; the
+    changes apply when it starts or resumes, and each is recorded on the campaign's history
+    (`GET /api/audit?targetType=campaign&targetId=…`). 409 naming the status otherwise.
 
     Args:
         id (UUID):
@@ -196,10 +195,9 @@ def sync(
     """ Edit a CREATED or PAUSED campaign.
 
      Name, cap, mode, line-quiet gating, calling hours, days and time zone, redials, budget,
-    scheduled start, safety-brake rules and assistant. Absent fields stay as they are; the changes apply
-    when it starts or resumes, and each is
-    recorded on the campaign's history (`GET /api/audit?targetType=campaign&targetId=…`). 409
-    naming the status otherwise.
+    scheduled start, safety-brake rules and assistant. Absent fields stay as they are; the
+    changes apply when it starts or resumes, and each is recorded on the campaign's history
+    (`GET /api/audit?targetType=campaign&targetId=…`). 409 naming the status otherwise.
 
     Args:
         id (UUID):
@@ -234,10 +232,9 @@ async def asyncio_detailed(
     """ Edit a CREATED or PAUSED campaign.
 
      Name, cap, mode, line-quiet gating, calling hours, days and time zone, redials, budget,
-    scheduled start, safety-brake rules and assistant. Absent fields stay as they are; the changes apply
-    when it starts or resumes, and each is
-    recorded on the campaign's history (`GET /api/audit?targetType=campaign&targetId=…`). 409
-    naming the status otherwise.
+    scheduled start, safety-brake rules and assistant. Absent fields stay as they are; the
+    changes apply when it starts or resumes, and each is recorded on the campaign's history
+    (`GET /api/audit?targetType=campaign&targetId=…`). 409 naming the status otherwise.
 
     Args:
         id (UUID):
@@ -277,10 +274,9 @@ async def asyncio(
     """ Edit a CREATED or PAUSED campaign.
 
      Name, cap, mode, line-quiet gating, calling hours, days and time zone, redials, budget,
-    scheduled start, safety-brake rules and assistant. Absent fields stay as they are; the changes apply
-    when it starts or resumes, and each is
-    recorded on the campaign's history (`GET /api/audit?targetType=campaign&targetId=…`). 409
-    naming the status otherwise.
+    scheduled start, safety-brake rules and assistant. Absent fields stay as they are; the
+    changes apply when it starts or resumes, and each is recorded on the campaign's history
+    (`GET /api/audit?targetType=campaign&targetId=…`). 409 naming the status otherwise.
 
     Args:
         id (UUID):
