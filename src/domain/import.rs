@@ -322,9 +322,13 @@ pub enum ImportError {
     /// The options are unusable (e.g. `batch_cap` of 0).
     #[error("invalid import options: {0}")]
     InvalidOptions(String),
+    /// Whoever took the accepted contacts stopped taking them (its own error says why).
+    #[error("the import was stopped: {0}")]
+    Stopped(String),
 }
 
-/// Parses a contacts CSV from `reader`, one record at a time.
+/// Parses a contacts CSV from `reader`, one record at a time, into a report holding every
+/// accepted contact (see [`parse_contacts_each`] to handle them as they come instead).
 ///
 /// `is_suppressed` is asked about every otherwise-acceptable number (in E.164); for a set use
 /// `&|e164: &str| set.contains(e164)`.
@@ -336,6 +340,40 @@ pub fn parse_contacts<R: Read>(
     options: &ImportOptions,
     is_suppressed: &dyn Fn(&str) -> bool,
 ) -> Result<ImportReport, ImportError> {
+    let mut accepted = Vec::new();
+    let tally = parse_contacts_each(reader, options, is_suppressed, &mut |contact| {
+        accepted.push(contact);
+        Ok(())
+    })?;
+    Ok(ImportReport {
+        total_rows: tally.total_rows,
+        accepted,
+        skipped: tally.skipped,
+    })
+}
+
+/// What [`parse_contacts_each`] keeps: the counts and the skipped rows (the accepted contacts
+/// went to its callback).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ImportTally {
+    /// Data rows seen (header and blank records excluded); `accepted + skipped`.
+    pub total_rows: u64,
+    /// Contacts handed to the callback.
+    pub accepted: u64,
+    /// Rows not imported, in file order, each with a reason.
+    pub skipped: Vec<SkippedRow>,
+}
+
+/// Parses a contacts CSV like [`parse_contacts`], handing each accepted contact to `accept` as
+/// soon as its row is read, so memory holds only the skipped rows and the numbers seen (for
+/// duplicates) whatever the file's size. An error from `accept` stops the reading and is
+/// returned as is.
+pub fn parse_contacts_each<R: Read>(
+    reader: R,
+    options: &ImportOptions,
+    is_suppressed: &dyn Fn(&str) -> bool,
+    accept: &mut dyn FnMut(ImportedContact) -> Result<(), ImportError>,
+) -> Result<ImportTally, ImportError> {
     if options.batch_cap == Some(0) {
         return Err(ImportError::InvalidOptions(
             "batch_cap must be at least 1".to_owned(),
@@ -356,19 +394,19 @@ pub fn parse_contacts<R: Read>(
     };
     let columns = Columns::from_header(&header)?;
 
-    let mut report = ImportReport::default();
+    let mut tally = ImportTally::default();
     let mut first_row_of: HashMap<PhoneE164, u64> = HashMap::new();
     loop {
-        let fields = match next_record(&mut csv_reader, &mut record, Some(report.total_rows + 1))? {
+        let fields = match next_record(&mut csv_reader, &mut record, Some(tally.total_rows + 1))? {
             None => break,
             Some(fields) if is_blank(&fields) => continue,
             Some(fields) => fields,
         };
-        report.total_rows += 1;
-        let row = report.total_rows;
+        tally.total_rows += 1;
+        let row = tally.total_rows;
         match columns.check_row(&fields, options, is_suppressed, &first_row_of) {
             Ok(checked) => {
-                let position = report.accepted.len();
+                let position = usize::try_from(tally.accepted).unwrap_or(usize::MAX);
                 if position >= options.max_contacts {
                     return Err(ImportError::TooManyContacts {
                         max: options.max_contacts,
@@ -380,7 +418,8 @@ pub fn parse_contacts<R: Read>(
                     None => 0,
                 };
                 first_row_of.insert(checked.phone.clone(), row);
-                report.accepted.push(ImportedContact {
+                tally.accepted += 1;
+                accept(ImportedContact {
                     row,
                     name: checked.name,
                     business_name: checked.business_name,
@@ -389,9 +428,9 @@ pub fn parse_contacts<R: Read>(
                     variables: checked.variables,
                     batch_index,
                     timezone: checked.timezone,
-                });
+                })?;
             }
-            Err((reason, detail)) => report.skipped.push(SkippedRow {
+            Err((reason, detail)) => tally.skipped.push(SkippedRow {
                 row,
                 reason,
                 detail,
@@ -399,7 +438,7 @@ pub fn parse_contacts<R: Read>(
             }),
         }
     }
-    Ok(report)
+    Ok(tally)
 }
 
 /// Reads the next record and decodes it as UTF-8; `Ok(None)` at end of input.

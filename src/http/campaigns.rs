@@ -19,7 +19,7 @@ use uuid::Uuid;
 use crate::config::CampaignSettings;
 use crate::domain::campaign::{CampaignMode, CampaignStatus, ContactStatus};
 use crate::domain::hours::{self, CallingHours, CallingHoursView, Schedule};
-use crate::domain::import::{ImportError, ImportOptions, ImportReport, parse_contacts};
+use crate::domain::import::{ImportError, ImportOptions, ImportTally, parse_contacts_each};
 use crate::domain::redial::{self, RedialError, RedialPolicy};
 use crate::http::audit;
 use crate::http::auth::{AuthUser, BearerAuth};
@@ -824,21 +824,23 @@ impl poem_openapi::types::Example for ImportReportDto {
     }
 }
 
-impl From<&ImportReport> for ImportReportDto {
-    fn from(r: &ImportReport) -> Self {
+impl ImportReportDto {
+    fn from_tally(t: &ImportTally) -> Self {
         Self {
-            total_rows: r.total_rows,
-            accepted: r.accepted.len() as u64,
-            skipped: r
-                .skipped
-                .iter()
-                .map(|s| SkippedRowDto {
-                    row: s.row,
-                    reason: s.reason.as_str().to_owned(),
-                    detail: s.detail.clone(),
-                    data: s.data.clone(),
-                })
-                .collect(),
+            total_rows: t.total_rows,
+            accepted: t.accepted,
+            skipped: t.skipped.iter().map(SkippedRowDto::from).collect(),
+        }
+    }
+}
+
+impl From<&crate::domain::import::SkippedRow> for SkippedRowDto {
+    fn from(s: &crate::domain::import::SkippedRow) -> Self {
+        Self {
+            row: s.row,
+            reason: s.reason.as_str().to_owned(),
+            detail: s.detail.clone(),
+            data: s.data.clone(),
         }
     }
 }
@@ -1128,10 +1130,13 @@ impl CampaignsApi {
         .await?;
         let ids: Vec<Uuid> = result.items.iter().map(|c| c.id).collect();
         let counters = store::campaigns::counters(&state.db, &ids).await?;
+        let names =
+            store::assistants::names_of(&state.db, result.items.iter().map(|c| c.assistant_id))
+                .await?;
         let pagination = PaginationDto::from(&result);
         let mut items = Vec::with_capacity(result.items.len());
         for c in result.items {
-            let assistant_name = store::assistants::name_of(&state.db, c.assistant_id).await?;
+            let assistant_name = names.get(&c.assistant_id).cloned();
             let counters = counters.get(&c.id);
             items.push(campaign_dto(c, assistant_name, counters)?);
         }
@@ -1757,6 +1762,7 @@ fn import_error(err: ImportError) -> ApiError {
             ApiError::validation("contactsCsv", err.to_string())
                 .with_details(json!({ "field": "contactsCsv", "missingColumns": columns }))
         }
+        ImportError::Stopped(_) => ApiError::internal(err),
         _ => ApiError::validation("contactsCsv", err.to_string()),
     }
 }
@@ -1784,6 +1790,17 @@ fn name_json_field(mut err: ApiError) -> ApiError {
         }
     }
     err
+}
+
+/// Contacts handed from the CSV reader to the database at a time.
+const IMPORT_CHUNK: usize = 2_000;
+
+/// The uploaded file's name, kept in the campaign's settings.
+fn source_file_of(source: &ContactsSource) -> Option<String> {
+    match source {
+        ContactsSource::Upload(upload) => upload.file_name().map(str::to_owned),
+        ContactsSource::Bytes(_) => None,
+    }
 }
 
 /// Creates a campaign and its contacts from either body (the handler is [`CampaignsApi::create`]).
@@ -1869,42 +1886,121 @@ async fn create_campaign(
         // skipped rather than guessed, as with calling hours.
         require_valid_timezone: schedule.is_some() || settings.campaigns.legal_hours_floor,
     };
+    let new = NewCampaign {
+        name,
+        mode,
+        cap,
+        assistant_id: assistant.id,
+        phone_number_id,
+        line_quiet_gating,
+        owner_id: user.id,
+        settings: json!({
+            // Written when the last row has been read.
+            "variableColumns": [],
+            "defaultRegion": settings.campaigns.default_region,
+            "sourceFile": source_file_of(&contacts_source),
+            (hours::SETTINGS_KEY): schedule.map(|s| s.view()),
+            (hours::TIMEZONE_KEY): timezone.name(),
+            (redial::SETTINGS_KEY): redial,
+            (crate::domain::budget::SETTINGS_KEY): budget_usd,
+            (crate::domain::start::SETTINGS_KEY): crate::domain::start::stored(start_at),
+            (crate::domain::brake::SETTINGS_KEY): brake,
+        }),
+    };
     let suppressed = Arc::new(store::suppression::all_numbers(&state.db).await?);
-    let (source_file, reader): (Option<String>, Box<dyn std::io::Read + Send>) =
-        match contacts_source {
-            ContactsSource::Upload(upload) => {
-                let name = upload.file_name().map(str::to_owned);
-                let mut file = upload.into_file().into_std().await;
-                use std::io::Seek;
-                file.rewind().map_err(|e| {
-                    import_error(ImportError::Csv(format!("could not read the upload: {e}")))
-                })?;
-                (name, Box::new(file))
-            }
-            ContactsSource::Bytes(bytes) => (None, Box::new(std::io::Cursor::new(bytes))),
+    let reader: Box<dyn std::io::Read + Send> = match contacts_source {
+        ContactsSource::Upload(upload) => {
+            let mut file = upload.into_file().into_std().await;
+            use std::io::Seek;
+            file.rewind().map_err(|e| {
+                import_error(ImportError::Csv(format!("could not read the upload: {e}")))
+            })?;
+            Box::new(file)
+        }
+        ContactsSource::Bytes(bytes) => Box::new(std::io::Cursor::new(bytes)),
+    };
+    // The file is read on a blocking thread that hands the accepted contacts over in chunks;
+    // each chunk is inserted as it comes, in the transaction that creates the campaign, so
+    // memory holds a chunk or two whatever the file's size. A file-level error or a report
+    // with nothing accepted drops the transaction: nothing of the campaign is stored.
+    let (chunks, mut arriving) = tokio::sync::mpsc::channel::<Vec<NewContact>>(2);
+    let parser = tokio::task::spawn_blocking(move || {
+        let mut chunk = Vec::with_capacity(IMPORT_CHUNK);
+        let mut variable_columns = std::collections::BTreeSet::<String>::new();
+        let tally = parse_contacts_each(
+            std::io::BufReader::new(reader),
+            &options,
+            &|phone: &str| suppressed.contains(phone),
+            &mut |c| {
+                for key in c.variables.keys() {
+                    if !variable_columns.contains(key) {
+                        variable_columns.insert(key.clone());
+                    }
+                }
+                chunk.push(NewContact {
+                    row_number: c.row,
+                    name: c.name,
+                    business_name: c.business_name,
+                    phone_e164: c.phone_e164.as_str().to_owned(),
+                    phone_original: c.phone_original,
+                    batch_index: c.batch_index,
+                    variables: c.variables,
+                    timezone: c.timezone,
+                });
+                if chunk.len() >= IMPORT_CHUNK {
+                    let full = std::mem::replace(&mut chunk, Vec::with_capacity(IMPORT_CHUNK));
+                    chunks
+                        .blocking_send(full)
+                        .map_err(|_| ImportError::Stopped("the database stopped".into()))?;
+                }
+                Ok(())
+            },
+        )?;
+        if !chunk.is_empty() {
+            chunks
+                .blocking_send(chunk)
+                .map_err(|_| ImportError::Stopped("the database stopped".into()))?;
+        }
+        Ok::<_, ImportError>((tally, variable_columns))
+    });
+    let mut new = Some(new);
+    let mut import: Option<store::campaigns::ContactImport> = None;
+    let mut stored = Ok(());
+    while let Some(chunk) = arriving.recv().await {
+        let step = async {
+            let import = match (&mut import, new.take()) {
+                (Some(import), _) => import,
+                (None, Some(new)) => {
+                    import.insert(store::campaigns::ContactImport::begin(&state.db, new).await?)
+                }
+                (None, None) => unreachable!("the campaign is created with the first chunk"),
+            };
+            import.add(chunk).await
         };
-    let report = tokio::task::spawn_blocking(move || {
-        parse_contacts(std::io::BufReader::new(reader), &options, &|phone: &str| {
-            suppressed.contains(phone)
-        })
-    })
-    .await
-    .map_err(ApiError::internal)?
-    .map_err(import_error)?;
+        if let Err(e) = step.await {
+            stored = Err(e);
+            break;
+        }
+    }
+    // A database error stops the reader (its next hand-over fails) and is the answer.
+    drop(arriving);
+    let parsed = parser.await.map_err(ApiError::internal)?;
+    stored?;
+    let (tally, variable_columns) = parsed.map_err(import_error)?;
 
-    let report_dto = ImportReportDto::from(&report);
-    if report.total_rows == 0 {
+    let report_dto = ImportReportDto::from_tally(&tally);
+    if tally.total_rows == 0 {
         return Err(
             ApiError::validation("contactsCsv", "the file has no data rows").with_details(
                 json!({ "field": "contactsCsv", "importReport": report_json(&report_dto) }),
             ),
         );
     }
-    if report.accepted.is_empty() {
+    let Some(import) = import else {
         let details = json!({ "field": "contactsCsv", "importReport": report_json(&report_dto) });
         // A file whose every row is refused only because its number is on the do-not-call
         // list is fine in itself: what stands in the way is the list as it is now (409).
-        if report
+        if tally
             .skipped
             .iter()
             .all(|s| s.reason == crate::domain::import::SkipReason::DoNotCall)
@@ -1917,53 +2013,10 @@ async fn create_campaign(
         return Err(
             ApiError::validation("contactsCsv", "no row could be accepted").with_details(details),
         );
-    }
-
-    let variable_columns: Vec<String> = {
-        let mut cols: Vec<String> = report
-            .accepted
-            .iter()
-            .flat_map(|c| c.variables.keys().cloned())
-            .collect();
-        cols.sort();
-        cols.dedup();
-        cols
     };
-    let contacts = report
-        .accepted
-        .into_iter()
-        .map(|c| NewContact {
-            row_number: c.row,
-            name: c.name,
-            business_name: c.business_name,
-            phone_e164: c.phone_e164.as_str().to_owned(),
-            phone_original: c.phone_original,
-            batch_index: c.batch_index,
-            variables: c.variables,
-            timezone: c.timezone,
-        })
-        .collect();
-    let new = NewCampaign {
-        name,
-        mode,
-        cap,
-        assistant_id: assistant.id,
-        phone_number_id,
-        line_quiet_gating,
-        owner_id: user.id,
-        settings: json!({
-            "variableColumns": variable_columns,
-            "defaultRegion": settings.campaigns.default_region,
-            "sourceFile": source_file,
-            (hours::SETTINGS_KEY): schedule.map(|s| s.view()),
-            (hours::TIMEZONE_KEY): timezone.name(),
-            (redial::SETTINGS_KEY): redial,
-            (crate::domain::budget::SETTINGS_KEY): budget_usd,
-            (crate::domain::start::SETTINGS_KEY): crate::domain::start::stored(start_at),
-            (crate::domain::brake::SETTINGS_KEY): brake,
-        }),
-    };
-    let created = store::campaigns::create_with_contacts(&state.db, new, contacts).await?;
+    let created = import
+        .finish(tally.accepted, Some(variable_columns.into_iter().collect()))
+        .await?;
     let id = created.id;
     audit::record(
         state,

@@ -149,6 +149,28 @@ pub async fn name_of(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<Strin
         .map(|a| a.name))
 }
 
+/// The names of several assistants at once (one query), by id.
+pub async fn names_of(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = Uuid>,
+) -> Result<std::collections::HashMap<Uuid, String>, DbErr> {
+    let mut ids: Vec<Uuid> = ids.into_iter().collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    let rows: Vec<(Uuid, String)> = assistant::Entity::find()
+        .select_only()
+        .column(assistant::Column::Id)
+        .column(assistant::Column::Name)
+        .filter(assistant::Column::Id.is_in(ids))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().collect())
+}
+
 pub struct ListFilter {
     pub q: Option<String>,
     pub active: Option<bool>,

@@ -50,64 +50,136 @@ pub async fn create_with_contacts(
     new: NewCampaign,
     contacts: Vec<NewContact>,
 ) -> Result<campaign::Model, DbErr> {
-    let txn = db.begin().await?;
-    let now = Utc::now();
-    let campaign_id = Uuid::now_v7();
-    let total =
-        i32::try_from(contacts.len()).map_err(|_| DbErr::Custom("too many contacts".into()))?;
-    let model = campaign::ActiveModel {
-        id: Set(campaign_id),
-        name: Set(new.name),
-        mode: Set(new.mode.as_str().to_owned()),
-        cap: Set(new.cap as i32),
-        assistant_id: Set(new.assistant_id),
-        phone_number_id: Set(new.phone_number_id),
-        line_quiet_gating: Set(new.line_quiet_gating),
-        status: Set(CampaignStatus::Created),
-        owner_id: Set(new.owner_id),
-        settings_json: Set(new.settings),
-        total_contacts: Set(total),
-        failure_reason: Set(None),
-        stop_mode: Set(None),
-        pause_reason: Set(None),
-        pause_detail: Set(None),
-        lease_owner: Set(None),
-        lease_expires_at: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-        started_at: Set(None),
-        first_dial_at: Set(None),
-        completed_at: Set(None),
-    }
-    .insert(&txn)
-    .await?;
-    let mut rows = contacts.into_iter().map(|c| contact::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        campaign_id: Set(campaign_id),
-        row_number: Set(c.row_number as i32),
-        name: Set(c.name),
-        business_name: Set(c.business_name),
-        phone_e164: Set(c.phone_e164),
-        phone_original: Set(c.phone_original),
-        batch_index: Set(c.batch_index as i32),
-        variables_json: Set(serde_json::to_value(c.variables).unwrap_or_default()),
-        timezone: Set(c.timezone),
-        next_attempt_at: Set(None),
-        status: Set(ContactStatus::Pending),
-        attempts: Set(0),
-        outcome: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-    });
+    let mut import = ContactImport::begin(db, new).await?;
+    let mut rows = contacts.into_iter();
     loop {
         let chunk: Vec<_> = rows.by_ref().take(INSERT_CHUNK).collect();
         if chunk.is_empty() {
             break;
         }
-        contact::Entity::insert_many(chunk).exec(&txn).await?;
+        import.add(chunk).await?;
     }
-    txn.commit().await?;
-    Ok(model)
+    let total = import.inserted();
+    import.finish(total, None).await
+}
+
+/// A campaign being created while its contacts are still being read: the campaign row and
+/// each chunk of contacts go into one transaction, committed by [`ContactImport::finish`] —
+/// dropped unfinished, nothing of it exists. Memory holds one chunk at a time, whatever the
+/// file's size.
+pub struct ContactImport {
+    txn: sea_orm::DatabaseTransaction,
+    campaign: campaign::Model,
+    inserted: u64,
+}
+
+impl ContactImport {
+    /// Opens the transaction and inserts the campaign (its contact count and variable columns
+    /// are written by `finish`).
+    pub async fn begin(db: &DatabaseConnection, new: NewCampaign) -> Result<Self, DbErr> {
+        let txn = db.begin().await?;
+        let now = Utc::now();
+        let campaign = campaign::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            name: Set(new.name),
+            mode: Set(new.mode.as_str().to_owned()),
+            cap: Set(new.cap as i32),
+            assistant_id: Set(new.assistant_id),
+            phone_number_id: Set(new.phone_number_id),
+            line_quiet_gating: Set(new.line_quiet_gating),
+            status: Set(CampaignStatus::Created),
+            owner_id: Set(new.owner_id),
+            settings_json: Set(new.settings),
+            total_contacts: Set(0),
+            failure_reason: Set(None),
+            stop_mode: Set(None),
+            pause_reason: Set(None),
+            pause_detail: Set(None),
+            lease_owner: Set(None),
+            lease_expires_at: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+            started_at: Set(None),
+            first_dial_at: Set(None),
+            completed_at: Set(None),
+        }
+        .insert(&txn)
+        .await?;
+        Ok(Self {
+            txn,
+            campaign,
+            inserted: 0,
+        })
+    }
+
+    /// The campaign's id.
+    pub fn campaign_id(&self) -> Uuid {
+        self.campaign.id
+    }
+
+    /// Contacts inserted so far.
+    pub fn inserted(&self) -> u64 {
+        self.inserted
+    }
+
+    /// Inserts the next contacts (any number; split into statements the database accepts).
+    pub async fn add(&mut self, contacts: Vec<NewContact>) -> Result<(), DbErr> {
+        let now = self.campaign.created_at;
+        let campaign_id = self.campaign.id;
+        self.inserted += contacts.len() as u64;
+        let mut rows = contacts.into_iter().map(|c| contact::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            campaign_id: Set(campaign_id),
+            row_number: Set(c.row_number as i32),
+            name: Set(c.name),
+            business_name: Set(c.business_name),
+            phone_e164: Set(c.phone_e164),
+            phone_original: Set(c.phone_original),
+            batch_index: Set(c.batch_index as i32),
+            variables_json: Set(serde_json::to_value(c.variables).unwrap_or_default()),
+            timezone: Set(c.timezone),
+            next_attempt_at: Set(None),
+            status: Set(ContactStatus::Pending),
+            attempts: Set(0),
+            outcome: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+        });
+        loop {
+            let chunk: Vec<_> = rows.by_ref().take(INSERT_CHUNK).collect();
+            if chunk.is_empty() {
+                return Ok(());
+            }
+            contact::Entity::insert_many(chunk).exec(&self.txn).await?;
+        }
+    }
+
+    /// Writes the contact count (and, when given, the variable columns into the settings) and
+    /// commits: the campaign and its contacts exist from here on.
+    pub async fn finish(
+        self,
+        total: u64,
+        variable_columns: Option<Vec<String>>,
+    ) -> Result<campaign::Model, DbErr> {
+        let mut campaign = self.campaign;
+        campaign.total_contacts =
+            i32::try_from(total).map_err(|_| DbErr::Custom("too many contacts".into()))?;
+        if let Some(columns) = variable_columns
+            && let Some(settings) = campaign.settings_json.as_object_mut()
+        {
+            settings.insert("variableColumns".into(), serde_json::json!(columns));
+        }
+        let model = campaign::ActiveModel {
+            id: sea_orm::Unchanged(campaign.id),
+            total_contacts: Set(campaign.total_contacts),
+            settings_json: Set(campaign.settings_json.clone()),
+            ..Default::default()
+        }
+        .update(&self.txn)
+        .await?;
+        self.txn.commit().await?;
+        Ok(model)
+    }
 }
 
 pub struct CampaignFilter {
