@@ -17,6 +17,7 @@ mod m20261201_000007_audit_log;
 mod m20261201_000008_token_kind;
 mod m20261202_000009_pause_reason;
 mod m20261202_000010_opt_outs;
+mod m20261202_000011_contact_row_order;
 
 /// Names of every table the migrations create, in creation (foreign-key) order.
 pub const TABLES: [&str; 10] = [
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000008_token_kind::Migration),
             Box::new(m20261202_000009_pause_reason::Migration),
             Box::new(m20261202_000010_opt_outs::Migration),
+            Box::new(m20261202_000011_contact_row_order::Migration),
         ]
     }
 }
