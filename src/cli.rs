@@ -580,7 +580,11 @@ async fn retention(settings: &Settings, dry_run: bool) -> anyhow::Result<()> {
 
 async fn serve(settings: Settings) -> anyhow::Result<()> {
     let app = Application::build(settings).await?;
+    let fence = app.fence();
     app.run_until_stopped().await?;
+    if fence.is_some_and(|f| f.is_lost()) {
+        return Err(crate::runtime::fence::LeaseLost.into());
+    }
     Ok(())
 }
 

@@ -385,9 +385,22 @@ pub struct RuntimeSettings {
     /// OTP-style restart intensity of campaign supervisors.
     pub supervisor_max_restarts: u32,
     pub supervisor_restart_window_secs: u64,
+    /// PostgreSQL: how long the runtime lease lasts without renewal (a standby takes over
+    /// after it).
+    pub lease_ttl_ms: u64,
+    /// PostgreSQL: how often the holder renews the lease (and a standby asks for it).
+    pub lease_renew_ms: u64,
 }
 
 impl RuntimeSettings {
+    pub fn lease_ttl(&self) -> Duration {
+        Duration::from_millis(self.lease_ttl_ms)
+    }
+
+    pub fn lease_renew(&self) -> Duration {
+        Duration::from_millis(self.lease_renew_ms)
+    }
+
     pub fn silence_timeout(&self) -> Duration {
         Duration::from_millis(self.silence_timeout_ms)
     }
@@ -728,8 +741,23 @@ impl Settings {
             1,
             86_400,
         );
+        range("runtime.lease_ttl_ms", None, r.lease_ttl_ms, 1_000, 600_000);
+        range(
+            "runtime.lease_renew_ms",
+            None,
+            r.lease_renew_ms,
+            100,
+            60_000,
+        );
         for delay in &r.dial_retry_delays_ms {
             range("runtime.dial_retry_delays_ms[]", None, *delay, 1, 600_000);
+        }
+        if r.lease_renew_ms.saturating_mul(3) > r.lease_ttl_ms {
+            problems.push(format!(
+                "runtime.lease_renew_ms ({}) must be at most a third of runtime.lease_ttl_ms \
+                 ({}): a lease renewed that rarely lapses at the first slow renewal",
+                r.lease_renew_ms, r.lease_ttl_ms
+            ));
         }
         let url = self.database.url.expose_secret();
         if !(url.starts_with("sqlite:")

@@ -18,9 +18,10 @@ mod m20261201_000008_token_kind;
 mod m20261202_000009_pause_reason;
 mod m20261202_000010_opt_outs;
 mod m20261202_000011_contact_row_order;
+mod m20261202_000012_runtime_lease;
 
 /// Names of every table the migrations create, in creation (foreign-key) order.
-pub const TABLES: [&str; 10] = [
+pub const TABLES: [&str; 11] = [
     "users",
     "api_tokens",
     "assistants",
@@ -31,6 +32,7 @@ pub const TABLES: [&str; 10] = [
     "suppression_list",
     "audit_log",
     "suppression_imports",
+    "runtime_leases",
 ];
 
 /// The ordered list of autolynx migrations.
@@ -51,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000009_pause_reason::Migration),
             Box::new(m20261202_000010_opt_outs::Migration),
             Box::new(m20261202_000011_contact_row_order::Migration),
+            Box::new(m20261202_000012_runtime_lease::Migration),
         ]
     }
 }

@@ -84,6 +84,9 @@ pub enum DialError {
     /// Nothing was sent: the campaign stopped dialing (pause or stop) first.
     #[error("the campaign stopped dialing before the call was placed")]
     Gated,
+    /// Nothing was sent: this process's runtime lease lapsed first (it is being taken over).
+    #[error("this process's runtime lease lapsed before the call was placed")]
+    LeaseLapsed,
     /// The provider created a call, but another provider call was already recorded for this
     /// dial (found through a webhook): that one is followed, this one ended as a duplicate.
     #[error("another provider call was already recorded for this dial")]
@@ -425,9 +428,19 @@ async fn place(ctx: &Arc<RuntimeContext>, gate: &AtomicBool, request: &CreateCal
         return not_sent(DialError::Gated);
     }
     let call_id = request.call_id;
+    let fence = ctx.fence.clone();
     let marked = ctx
         .writer()
-        .write(move |txn| Box::pin(async move { store::calls::mark_dial_sent(txn, call_id).await }))
+        .write(move |txn| {
+            let fence = fence.clone();
+            Box::pin(async move {
+                // Marked (and so sent) only while this process holds the runtime lease.
+                if let Some(fence) = &fence {
+                    fence.check(txn).await?;
+                }
+                store::calls::mark_dial_sent(txn, call_id).await
+            })
+        })
         .await;
     let sent_at = match marked {
         Ok(at) => at,
@@ -437,9 +450,14 @@ async fn place(ctx: &Arc<RuntimeContext>, gate: &AtomicBool, request: &CreateCal
             return not_sent(DialError::Record(e.to_string()));
         }
     };
-    // Pause and stop close the gate before they answer: checked again right before sending.
+    // Pause and stop close the gate before they answer: checked again right before sending,
+    // with the runtime lease (a process paused past its lease's end wakes up here without it).
     if !gate.load(Ordering::SeqCst) {
         return not_sent(DialError::Gated);
+    }
+    if !ctx.holds_lease() {
+        tracing::error!(call_id = %request.call_id, "the runtime lease has lapsed; not sent");
+        return not_sent(DialError::LeaseLapsed);
     }
     let started = Instant::now();
     let result = ctx.provider.create_call(request).await;
@@ -537,6 +555,14 @@ async fn dialed(
                 myself,
                 state,
                 "the campaign stopped dialing before the call was placed",
+            )
+            .await;
+        }
+        Err(DialError::LeaseLapsed) => {
+            return not_sent(
+                myself,
+                state,
+                "this process's runtime lease lapsed before the call was placed",
             )
             .await;
         }

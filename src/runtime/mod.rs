@@ -6,6 +6,7 @@ pub mod call;
 pub mod campaign;
 pub mod duplicate;
 pub mod events;
+pub mod fence;
 pub mod root;
 pub mod sweep;
 
@@ -63,6 +64,9 @@ pub struct RuntimeContext {
     /// Account permits held by duplicate provider calls until they are known to have ended,
     /// by provider call id.
     duplicate_permits: Mutex<HashMap<String, OwnedSemaphorePermit>>,
+    /// The runtime lease this process holds (PostgreSQL), fencing its dials; `None` on SQLite,
+    /// where the file lock keeps every other process out.
+    pub fence: Option<Arc<fence::Fence>>,
 }
 
 impl RuntimeContext {
@@ -70,6 +74,17 @@ impl RuntimeContext {
         db: DatabaseConnection,
         provider: Arc<dyn Provider>,
         settings: Arc<Settings>,
+    ) -> Arc<Self> {
+        Self::fenced(db, provider, settings, None)
+    }
+
+    /// [`Self::new`] for a process holding the runtime lease: its claims and dial markers are
+    /// written only while the lease is still its own, and no dial leaves once it has lapsed.
+    pub fn fenced(
+        db: DatabaseConnection,
+        provider: Arc<dyn Provider>,
+        settings: Arc<Settings>,
+        fence: Option<Arc<fence::Fence>>,
     ) -> Arc<Self> {
         let budget = Arc::new(Semaphore::new(
             settings.provider.max_concurrent_calls as usize,
@@ -96,7 +111,13 @@ impl RuntimeContext {
             call_permits: Mutex::new(HashMap::new()),
             gates: Mutex::new(HashMap::new()),
             duplicate_permits: Mutex::new(HashMap::new()),
+            fence,
         })
+    }
+
+    /// Whether a dial may leave as far as the runtime lease goes (always, without one).
+    pub(crate) fn holds_lease(&self) -> bool {
+        self.fence.as_ref().is_none_or(|f| f.holds())
     }
 
     /// The campaign's dial gate (closed until its supervisor opens it).

@@ -8,6 +8,7 @@ pub mod calls;
 pub mod campaigns;
 pub mod entities;
 pub mod events;
+pub mod lease;
 pub mod ops;
 pub mod retention;
 pub mod sessions;
@@ -74,6 +75,9 @@ pub fn is_transient(err: &DbErr) -> bool {
             }),
             _ => false,
         },
+        // A write refused by the runtime lease's fence: the lease lapsed (a slow database, a
+        // pause) and is taken again at once if nobody else took it — else the process stops.
+        DbErr::Custom(message) => message == lease::FENCED,
         _ => false,
     }
 }

@@ -18,7 +18,7 @@ use autolynx::store::entities::{call, contact};
 
 /// A child `autolynx serve`, killed (SIGKILL) when dropped.
 pub(crate) struct Serve {
-    child: Child,
+    pub(crate) child: Child,
     pub(crate) port: u16,
 }
 
@@ -29,7 +29,7 @@ impl Drop for Serve {
     }
 }
 
-fn env(db_url: &str, sim: &Simulator) -> Vec<(String, String)> {
+pub(crate) fn env(db_url: &str, sim: &Simulator) -> Vec<(String, String)> {
     let mut vars: Vec<(String, String)> = vec![
         ("DATABASE_URL".into(), db_url.into()),
         ("VAPI_BASE_URL".into(), sim.base_url().into()),

@@ -272,6 +272,10 @@ pub const FAST_RUNTIME: &[(&str, &str)] = &[
     ("AUTOLYNX__VAPI__REQUEST_TIMEOUT_MS", "500"),
     // Longer than the request timeout and the simulator holds the tests use (≤ 1 s).
     ("AUTOLYNX__RUNTIME__DIAL_SETTLE_MS", "1500"),
+    // PostgreSQL: a process started again after a SIGKILL waits for its predecessor's lease to
+    // expire; 3 s keeps those tests short (the lease's own tests pick theirs).
+    ("AUTOLYNX__RUNTIME__LEASE_TTL_MS", "3000"),
+    ("AUTOLYNX__RUNTIME__LEASE_RENEW_MS", "500"),
 ];
 
 /// and receiver are filled in here).

@@ -21,6 +21,7 @@ mod healing;
 mod health;
 mod helpers;
 mod hours;
+mod lease;
 mod migrations;
 mod observability;
 mod openapi;
