@@ -440,6 +440,37 @@ pub fn proc_mib(pid: Option<u32>, field: &str) -> f64 {
         .unwrap_or(f64::NAN)
 }
 
+/// Samples a process's anonymous memory (`RssAnon`: its heap and stacks, not the files it maps
+/// — SQLite reads its database through a memory map, and those pages are the kernel's page
+/// cache, counted in `VmRSS`) every 10 ms until stopped; `stop` answers the highest sample.
+pub struct AnonPeak {
+    done: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<f64>,
+}
+
+impl AnonPeak {
+    pub fn start(pid: u32) -> Self {
+        let (done, mut stopped) = tokio::sync::oneshot::channel();
+        let task = tokio::spawn(async move {
+            let mut peak = proc_mib(Some(pid), "RssAnon:");
+            loop {
+                tokio::select! {
+                    _ = &mut stopped => return peak,
+                    () = tokio::time::sleep(Duration::from_millis(10)) => {
+                        peak = peak.max(proc_mib(Some(pid), "RssAnon:"));
+                    }
+                }
+            }
+        });
+        Self { done, task }
+    }
+
+    pub async fn stop(self) -> f64 {
+        let _ = self.done.send(());
+        self.task.await.unwrap_or(f64::NAN)
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Contacts
 

@@ -748,6 +748,12 @@ impl Simulator {
         self.shared.state().stats_snapshot()
     }
 
+    /// Calls live now: [`Self::stats`]'s `active_calls` without copying the per-call maps (for
+    /// polling while thousands of calls are live).
+    pub fn active_calls(&self) -> u32 {
+        self.shared.state().stats.active_calls
+    }
+
     /// Every webhook message the receiver answered 2xx, in delivery order (empty unless
     /// `keep_delivered` was set).
     pub fn delivered_messages(&self) -> Vec<serde_json::Value> {
