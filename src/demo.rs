@@ -280,6 +280,46 @@ impl Api {
         serde_json::from_str(&text).with_context(|| format!("{what}: not JSON"))
     }
 
+    /// [`Self::json`], sent again (up to five times, a second apart) while the answer is one a
+    /// client should retry: the provider timed out or was unavailable (502/503/504), or
+    /// limited the rate (429). The hostile fault profile makes the first ones common.
+    async fn json_retried(
+        &self,
+        what: &str,
+        req: reqwest::RequestBuilder,
+        expected: StatusCode,
+    ) -> anyhow::Result<Value> {
+        const RETRYABLE: [StatusCode; 4] = [
+            StatusCode::TOO_MANY_REQUESTS,
+            StatusCode::BAD_GATEWAY,
+            StatusCode::SERVICE_UNAVAILABLE,
+            StatusCode::GATEWAY_TIMEOUT,
+        ];
+        let mut tries = 1;
+        loop {
+            let attempt = req
+                .try_clone()
+                .context("a request that can be sent again")?;
+            let resp = attempt
+                .bearer_auth(&self.token)
+                .send()
+                .await
+                .with_context(|| format!("{what}: request failed"))?;
+            let status = resp.status();
+            let text = resp.text().await.unwrap_or_default();
+            if RETRYABLE.contains(&status) && tries < 5 {
+                tracing::warn!(%status, tries, "{what}: retrying in 1 s");
+                tries += 1;
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                continue;
+            }
+            if status != expected {
+                bail!("{what}: HTTP {status}: {text}");
+            }
+            return serde_json::from_str(&text).with_context(|| format!("{what}: not JSON"));
+        }
+    }
+
     async fn get(&self, what: &str, path: &str) -> anyhow::Result<Value> {
         self.json(what, self.http.get(self.url(path)), StatusCode::OK)
             .await
@@ -304,7 +344,7 @@ struct Summary {
 /// summary.
 async fn drive(api: &Api, args: &DemoArgs, dir: &Path) -> anyhow::Result<Summary> {
     let assistant = api
-        .json(
+        .json_retried(
             "cloning the assistant template",
             api.http
                 .post(api.url(&format!("/assistants/templates/{TEMPLATE}/clone")))

@@ -6,10 +6,11 @@ use std::time::Duration;
 
 use tokio::io::AsyncReadExt;
 
-#[tokio::test]
-async fn demo_runs_a_campaign_within_its_cap_and_prints_the_summary() {
+/// Runs `autolynx demo` with `args` to its end (at most `limit`): stdout and stderr.
+async fn run_demo(args: &[&str], limit: Duration) -> (String, String) {
     let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_autolynx"))
-        .args(["demo", "--contacts", "40", "--cap", "4"])
+        .arg("demo")
+        .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -19,7 +20,7 @@ async fn demo_runs_a_campaign_within_its_cap_and_prints_the_summary() {
     let mut stdout = child.stdout.take().unwrap();
     let mut stderr = child.stderr.take().unwrap();
     let (mut out, mut err) = (String::new(), String::new());
-    let finished = tokio::time::timeout(Duration::from_secs(90), async {
+    let finished = tokio::time::timeout(limit, async {
         let (a, b) = tokio::join!(
             stdout.read_to_string(&mut out),
             stderr.read_to_string(&mut err)
@@ -33,22 +34,30 @@ async fn demo_runs_a_campaign_within_its_cap_and_prints_the_summary() {
         Err(_) => {
             // Killed by its pid (kill_on_drop also covers a panic here).
             let _ = child.start_kill();
-            panic!("the demo did not finish in 90 s\nstdout:\n{out}\nstderr:\n{err}");
+            panic!("the demo did not finish in {limit:?}\nstdout:\n{out}\nstderr:\n{err}");
         }
     };
     assert!(
         status.success(),
         "exit {status}\nstdout:\n{out}\nstderr:\n{err}"
     );
+    (out, err)
+}
 
-    let line = |label: &str| {
-        out.lines()
-            .find(|l| l.trim_start().starts_with(label))
-            .unwrap_or_else(|| panic!("no {label:?} line in:\n{out}"))
-            .trim_start()[label.len()..]
-            .trim()
-            .to_owned()
-    };
+/// The value of the summary line starting with `label`.
+fn summary_line(out: &str, label: &str) -> String {
+    out.lines()
+        .find(|l| l.trim_start().starts_with(label))
+        .unwrap_or_else(|| panic!("no {label:?} line in:\n{out}"))
+        .trim_start()[label.len()..]
+        .trim()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn demo_runs_a_campaign_within_its_cap_and_prints_the_summary() {
+    let (out, _) = run_demo(&["--contacts", "40", "--cap", "4"], Duration::from_secs(90)).await;
+    let line = |label: &str| summary_line(&out, label);
     assert_eq!(line("status"), "COMPLETED");
     assert_eq!(line("contacts"), "40");
     assert!(line("success rate").ends_with('%'));
@@ -74,6 +83,43 @@ async fn demo_runs_a_campaign_within_its_cap_and_prints_the_summary() {
     assert_eq!(rows, 40);
     let dir = std::path::Path::new(&export).parent().unwrap();
     let _ = std::fs::remove_dir_all(dir);
+}
+
+/// Under the hostile fault profile the provider refuses the demo's first request with seed 3
+/// (a 503 after a timeout): the demo asks again, as a client should, and the campaign still
+/// completes within its cap with at most one dial per contact.
+#[tokio::test]
+async fn demo_under_the_hostile_profile_retries_what_the_provider_refused() {
+    let (out, err) = run_demo(
+        &[
+            "--contacts",
+            "12",
+            "--cap",
+            "3",
+            "--fault-profile",
+            "hostile",
+            "--seed",
+            "3",
+        ],
+        Duration::from_secs(120),
+    )
+    .await;
+    let all = format!("{out}{err}");
+    assert!(
+        all.contains("cloning the assistant template: retrying"),
+        "seed 3 no longer refuses the first request: pick another\n{all}"
+    );
+    assert_eq!(summary_line(&out, "status"), "COMPLETED");
+    assert!(
+        summary_line(&out, "max concurrency").contains("cap held"),
+        "{out}"
+    );
+    assert!(
+        summary_line(&out, "dials").contains("at most 1 per contact"),
+        "{out}"
+    );
+    let export = summary_line(&out, "export");
+    let _ = std::fs::remove_dir_all(std::path::Path::new(&export).parent().unwrap());
 }
 
 #[tokio::test]
