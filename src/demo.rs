@@ -267,17 +267,7 @@ impl Api {
         req: reqwest::RequestBuilder,
         expected: StatusCode,
     ) -> anyhow::Result<Value> {
-        let resp = req
-            .bearer_auth(&self.token)
-            .send()
-            .await
-            .with_context(|| format!("{what}: request failed"))?;
-        let status = resp.status();
-        let text = resp.text().await.unwrap_or_default();
-        if status != expected {
-            bail!("{what}: HTTP {status}: {text}");
-        }
-        serde_json::from_str(&text).with_context(|| format!("{what}: not JSON"))
+        self.json_tried(what, req, expected, 1).await
     }
 
     /// [`Self::json`], sent again (up to five times, a second apart) while the answer is one a
@@ -289,27 +279,44 @@ impl Api {
         req: reqwest::RequestBuilder,
         expected: StatusCode,
     ) -> anyhow::Result<Value> {
+        self.json_tried(what, req, expected, 5).await
+    }
+
+    async fn json_tried(
+        &self,
+        what: &str,
+        req: reqwest::RequestBuilder,
+        expected: StatusCode,
+        tries: u32,
+    ) -> anyhow::Result<Value> {
         const RETRYABLE: [StatusCode; 4] = [
             StatusCode::TOO_MANY_REQUESTS,
             StatusCode::BAD_GATEWAY,
             StatusCode::SERVICE_UNAVAILABLE,
             StatusCode::GATEWAY_TIMEOUT,
         ];
-        let mut tries = 1;
+        let mut req = Some(req);
+        let mut tried = 0;
         loop {
-            let attempt = req
-                .try_clone()
-                .context("a request that can be sent again")?;
-            let resp = attempt
+            tried += 1;
+            // A copy while another try may follow (a body that cannot be copied: no retry).
+            let again = (tried < tries)
+                .then(|| req.as_ref().and_then(reqwest::RequestBuilder::try_clone))
+                .flatten();
+            let last = again.is_none();
+            let this = match again {
+                Some(copy) => copy,
+                None => req.take().context("no request left to send")?,
+            };
+            let resp = this
                 .bearer_auth(&self.token)
                 .send()
                 .await
                 .with_context(|| format!("{what}: request failed"))?;
             let status = resp.status();
             let text = resp.text().await.unwrap_or_default();
-            if RETRYABLE.contains(&status) && tries < 5 {
-                tracing::warn!(%status, tries, "{what}: retrying in 1 s");
-                tries += 1;
+            if !last && RETRYABLE.contains(&status) {
+                tracing::warn!(%status, tried, "{what}: retrying in 1 s");
                 tokio::time::sleep(Duration::from_secs(1)).await;
                 continue;
             }

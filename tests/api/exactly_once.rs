@@ -5,14 +5,12 @@
 
 use std::time::Duration;
 
-use autolynx::provider::simulator::{
-    Faults, MsRange, OutcomeMix, SimStats, SimulatorConfig, Timings,
-};
+use autolynx::provider::simulator::{Faults, MsRange, OutcomeMix, SimulatorConfig, Timings};
 use reqwest::Method;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
-use crate::helpers::{TestApp, TestDb, spawn_app_on, spawn_app_with_sim};
+use crate::helpers::{TestApp, TestDb, assert_never_twice, spawn_app_on, spawn_app_with_sim};
 use autolynx::store::entities::{call, call_event, contact};
 
 fn sim(faults: Faults) -> SimulatorConfig {
@@ -32,22 +30,6 @@ async fn control(app: &TestApp, id: &str, command: &str, body: Option<serde_json
         )
         .await;
     assert!(reply.status.is_success(), "{command}: {:?}", reply.body);
-}
-
-/// No attempt of ours was created twice at the provider, and no number was dialed twice.
-fn assert_never_twice(stats: &SimStats) {
-    let twice: Vec<_> = stats
-        .calls_by_call_id
-        .iter()
-        .filter(|(_, n)| **n > 1)
-        .collect();
-    assert!(twice.is_empty(), "one attempt created twice: {twice:?}");
-    let numbers: Vec<_> = stats
-        .dials_by_customer
-        .iter()
-        .filter(|(_, n)| **n > 1)
-        .collect();
-    assert!(numbers.is_empty(), "numbers dialed twice: {numbers:?}");
 }
 
 async fn wait_until(what: &str, timeout: Duration, mut check: impl AsyncFnMut() -> bool) {

@@ -29,7 +29,7 @@ impl Drop for Serve {
     }
 }
 
-pub(crate) fn env(db_url: &str, sim: &Simulator) -> Vec<(String, String)> {
+fn env(db_url: &str, sim: &Simulator) -> Vec<(String, String)> {
     let mut vars: Vec<(String, String)> = vec![
         ("DATABASE_URL".into(), db_url.into()),
         ("VAPI_BASE_URL".into(), sim.base_url().into()),
@@ -46,10 +46,15 @@ pub(crate) async fn serve(db_url: &str, sim: &Simulator) -> Serve {
     serve_with(db_url, sim, &[]).await
 }
 
-/// `serve` with `extra` environment variables on top.
-pub(crate) async fn serve_with(db_url: &str, sim: &Simulator, extra: &[(&str, &str)]) -> Serve {
-    let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_autolynx"))
+/// Starts `autolynx serve` on `port` with `extra` environment variables on top, without
+/// waiting for it.
+pub(crate) fn spawn_serve(
+    db_url: &str,
+    sim: &Simulator,
+    extra: &[(&str, &str)],
+    port: u16,
+) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_autolynx"))
         .arg("serve")
         .envs(env(db_url, sim))
         .envs(extra.iter().copied())
@@ -58,7 +63,13 @@ pub(crate) async fn serve_with(db_url: &str, sim: &Simulator, extra: &[(&str, &s
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
         .spawn()
-        .expect("start autolynx serve");
+        .expect("start autolynx serve")
+}
+
+/// `serve` with `extra` environment variables on top.
+pub(crate) async fn serve_with(db_url: &str, sim: &Simulator, extra: &[(&str, &str)]) -> Serve {
+    let port = free_port();
+    let child = spawn_serve(db_url, sim, extra, port);
     let serve = Serve { child, port };
     sim.set_webhook_url(format!("http://127.0.0.1:{port}/api/webhooks/vapi"));
     let client = reqwest::Client::new();

@@ -655,3 +655,20 @@ pub fn cli_admin_token(db_url: &str, name: &str) -> String {
         .trim()
         .to_owned()
 }
+
+/// The exactly-once oracle: no attempt created twice at the provider (by our call id), and no
+/// number dialed twice.
+pub fn assert_never_twice(stats: &autolynx::provider::simulator::SimStats) {
+    let twice: Vec<_> = stats
+        .calls_by_call_id
+        .iter()
+        .filter(|(_, n)| **n > 1)
+        .collect();
+    assert!(twice.is_empty(), "one attempt created twice: {twice:?}");
+    let numbers: Vec<_> = stats
+        .dials_by_customer
+        .iter()
+        .filter(|(_, n)| **n > 1)
+        .collect();
+    assert!(numbers.is_empty(), "numbers dialed twice: {numbers:?}");
+}

@@ -10,17 +10,17 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use autolynx::config::{WebhookScheme, WebhookSettings};
-use autolynx::provider::simulator::{
-    MsRange, OutcomeMix, SimStats, Simulator, SimulatorConfig, Timings,
-};
+use autolynx::provider::simulator::{MsRange, OutcomeMix, Simulator, SimulatorConfig, Timings};
 use autolynx::store;
 use autolynx::store::entities::{call, contact};
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
-use crate::healing::{Api, env};
-use crate::helpers::{TestDb, WEBHOOK_SECRET, cli_admin_token, free_port, spawn_app_with_sim};
+use crate::healing::{Api, spawn_serve};
+use crate::helpers::{
+    TestDb, WEBHOOK_SECRET, assert_never_twice, cli_admin_token, free_port, spawn_app_with_sim,
+};
 
 /// A child `autolynx serve` that may be a standby (not listening yet); SIGKILLed when dropped.
 struct Node {
@@ -32,17 +32,11 @@ impl Node {
     /// Starts `serve` without waiting for it to listen.
     fn start(db_url: &str, sim: &Simulator, lease: (&str, &str)) -> Self {
         let port = free_port();
-        let child = Command::new(env!("CARGO_BIN_EXE_autolynx"))
-            .arg("serve")
-            .envs(env(db_url, sim))
-            .env("AUTOLYNX__RUNTIME__LEASE_TTL_MS", lease.0)
-            .env("AUTOLYNX__RUNTIME__LEASE_RENEW_MS", lease.1)
-            .env("AUTOLYNX__SERVER__BIND", format!("127.0.0.1:{port}"))
-            .env_remove("AUTOLYNX_CONFIG")
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start autolynx serve");
+        let extra = [
+            ("AUTOLYNX__RUNTIME__LEASE_TTL_MS", lease.0),
+            ("AUTOLYNX__RUNTIME__LEASE_RENEW_MS", lease.1),
+        ];
+        let child = spawn_serve(db_url, sim, &extra, port);
         Self { child, port }
     }
 
@@ -111,21 +105,6 @@ fn simulator_config(call_ms: u64) -> SimulatorConfig {
         ..Timings::fast()
     };
     config
-}
-
-fn assert_never_twice(stats: &SimStats) {
-    let twice: Vec<_> = stats
-        .calls_by_call_id
-        .iter()
-        .filter(|(_, n)| **n > 1)
-        .collect();
-    assert!(twice.is_empty(), "one attempt created twice: {twice:?}");
-    let numbers: Vec<_> = stats
-        .dials_by_customer
-        .iter()
-        .filter(|(_, n)| **n > 1)
-        .collect();
-    assert!(numbers.is_empty(), "numbers dialed twice: {numbers:?}");
 }
 
 /// The lease's rules, straight on the database: one holder at a time, a takeover only after
