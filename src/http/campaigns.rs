@@ -1963,29 +1963,24 @@ async fn create_campaign(
         }
         Ok::<_, ImportError>((tally, variable_columns))
     });
-    let mut new = Some(new);
-    let mut import: Option<store::campaigns::ContactImport> = None;
-    let mut stored = Ok(());
-    while let Some(chunk) = arriving.recv().await {
-        let step = async {
-            let import = match (&mut import, new.take()) {
-                (Some(import), _) => import,
-                (None, Some(new)) => {
-                    import.insert(store::campaigns::ContactImport::begin(&state.db, new).await?)
-                }
-                (None, None) => unreachable!("the campaign is created with the first chunk"),
-            };
-            import.add(chunk).await
-        };
-        if let Err(e) = step.await {
-            stored = Err(e);
-            break;
+    // The campaign is created with the first chunk: a file with nothing accepted never opens
+    // the transaction.
+    let mut stored = Ok(None);
+    if let Some(first) = arriving.recv().await {
+        stored = async {
+            let mut import = store::campaigns::ContactImport::begin(&state.db, new).await?;
+            import.add(first).await?;
+            while let Some(chunk) = arriving.recv().await {
+                import.add(chunk).await?;
+            }
+            Ok::<_, sea_orm::DbErr>(Some(import))
         }
+        .await;
     }
     // A database error stops the reader (its next hand-over fails) and is the answer.
     drop(arriving);
     let parsed = parser.await.map_err(ApiError::internal)?;
-    stored?;
+    let import = stored?;
     let (tally, variable_columns) = parsed.map_err(import_error)?;
 
     let report_dto = ImportReportDto::from_tally(&tally);

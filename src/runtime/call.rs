@@ -428,18 +428,10 @@ async fn place(ctx: &Arc<RuntimeContext>, gate: &AtomicBool, request: &CreateCal
         return not_sent(DialError::Gated);
     }
     let call_id = request.call_id;
-    let fence = ctx.fence.clone();
+    // Marked (and so sent) only while this process holds the runtime lease.
     let marked = ctx
-        .writer()
-        .write(move |txn| {
-            let fence = fence.clone();
-            Box::pin(async move {
-                // Marked (and so sent) only while this process holds the runtime lease.
-                if let Some(fence) = &fence {
-                    fence.check(txn).await?;
-                }
-                store::calls::mark_dial_sent(txn, call_id).await
-            })
+        .write_fenced(move |txn| {
+            Box::pin(async move { store::calls::mark_dial_sent(txn, call_id).await })
         })
         .await;
     let sent_at = match marked {
@@ -550,21 +542,8 @@ async fn dialed(
     let error = match dial.result {
         Ok(call) => return accepted(myself, state, call).await,
         Err(DialError::Superseded(recorded)) => return accepted(myself, state, recorded).await,
-        Err(DialError::Gated) => {
-            return not_sent(
-                myself,
-                state,
-                "the campaign stopped dialing before the call was placed",
-            )
-            .await;
-        }
-        Err(DialError::LeaseLapsed) => {
-            return not_sent(
-                myself,
-                state,
-                "this process's runtime lease lapsed before the call was placed",
-            )
-            .await;
+        Err(why @ (DialError::Gated | DialError::LeaseLapsed)) => {
+            return not_sent(myself, state, &why.to_string()).await;
         }
         Err(DialError::Record(message)) => {
             // A database hiccup: nothing was sent; try again shortly, without using a retry.

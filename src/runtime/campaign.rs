@@ -690,19 +690,11 @@ async fn fill(
         }
         let claimed = {
             let chosen = chosen.clone();
-            let fence = state.ctx.fence.clone();
             state
                 .ctx
-                .writer()
-                .write(move |txn| {
-                    let (chosen, fence) = (chosen.clone(), fence.clone());
-                    Box::pin(async move {
-                        // Claimed only while this process holds the runtime lease.
-                        if let Some(fence) = &fence {
-                            fence.check(txn).await?;
-                        }
-                        store::calls::claim_many_in(txn, &chosen).await
-                    })
+                .write_fenced(move |txn| {
+                    let chosen = chosen.clone();
+                    Box::pin(async move { store::calls::claim_many_in(txn, &chosen).await })
                 })
                 .await?
         };

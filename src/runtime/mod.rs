@@ -115,6 +115,35 @@ impl RuntimeContext {
         })
     }
 
+    /// A write of this process's own dialing (claims, dial markers) through the group commit,
+    /// run only in a transaction that finds the runtime lease still this process's (see
+    /// [`fence`]); without a lease (SQLite), a plain write.
+    pub(crate) async fn write_fenced<R, F>(&self, work: F) -> Result<R, sea_orm::DbErr>
+    where
+        R: Send + 'static,
+        F: for<'t> Fn(
+                &'t sea_orm::DatabaseTransaction,
+            )
+                -> futures_util::future::BoxFuture<'t, Result<R, sea_orm::DbErr>>
+            + Send
+            + Sync
+            + 'static,
+    {
+        let fence = self.fence.clone();
+        self.writer
+            .write(move |txn| {
+                let fence = fence.clone();
+                let work = work(txn);
+                Box::pin(async move {
+                    if let Some(fence) = &fence {
+                        fence.check(txn).await?;
+                    }
+                    work.await
+                })
+            })
+            .await
+    }
+
     /// Whether a dial may leave as far as the runtime lease goes (always, without one).
     pub(crate) fn holds_lease(&self) -> bool {
         self.fence.as_ref().is_none_or(|f| f.holds())

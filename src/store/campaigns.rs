@@ -51,14 +51,7 @@ pub async fn create_with_contacts(
     contacts: Vec<NewContact>,
 ) -> Result<campaign::Model, DbErr> {
     let mut import = ContactImport::begin(db, new).await?;
-    let mut rows = contacts.into_iter();
-    loop {
-        let chunk: Vec<_> = rows.by_ref().take(INSERT_CHUNK).collect();
-        if chunk.is_empty() {
-            break;
-        }
-        import.add(chunk).await?;
-    }
+    import.add(contacts).await?;
     let total = import.inserted();
     import.finish(total, None).await
 }
@@ -110,11 +103,6 @@ impl ContactImport {
             campaign,
             inserted: 0,
         })
-    }
-
-    /// The campaign's id.
-    pub fn campaign_id(&self) -> Uuid {
-        self.campaign.id
     }
 
     /// Contacts inserted so far.
