@@ -1014,6 +1014,12 @@ async fn control(
             move_to(state, target, Some(mode.as_str()))
                 .await
                 .map_err(internal)?;
+            // Again once STOPPED is stored: a claim given back unsent between the two (its
+            // settlement read the campaign still running) went back to PENDING after the first
+            // pass; every settlement from here on reads STOPPED and gives it NOT_ATTEMPTED.
+            store::calls::mark_not_attempted(&state.ctx.db, id)
+                .await
+                .map_err(db_error)?;
             state.spare = None;
             if mode == StopMode::Hangup {
                 for child in myself.get_children() {
