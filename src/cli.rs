@@ -126,8 +126,9 @@ pub struct SimulatorArgs {
     /// The API key the simulator accepts (Authorization: Bearer <key>).
     #[arg(long, env = "AUTOLYNX_SIM_API_KEY")]
     pub api_key: String,
-    /// Where webhooks are POSTed, e.g. http://127.0.0.1:8080/api/webhooks/vapi. Without it no
-    /// webhook is sent.
+    /// Where webhooks are POSTed, e.g. http://127.0.0.1:8080/api/webhooks/vapi; several URLs
+    /// separated by commas are used in turn (a load balancer's round robin over several
+    /// nodes). Without it no webhook is sent.
     #[arg(long)]
     pub webhook_url: Option<String>,
     /// Secret webhooks are signed with (the receiver's webhook.secret). Without it they are
@@ -359,9 +360,9 @@ impl SimulatorArgs {
             "--concurrency-limit must be at least 1"
         );
         anyhow::ensure!(!self.api_key.is_empty(), "--api-key must not be empty");
-        if let Some(url) = &self.webhook_url {
+        for url in self.webhook_url.iter().flat_map(|u| u.split(',')) {
             anyhow::ensure!(
-                reqwest::Url::parse(url).is_ok(),
+                reqwest::Url::parse(url.trim()).is_ok(),
                 "--webhook-url {url:?} is not a URL"
             );
         }
@@ -580,11 +581,7 @@ async fn retention(settings: &Settings, dry_run: bool) -> anyhow::Result<()> {
 
 async fn serve(settings: Settings) -> anyhow::Result<()> {
     let app = Application::build(settings).await?;
-    let fence = app.fence();
     app.run_until_stopped().await?;
-    if fence.is_some_and(|f| f.is_lost()) {
-        return Err(crate::runtime::fence::LeaseLost.into());
-    }
     Ok(())
 }
 

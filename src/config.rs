@@ -385,10 +385,11 @@ pub struct RuntimeSettings {
     /// OTP-style restart intensity of campaign supervisors.
     pub supervisor_max_restarts: u32,
     pub supervisor_restart_window_secs: u64,
-    /// PostgreSQL: how long the runtime lease lasts without renewal (a standby takes over
-    /// after it).
+    /// PostgreSQL: how long a campaign's lease (and a node's heartbeat) lasts without renewal;
+    /// another node takes the campaigns of a node that crashed or hung after it.
     pub lease_ttl_ms: u64,
-    /// PostgreSQL: how often the holder renews the lease (and a standby asks for it).
+    /// PostgreSQL: how often a node renews its leases and heartbeat, looks for campaigns
+    /// without an owner, and checks the calls it follows against the database.
     pub lease_renew_ms: u64,
 }
 

@@ -15,13 +15,6 @@ async fn main() -> std::process::ExitCode {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: {err:#}");
-            if err
-                .downcast_ref::<autolynx::runtime::fence::LeaseLost>()
-                .is_some()
-            {
-                // A standby took over: systemd starts this one again (as the new standby).
-                return std::process::ExitCode::from(autolynx::startup::EXIT_LEASE_LOST);
-            }
             std::process::ExitCode::FAILURE
         }
     }

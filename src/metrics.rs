@@ -37,6 +37,12 @@ pub const ALERT_CONCURRENCY: &str = "autolynx_alert_concurrency_utilization";
 pub const ALERT_ACCOUNT_CONCURRENCY: &str = "autolynx_alert_account_concurrency_utilization";
 pub const ALERT_ERROR_RATE: &str = "autolynx_alert_error_rate";
 pub const ALERT_THRESHOLD: &str = "autolynx_alert_threshold";
+pub const NODE_CAMPAIGNS: &str = "autolynx_node_campaigns";
+pub const CLUSTER_NODES: &str = "autolynx_cluster_nodes";
+pub const CLUSTER_CAMPAIGNS: &str = "autolynx_cluster_campaigns";
+pub const ACCOUNT_SLOTS_TAKEN: &str = "autolynx_account_slots_taken";
+pub const LEASE_TAKEOVERS: &str = "autolynx_lease_takeovers_total";
+pub const FENCING_REJECTIONS: &str = "autolynx_fencing_rejections_total";
 
 /// The seed's alert thresholds: concurrency at 75 % / 95 % of the cap, error rate 5 % / 10 %.
 pub const ALERT_THRESHOLDS: &[(&str, f64)] = &[
@@ -176,6 +182,30 @@ fn describe() {
         "Failed or timed-out calls / terminal calls per active campaign"
     );
     describe_gauge!(ALERT_THRESHOLD, "Alert thresholds from the seed, by alert");
+    describe_gauge!(
+        NODE_CAMPAIGNS,
+        "Campaigns this node runs (holds the lease of); PostgreSQL clusters only"
+    );
+    describe_gauge!(
+        CLUSTER_NODES,
+        "Live nodes of the cluster, as of this node's last heartbeat"
+    );
+    describe_gauge!(
+        CLUSTER_CAMPAIGNS,
+        "Campaigns each live node runs, by node (the cluster view, from the database)"
+    );
+    describe_gauge!(
+        ACCOUNT_SLOTS_TAKEN,
+        "Account slots held by calls across the cluster (from the database at scrape time)"
+    );
+    describe_counter!(
+        LEASE_TAKEOVERS,
+        "Campaign leases this node took over from a node that let them expire"
+    );
+    describe_counter!(
+        FENCING_REJECTIONS,
+        "Writes of this node refused because it no longer held the campaign's lease"
+    );
 }
 
 /// A call reached a terminal status.
@@ -246,4 +276,20 @@ pub fn group_commit(size: usize, result: &'static str) {
 /// A sweep ran.
 pub fn sweep(trigger: &'static str) {
     counter!(SWEEPS_TOTAL, "trigger" => trigger).increment(1);
+}
+
+/// This node took a campaign's lease from a node that let it expire.
+pub fn lease_takeover() {
+    counter!(LEASE_TAKEOVERS).increment(1);
+}
+
+/// A write of this node was refused by a campaign lease's fence.
+pub fn fencing_rejection() {
+    counter!(FENCING_REJECTIONS).increment(1);
+}
+
+/// This node's heartbeat: the campaigns it runs and the live nodes it sees.
+pub fn cluster(campaigns: usize, nodes: usize) {
+    metrics::gauge!(NODE_CAMPAIGNS).set(campaigns as f64);
+    metrics::gauge!(CLUSTER_NODES).set(nodes as f64);
 }

@@ -17,7 +17,7 @@ use crate::provider::metered::Metered;
 use crate::provider::vapi::VapiClient;
 use crate::provider::verify::WebhookVerifier;
 use crate::provider::{Provider, Unconfigured};
-use crate::runtime::fence::Fence;
+use crate::runtime::cluster::{self, Cluster, ClusterTasks};
 use crate::runtime::sweep::{self, SweepTimer, Sweeper};
 use crate::runtime::{Runtime, RuntimeContext};
 use crate::store;
@@ -30,8 +30,9 @@ pub struct Application {
     sweep_timer: Option<SweepTimer>,
     /// The SQLite database's single-process lock (see `lock_sqlite`), held until dropped.
     _sqlite_lock: Option<std::fs::File>,
-    /// The PostgreSQL runtime lease (see `take_runtime_lease`), renewed until dropped.
-    lease: Option<RuntimeLease>,
+    /// This node of a PostgreSQL cluster (see `join_cluster`), and its background work.
+    cluster: Option<Arc<Cluster>>,
+    cluster_tasks: Option<ClusterTasks>,
 }
 
 impl Application {
@@ -87,9 +88,7 @@ impl Application {
         store::migrate(&db)
             .await
             .context("could not apply database migrations")?;
-        // A standby waits here, before it listens: it serves nothing until it runs the
-        // campaigns, so a load balancer's health check sends every request to the holder.
-        let lease = take_runtime_lease(&db, &settings).await;
+        let cluster = join_cluster(&db, &settings).await?;
         let acceptor = TcpListener::bind(settings.server.bind)
             .into_acceptor()
             .await
@@ -116,13 +115,14 @@ impl Application {
         );
         let rate_limits = Arc::new(RateLimits::new(&settings.rate_limits));
         let settings = Arc::new(settings);
-        let runtime = Runtime::start(RuntimeContext::fenced(
+        let runtime = Runtime::start(RuntimeContext::clustered(
             db.clone(),
             provider.clone(),
             settings.clone(),
-            lease.as_ref().map(|l| l.fence.clone()),
+            cluster.clone(),
         ))
         .await?;
+        let cluster_tasks = cluster::spawn(runtime.clone());
         let sweeper = Sweeper::new(runtime.clone());
         let sweep_timer = sweep::spawn_periodic(
             sweeper.clone(),
@@ -146,7 +146,8 @@ impl Application {
             acceptor,
             sweep_timer: Some(sweep_timer),
             _sqlite_lock: sqlite_lock,
-            lease,
+            cluster,
+            cluster_tasks,
         })
     }
 
@@ -162,9 +163,9 @@ impl Application {
         &self.state.runtime
     }
 
-    /// The runtime lease's fence (PostgreSQL), to learn after the run whether it was lost.
-    pub fn fence(&self) -> Option<Arc<Fence>> {
-        self.lease.as_ref().map(|l| l.fence.clone())
+    /// This node of the PostgreSQL cluster (`None` on SQLite).
+    pub fn cluster(&self) -> Option<Arc<Cluster>> {
+        self.cluster.clone()
     }
 
     /// Serves until SIGINT or SIGTERM, then lets in-flight requests finish.
@@ -179,27 +180,18 @@ impl Application {
     ) -> std::io::Result<()> {
         let grace = self.state.settings.shutdown_grace();
         tracing::info!(port = self.port, "autolynx listening");
-        // A lease lost to another process stops this one as a signal would.
-        let fence = self.lease.as_ref().map(|l| l.fence.clone());
-        let signal = async move {
-            match fence {
-                Some(fence) => tokio::select! {
-                    () = signal => {}
-                    () = fence.lost() => {}
-                },
-                None => signal.await,
-            }
-        };
         let result = Server::new_with_acceptor(self.acceptor)
             .run_with_graceful_shutdown(http::app(self.state.clone()), signal, Some(grace))
             .await;
         // HTTP first, then the sweep timer, then the actors; calls in flight stay recorded and
         // are adopted at the next start.
         drop(self.sweep_timer.take());
+        drop(self.cluster_tasks.take());
         self.state.runtime.shutdown().await;
-        // Handed back once nothing runs any more, so a standby takes over at once.
-        if let Some(lease) = self.lease.take() {
-            lease.release(&self.state.db).await;
+        // Handed back once nothing runs here any more, so other nodes take them at once.
+        if let Some(cluster) = self.cluster.take() {
+            cluster.leave(&self.state.db).await;
+            cluster::send(&self.state.db, &cluster::Message::Wake).await;
         }
         self.state.db.clone().close().await.ok();
         tracing::info!("autolynx stopped");
@@ -207,138 +199,37 @@ impl Application {
     }
 }
 
-/// The exit status of a process whose runtime lease another process took (EX_TEMPFAIL: a
-/// supervisor such as systemd starts it again, as a standby).
-pub const EXIT_LEASE_LOST: u8 = 75;
-
-/// The PostgreSQL runtime lease this process holds, and the task renewing it.
-struct RuntimeLease {
-    fence: Arc<Fence>,
-    renewal: tokio::task::JoinHandle<()>,
-}
-
-impl RuntimeLease {
-    /// Stops renewing and hands the lease back.
-    async fn release(self, db: &DatabaseConnection) {
-        self.renewal.abort();
-        let (node, epoch) = (self.fence.node(), self.fence.epoch());
-        match store::lease::release(db, node, epoch).await {
-            Ok(true) => tracing::info!(epoch, "runtime lease handed back"),
-            Ok(false) => {}
-            Err(e) => {
-                tracing::warn!(error = %e, "could not hand the runtime lease back; it expires by itself")
-            }
-        }
-    }
-}
-
-impl Drop for RuntimeLease {
-    fn drop(&mut self) {
-        // An application dropped without shutting down (a test) stops renewing: the lease
-        // then expires by itself.
-        self.renewal.abort();
-    }
-}
-
-/// Where this process runs, for an operator reading who holds the lease.
-fn holder_name() -> String {
-    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .ok()
-        .or_else(|| std::env::var("HOSTNAME").ok())
-        .map(|h| h.trim().to_owned())
-        .filter(|h| !h.is_empty())
-        .unwrap_or_else(|| "unknown host".to_owned());
-    format!("{host} pid {}", std::process::id())
-}
-
-/// PostgreSQL: one process at a time runs a database's campaigns. This one takes the runtime
-/// lease, waiting as a standby (and saying who holds it) while another process does; `None`
-/// on SQLite, where the file lock already keeps other processes out.
-async fn take_runtime_lease(db: &DatabaseConnection, settings: &Settings) -> Option<RuntimeLease> {
+/// PostgreSQL: this process is a node of the database's cluster. It registers itself (the
+/// first heartbeat) and sizes the account's slot table; its rounds then take a fair share of
+/// the campaigns (see `runtime::cluster`). `None` on SQLite, where the file lock keeps other
+/// processes out.
+async fn join_cluster(
+    db: &DatabaseConnection,
+    settings: &Settings,
+) -> anyhow::Result<Option<Arc<Cluster>>> {
     if db.get_database_backend() != sea_orm::DbBackend::Postgres {
-        return None;
+        return Ok(None);
     }
-    let node = uuid::Uuid::now_v7();
-    let holder = holder_name();
-    let (ttl, every) = (settings.runtime.lease_ttl(), settings.runtime.lease_renew());
-    let mut waited = false;
-    let (epoch, sent) = loop {
-        let sent = Instant::now();
-        match store::lease::acquire(db, node, &holder, ttl).await {
-            Ok(Some(epoch)) => break (epoch, sent),
-            Ok(None) if !waited => {
-                waited = true;
-                let held = store::lease::holder(db).await.ok().flatten();
-                tracing::warn!(
-                    holder = held.as_ref().map_or("?", |h| h.holder.as_str()),
-                    expires_in_ms = held.as_ref().map_or(0, |h| h.expires_in_ms),
-                    "standby: another autolynx process runs this database's campaigns; this \
-                     one takes over when its lease ends (it shuts down, or stops renewing for \
-                     runtime.lease_ttl_ms)"
-                );
-            }
-            Ok(None) => {}
-            Err(e) => tracing::warn!(error = %e, "could not ask for the runtime lease; retrying"),
-        }
-        tokio::time::sleep(every).await;
-    };
-    if waited {
-        tracing::warn!(
-            epoch,
-            "took the runtime lease over: this process runs the campaigns now"
-        );
-    } else {
-        tracing::info!(epoch, "runtime lease taken");
-    }
-    let fence = Arc::new(Fence::new(node, epoch, ttl, sent));
-    let renewal = tokio::spawn(renew_lease(db.clone(), fence.clone(), holder, every));
-    Some(RuntimeLease { fence, renewal })
-}
-
-/// Renews the lease every `every`. A lease that lapsed (a pause, a slow database) is taken
-/// again if nobody held it meanwhile (its epoch is then exactly the next one); when another
-/// process took it, the fence is lost — no dial leaves any more — and the application shuts
-/// down (`serve` exits with `EXIT_LEASE_LOST`, and its supervisor, systemd, starts it again as
-/// a standby).
-async fn renew_lease(db: DatabaseConnection, fence: Arc<Fence>, holder: String, every: Duration) {
-    let mut tick = tokio::time::interval(every);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    tick.tick().await;
-    loop {
-        tick.tick().await;
-        let sent = Instant::now();
-        match store::lease::renew(&db, fence.node(), fence.epoch(), fence.ttl()).await {
-            Ok(true) => {
-                fence.renewed(sent);
-                continue;
-            }
-            Ok(false) => {}
-            Err(e) => {
-                tracing::warn!(error = %e, "could not renew the runtime lease; no call is placed once it lapses");
-                continue;
-            }
-        }
-        match store::lease::acquire(&db, fence.node(), &holder, fence.ttl()).await {
-            Ok(Some(epoch)) if epoch == fence.epoch() + 1 => {
-                tracing::warn!(
-                    epoch,
-                    "the runtime lease lapsed and nobody took it: taken again"
-                );
-                fence.retaken(epoch, sent);
-            }
-            Ok(_) => {
-                let held = store::lease::holder(&db).await.ok().flatten();
-                tracing::error!(
-                    holder = held.as_ref().map_or("?", |h| h.holder.as_str()),
-                    "another autolynx process took the runtime lease over: this one places no \
-                     more calls and shuts down"
-                );
-                fence.lose();
-                return;
-            }
-            Err(e) => tracing::warn!(error = %e, "could not take the lapsed runtime lease again"),
-        }
-    }
+    let cluster = Arc::new(Cluster::new(
+        uuid::Uuid::now_v7(),
+        cluster::holder_name(),
+        settings.runtime.lease_ttl(),
+        settings.runtime.lease_renew(),
+    ));
+    store::cluster::size_slots(db, settings.provider.max_concurrent_calls)
+        .await
+        .context("could not size the account's slot table")?;
+    cluster
+        .heartbeat(db)
+        .await
+        .context("could not join the cluster (the nodes table)")?;
+    let others = cluster.live_count() - 1;
+    tracing::info!(
+        node = %cluster.node(),
+        others,
+        "joined the cluster: this node runs its fair share of the campaigns"
+    );
+    Ok(Some(cluster))
 }
 
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM.

@@ -19,9 +19,10 @@ mod m20261202_000009_pause_reason;
 mod m20261202_000010_opt_outs;
 mod m20261202_000011_contact_row_order;
 mod m20261202_000012_runtime_lease;
+mod m20261203_000013_cluster;
 
 /// Names of every table the migrations create, in creation (foreign-key) order.
-pub const TABLES: [&str; 11] = [
+pub const TABLES: [&str; 13] = [
     "users",
     "api_tokens",
     "assistants",
@@ -32,7 +33,9 @@ pub const TABLES: [&str; 11] = [
     "suppression_list",
     "audit_log",
     "suppression_imports",
-    "runtime_leases",
+    "cluster_nodes",
+    "campaign_leases",
+    "account_slots",
 ];
 
 /// The ordered list of autolynx migrations.
@@ -54,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000010_opt_outs::Migration),
             Box::new(m20261202_000011_contact_row_order::Migration),
             Box::new(m20261202_000012_runtime_lease::Migration),
+            Box::new(m20261203_000013_cluster::Migration),
         ]
     }
 }

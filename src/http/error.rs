@@ -230,6 +230,9 @@ impl From<crate::runtime::ControlError> for ApiError {
             }
             ControlError::Internal(e) => Self::internal(e),
             ControlError::Refused(why) => Self::conflict(why),
+            ControlError::Unavailable(why) => {
+                Self::unavailable(why).with_details(json!({ "retryAfterSeconds": 1 }))
+            }
         }
     }
 }

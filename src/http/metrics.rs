@@ -77,6 +77,19 @@ async fn refresh_gauges(state: &AppState) {
     if let Some(n) = state.runtime.supervisors().await {
         gauge!(m::SUPERVISORS).set(n as f64);
     }
+    if let Some(cluster) = &ctx.cluster {
+        // The cluster view: every live node's campaigns, and the account's slots in use.
+        for node in cluster.nodes() {
+            gauge!(m::CLUSTER_CAMPAIGNS, "node" => node.holder.clone())
+                .set(f64::from(node.campaigns));
+        }
+        match store::cluster::slots_taken(&state.db).await {
+            Ok(n) => {
+                gauge!(m::ACCOUNT_SLOTS_TAKEN).set(n as f64);
+            }
+            Err(e) => tracing::warn!(error = %e, "metrics: could not count the account's slots"),
+        }
+    }
 
     match store::ops::campaigns_by_status(&state.db).await {
         Ok(rows) => {

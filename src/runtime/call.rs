@@ -84,8 +84,9 @@ pub enum DialError {
     /// Nothing was sent: the campaign stopped dialing (pause or stop) first.
     #[error("the campaign stopped dialing before the call was placed")]
     Gated,
-    /// Nothing was sent: this process's runtime lease lapsed first (it is being taken over).
-    #[error("this process's runtime lease lapsed before the call was placed")]
+    /// Nothing was sent: this node's lease of the campaign lapsed first (another node is taking
+    /// it over).
+    #[error("this node's lease of the campaign lapsed before the call was placed")]
     LeaseLapsed,
     /// The provider created a call, but another provider call was already recorded for this
     /// dial (found through a webhook): that one is followed, this one ended as a duplicate.
@@ -427,10 +428,10 @@ async fn place(ctx: &Arc<RuntimeContext>, gate: &AtomicBool, request: &CreateCal
     if !gate.load(Ordering::SeqCst) {
         return not_sent(DialError::Gated);
     }
-    let call_id = request.call_id;
-    // Marked (and so sent) only while this process holds the runtime lease.
+    let (call_id, campaign_id) = (request.call_id, request.campaign_id);
+    // Marked (and so sent) only while this node holds the campaign's lease.
     let marked = ctx
-        .write_fenced(move |txn| {
+        .write_fenced(campaign_id, move |txn| {
             Box::pin(async move { store::calls::mark_dial_sent(txn, call_id).await })
         })
         .await;
@@ -443,12 +444,13 @@ async fn place(ctx: &Arc<RuntimeContext>, gate: &AtomicBool, request: &CreateCal
         }
     };
     // Pause and stop close the gate before they answer: checked again right before sending,
-    // with the runtime lease (a process paused past its lease's end wakes up here without it).
+    // with the campaign's lease (a process paused past its lease's end wakes up here without
+    // it).
     if !gate.load(Ordering::SeqCst) {
         return not_sent(DialError::Gated);
     }
-    if !ctx.holds_lease() {
-        tracing::error!(call_id = %request.call_id, "the runtime lease has lapsed; not sent");
+    if !ctx.holds_lease(campaign_id) {
+        tracing::error!(call_id = %request.call_id, %campaign_id, "this node's lease of the campaign has lapsed; not sent");
         return not_sent(DialError::LeaseLapsed);
     }
     let started = Instant::now();

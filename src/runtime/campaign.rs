@@ -32,6 +32,10 @@ use crate::store::entities::{call, campaign, contact};
 const MAX_CALL_RESTARTS: u32 = 3;
 /// Longest wait for calling hours to open (or a scheduled start) before looking again.
 const MAX_HOURS_WAIT: Duration = Duration::from_secs(300);
+/// How soon a campaign that found no free account slot (other nodes hold them all) looks
+/// again.
+const SLOT_RETRY: Duration = Duration::from_millis(200);
+
 /// How often a campaign at its budget looks again while costs of its calls are still coming.
 const BUDGET_RECHECK: Duration = Duration::from_millis(500);
 /// Wakes a little after the instant a contact becomes callable, so it surely is then.
@@ -688,19 +692,16 @@ async fn fill(
             }
             continue;
         }
-        let claimed = {
-            let chosen = chosen.clone();
-            state
-                .ctx
-                .write_fenced(move |txn| {
-                    let chosen = chosen.clone();
-                    Box::pin(async move { store::calls::claim_many_in(txn, &chosen).await })
-                })
-                .await?
-        };
+        let (claimed, short) = state.ctx.claim(campaign.id, chosen.clone()).await?;
+        if short {
+            // The account's limit is reached across the cluster: look again shortly (slots
+            // are freed by whichever node stores a call's end).
+            blocked = true;
+            schedule_fill(myself, state, SLOT_RETRY);
+        }
         let mut calls: HashMap<Uuid, call::Model> =
             claimed.into_iter().map(|c| (c.contact_id, c)).collect();
-        let lost = calls.len() < chosen.len();
+        let lost = !short && calls.len() < chosen.len();
         for (contact, permit) in chosen.into_iter().zip(permits) {
             let Some(call) = calls.remove(&contact.id) else {
                 // Claimed elsewhere meanwhile: its permit serves the next candidate.

@@ -45,23 +45,42 @@ impl RuntimeEvent {
     }
 }
 
-/// A broadcast channel of [`RuntimeEvent`]s.
+/// A broadcast channel of [`RuntimeEvent`]s. In a cluster, what this node publishes is also
+/// forwarded to the other nodes, and theirs are published here.
 #[derive(Clone)]
 pub struct EventBus {
     tx: broadcast::Sender<RuntimeEvent>,
+    forward: std::sync::Arc<std::sync::OnceLock<tokio::sync::mpsc::UnboundedSender<RuntimeEvent>>>,
 }
 
 impl Default for EventBus {
     fn default() -> Self {
         let (tx, _) = broadcast::channel(BUS_CAPACITY);
-        Self { tx }
+        Self {
+            tx,
+            forward: std::sync::Arc::default(),
+        }
     }
 }
 
 impl EventBus {
+    /// An event of this node: to its listeners, and to the other nodes' when in a cluster.
     pub fn publish(&self, event: RuntimeEvent) {
+        if let Some(forward) = self.forward.get() {
+            let _ = forward.send(event.clone());
+        }
+        self.publish_local(event);
+    }
+
+    /// An event to this node's listeners only (one another node forwarded).
+    pub fn publish_local(&self, event: RuntimeEvent) {
         // No listener is not an error.
         let _ = self.tx.send(event);
+    }
+
+    /// From now on every event published is also sent to `forward` (once per bus).
+    pub fn forward_to(&self, forward: tokio::sync::mpsc::UnboundedSender<RuntimeEvent>) {
+        let _ = self.forward.set(forward);
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<RuntimeEvent> {

@@ -4,9 +4,9 @@
 
 pub mod call;
 pub mod campaign;
+pub mod cluster;
 pub mod duplicate;
 pub mod events;
-pub mod fence;
 pub mod root;
 pub mod sweep;
 
@@ -64,9 +64,9 @@ pub struct RuntimeContext {
     /// Account permits held by duplicate provider calls until they are known to have ended,
     /// by provider call id.
     duplicate_permits: Mutex<HashMap<String, OwnedSemaphorePermit>>,
-    /// The runtime lease this process holds (PostgreSQL), fencing its dials; `None` on SQLite,
-    /// where the file lock keeps every other process out.
-    pub fence: Option<Arc<fence::Fence>>,
+    /// This node of a PostgreSQL cluster: the campaign leases it holds, fencing its writes;
+    /// `None` on SQLite, where the file lock keeps every other process out.
+    pub cluster: Option<Arc<cluster::Cluster>>,
 }
 
 impl RuntimeContext {
@@ -75,16 +75,17 @@ impl RuntimeContext {
         provider: Arc<dyn Provider>,
         settings: Arc<Settings>,
     ) -> Arc<Self> {
-        Self::fenced(db, provider, settings, None)
+        Self::clustered(db, provider, settings, None)
     }
 
-    /// [`Self::new`] for a process holding the runtime lease: its claims and dial markers are
-    /// written only while the lease is still its own, and no dial leaves once it has lapsed.
-    pub fn fenced(
+    /// [`Self::new`] for a node of a PostgreSQL cluster: it runs the campaigns whose lease it
+    /// holds, its claims, dial markers and status changes are written only while the lease is
+    /// still its own, and no dial leaves once it has lapsed.
+    pub fn clustered(
         db: DatabaseConnection,
         provider: Arc<dyn Provider>,
         settings: Arc<Settings>,
-        fence: Option<Arc<fence::Fence>>,
+        cluster: Option<Arc<cluster::Cluster>>,
     ) -> Arc<Self> {
         let budget = Arc::new(Semaphore::new(
             settings.provider.max_concurrent_calls as usize,
@@ -111,14 +112,18 @@ impl RuntimeContext {
             call_permits: Mutex::new(HashMap::new()),
             gates: Mutex::new(HashMap::new()),
             duplicate_permits: Mutex::new(HashMap::new()),
-            fence,
+            cluster,
         })
     }
 
-    /// A write of this process's own dialing (claims, dial markers) through the group commit,
-    /// run only in a transaction that finds the runtime lease still this process's (see
-    /// [`fence`]); without a lease (SQLite), a plain write.
-    pub(crate) async fn write_fenced<R, F>(&self, work: F) -> Result<R, sea_orm::DbErr>
+    /// A write of this node's own dialing for a campaign (claims, dial markers) through the
+    /// group commit, run only in a transaction that finds the campaign's lease still this
+    /// node's (see [`cluster`]); without a cluster (SQLite), a plain write.
+    pub(crate) async fn write_fenced<R, F>(
+        &self,
+        campaign_id: Uuid,
+        work: F,
+    ) -> Result<R, sea_orm::DbErr>
     where
         R: Send + 'static,
         F: for<'t> Fn(
@@ -129,14 +134,14 @@ impl RuntimeContext {
             + Sync
             + 'static,
     {
-        let fence = self.fence.clone();
+        let cluster = self.cluster.clone();
         self.writer
             .write(move |txn| {
-                let fence = fence.clone();
+                let cluster = cluster.clone();
                 let work = work(txn);
                 Box::pin(async move {
-                    if let Some(fence) = &fence {
-                        fence.check(txn).await?;
+                    if let Some(cluster) = &cluster {
+                        cluster.check(txn, campaign_id).await?;
                     }
                     work.await
                 })
@@ -144,9 +149,84 @@ impl RuntimeContext {
             .await
     }
 
-    /// Whether a dial may leave as far as the runtime lease goes (always, without one).
-    pub(crate) fn holds_lease(&self) -> bool {
-        self.fence.as_ref().is_none_or(|f| f.holds())
+    /// Claims contacts for dialing (fenced by the campaign's lease). In a cluster, each claim
+    /// takes one of the account's slots in the same transaction: only as many contacts as
+    /// there are free slots (within this node's fair share while other nodes wait) are claimed,
+    /// and `short` says some were left for lack of one.
+    pub(crate) async fn claim(
+        &self,
+        campaign_id: Uuid,
+        chosen: Vec<crate::store::entities::contact::Model>,
+    ) -> Result<(Vec<crate::store::entities::call::Model>, bool), sea_orm::DbErr> {
+        let cluster = self.cluster.clone();
+        let max = self.settings.provider.max_concurrent_calls;
+        let (claimed, short) = self
+            .write_fenced(campaign_id, move |txn| {
+                let (chosen, cluster) = (chosen.clone(), cluster.clone());
+                Box::pin(async move {
+                    let Some(cluster) = cluster else {
+                        return Ok((store::calls::claim_many_in(txn, &chosen).await?, false));
+                    };
+                    let mut want = chosen.len();
+                    if cluster.others_want_slots() {
+                        let held = store::cluster::slots_held(txn, cluster.node()).await?;
+                        want = want.min(cluster.slot_room(max, held));
+                    }
+                    let slots = store::cluster::lock_free_slots(txn, want).await?;
+                    let short = slots.len() < chosen.len();
+                    let calls = store::calls::claim_many_in(txn, &chosen[..slots.len()]).await?;
+                    let pairs: Vec<(i32, Uuid)> = slots
+                        .iter()
+                        .copied()
+                        .zip(calls.iter().map(|c| c.id))
+                        .collect();
+                    store::cluster::assign_slots(txn, cluster.node(), &pairs).await?;
+                    Ok((calls, short))
+                })
+            })
+            .await?;
+        if short && let Some(cluster) = &self.cluster {
+            cluster.want_slots();
+        }
+        Ok((claimed, short))
+    }
+
+    /// Whether a dial for the campaign may leave as far as its lease goes (always, without a
+    /// cluster).
+    pub(crate) fn holds_lease(&self, campaign_id: Uuid) -> bool {
+        self.cluster.as_ref().is_none_or(|c| c.holds(campaign_id))
+    }
+
+    /// Whether this node runs the campaign (always, without a cluster).
+    pub fn owns(&self, campaign_id: Uuid) -> bool {
+        self.cluster.as_ref().is_none_or(|c| c.owns(campaign_id))
+    }
+
+    /// The ids of the calls this node's actors follow.
+    pub(crate) fn followed_calls(&self) -> Vec<Uuid> {
+        self.calls().keys().copied().collect()
+    }
+
+    /// Whether a supervisor of this node runs the campaign.
+    pub(crate) fn supervises(&self, campaign_id: Uuid) -> bool {
+        self.supervisors().contains_key(&campaign_id)
+    }
+
+    /// Tells a call's actor, if this node has one, what the database says of its call now (news
+    /// stored by another node).
+    pub(crate) async fn refresh_call(&self, call_id: Uuid) {
+        let Some(actor) = self.call_actor(call_id) else {
+            return;
+        };
+        match store::calls::get(&self.db, call_id).await {
+            Ok(Some(call)) => {
+                let _ = actor.cast(CallMsg::Updated(crate::runtime::call::CallNews::of(&call)));
+            }
+            Ok(None) => {}
+            Err(e) => {
+                tracing::warn!(%call_id, error = %e, "could not read a call another node updated")
+            }
+        }
     }
 
     /// The campaign's dial gate (closed until its supervisor opens it).
@@ -403,11 +483,13 @@ impl RuntimeContext {
         to: CampaignStatus,
         detail: Option<&str>,
     ) -> Result<bool, sea_orm::DbErr> {
-        self.transition_campaign_explained(campaign_id, from, to, detail, None)
+        self.transition(campaign_id, from, to, detail, None, false)
             .await
     }
 
-    /// [`Self::transition_campaign`], with the words that explain a guardrail's pause.
+    /// [`Self::transition_campaign`] by the campaign's supervisor, with the words that explain
+    /// a guardrail's pause: in a cluster, written only while this node still holds the
+    /// campaign's lease.
     pub async fn transition_campaign_explained(
         &self,
         campaign_id: Uuid,
@@ -416,15 +498,48 @@ impl RuntimeContext {
         detail: Option<&str>,
         pause_detail: Option<&str>,
     ) -> Result<bool, sea_orm::DbErr> {
-        let moved = store::campaigns::transition_explained(
-            &self.db,
-            campaign_id,
-            from,
-            to,
-            detail,
-            pause_detail,
-        )
-        .await?;
+        self.transition(campaign_id, from, to, detail, pause_detail, true)
+            .await
+    }
+
+    async fn transition(
+        &self,
+        campaign_id: Uuid,
+        from: CampaignStatus,
+        to: CampaignStatus,
+        detail: Option<&str>,
+        pause_detail: Option<&str>,
+        fenced: bool,
+    ) -> Result<bool, sea_orm::DbErr> {
+        let moved = match self.cluster.as_ref().filter(|_| fenced) {
+            Some(cluster) => {
+                use sea_orm::TransactionTrait;
+                let txn = self.db.begin().await?;
+                cluster.check(&txn, campaign_id).await?;
+                let moved = store::campaigns::transition_explained(
+                    &txn,
+                    campaign_id,
+                    from,
+                    to,
+                    detail,
+                    pause_detail,
+                )
+                .await?;
+                txn.commit().await?;
+                moved
+            }
+            None => {
+                store::campaigns::transition_explained(
+                    &self.db,
+                    campaign_id,
+                    from,
+                    to,
+                    detail,
+                    pause_detail,
+                )
+                .await?
+            }
+        };
         if moved {
             let paused = to == CampaignStatus::Paused;
             self.events.publish(RuntimeEvent::Campaign {
@@ -485,6 +600,10 @@ pub enum ControlError {
     /// The command is refused for a reason of the campaign's own (its budget is reached).
     #[error("{0}")]
     Refused(String),
+    /// The node running the campaign did not answer in time, or it changed hands meanwhile:
+    /// asking again is safe.
+    #[error("{0}")]
+    Unavailable(String),
 }
 
 impl Command {
@@ -546,8 +665,111 @@ impl Runtime {
         self.ctx.events.subscribe()
     }
 
-    /// Carries out an operator's command and answers with the campaign's new status.
+    /// Carries out an operator's command and answers with the campaign's new status. In a
+    /// cluster, the node running the campaign carries it out (this one answers when it has, or
+    /// when it did not in time); a campaign nobody runs is taken by this node first, except a
+    /// start beyond this node's fair share (another node takes it at once).
     pub async fn control(
+        &self,
+        campaign_id: Uuid,
+        command: Command,
+    ) -> Result<CampaignStatus, ControlError> {
+        let Some(cluster) = self.ctx.cluster.clone() else {
+            return self.control_here(campaign_id, command).await;
+        };
+        let internal = |e: sea_orm::DbErr| ControlError::Internal(e.to_string());
+        let db = &self.ctx.db;
+        for _ in 0..3 {
+            if cluster.owns(campaign_id) {
+                return self.control_here(campaign_id, command).await;
+            }
+            match store::cluster::owner(db, campaign_id)
+                .await
+                .map_err(internal)?
+            {
+                Some((node, _)) if node != cluster.node() => {
+                    return self.forward(&cluster, node, campaign_id, command).await;
+                }
+                Some(_) => {}
+                None => {
+                    let take = command != Command::Start || {
+                        let running = store::cluster::owned_campaigns(db)
+                            .await
+                            .map_err(internal)?
+                            .len();
+                        cluster.owned().len() < cluster.fair_share(running + 1)
+                    };
+                    if !take {
+                        // Moved to QUEUED here; a node below its share takes it at once.
+                        let result = self.control_here(campaign_id, command).await;
+                        cluster::send(db, &cluster::Message::Wake).await;
+                        return result;
+                    }
+                    if cluster.take(db, campaign_id).await.map_err(internal)? {
+                        let result = self.control_here(campaign_id, command).await;
+                        if !self.ctx.supervises(campaign_id) {
+                            // Nothing to run (a campaign stopped before it started).
+                            cluster.release(db, campaign_id).await;
+                        }
+                        return result;
+                    }
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Err(ControlError::Unavailable(
+            "the campaign changed hands between nodes while the command was routed; send it again"
+                .into(),
+        ))
+    }
+
+    /// Sends the command to the node that runs the campaign and waits for its answer.
+    async fn forward(
+        &self,
+        cluster: &cluster::Cluster,
+        to: Uuid,
+        campaign: Uuid,
+        command: Command,
+    ) -> Result<CampaignStatus, ControlError> {
+        let request = Uuid::now_v7();
+        let answer = cluster.expect(request);
+        let message = cluster::Message::Command {
+            request,
+            from: cluster.node(),
+            to,
+            campaign,
+            command,
+        };
+        cluster::send(&self.ctx.db, &message).await;
+        match tokio::time::timeout(Duration::from_millis(CALL_TIMEOUT_MS), answer).await {
+            Ok(Ok(result)) => result,
+            _ => {
+                cluster.forget_request(request);
+                Err(ControlError::Unavailable(
+                    "the node running this campaign did not answer in time; send the command again                      (it takes the campaign over if that node is gone)"
+                        .into(),
+                ))
+            }
+        }
+    }
+
+    /// A command another node forwarded: carried out if this node still runs the campaign.
+    async fn control_forwarded(
+        &self,
+        campaign: Uuid,
+        command: Command,
+    ) -> Result<CampaignStatus, ControlError> {
+        if !self.ctx.owns(campaign) {
+            return Err(ControlError::Unavailable(
+                "the campaign changed hands between nodes while the command was routed; send it again"
+                    .into(),
+            ));
+        }
+        self.control_here(campaign, command).await
+    }
+
+    /// Carries out a command for a campaign this node runs (or may run).
+    async fn control_here(
         &self,
         campaign_id: Uuid,
         command: Command,
@@ -569,9 +791,185 @@ impl Runtime {
 
     /// Starts supervisors for runnable campaigns that have none (all of them, or just
     /// `campaign`); answers the ids adopted.
+    ///
+    /// In a cluster, runnable campaigns without an owner are taken first (`campaign` whatever
+    /// this node's share, or all of them up to it); campaigns another node runs are left to it.
     pub async fn adopt(&self, campaign: Option<Uuid>) -> Result<Vec<Uuid>, ControlError> {
+        let mut adopted = Vec::new();
+        if let Some(cluster) = self.ctx.cluster.clone() {
+            adopted = self
+                .balance(&cluster, campaign)
+                .await
+                .map_err(|e| ControlError::Internal(e.to_string()))?;
+        }
+        for id in self.adopt_owned(campaign).await? {
+            if !adopted.contains(&id) {
+                adopted.push(id);
+            }
+        }
+        Ok(adopted)
+    }
+
+    /// Starts supervisors for the runnable campaigns this node runs that have none.
+    async fn adopt_owned(&self, campaign: Option<Uuid>) -> Result<Vec<Uuid>, ControlError> {
         ractor::call_t!(self.root, RootMsg::Adopt, CALL_TIMEOUT_MS, campaign)
             .map_err(|e| ControlError::Internal(e.to_string()))
+    }
+
+    /// Stops running a campaign whose lease this node lost: its supervisor and call actors are
+    /// stopped without writing anything, and its calls' account permits are given back here.
+    pub async fn disown(&self, campaign_id: Uuid) {
+        let _ = ractor::call_t!(self.root, RootMsg::Disown, CALL_TIMEOUT_MS, campaign_id);
+    }
+
+    /// One round of the cluster: heartbeat, renewals (a lost lease stops its supervisor), the
+    /// fair share of orphaned campaigns taken, leases of finished campaigns handed back, the
+    /// slots of ended calls freed, and the calls this node follows checked against the database
+    /// (news another node stored whose notification was lost).
+    pub async fn cluster_round(&self) {
+        let Some(cluster) = self.ctx.cluster.clone() else {
+            return;
+        };
+        let db = &self.ctx.db;
+        if let Err(e) = cluster.heartbeat(db).await {
+            tracing::warn!(error = %e, "could not send this node's heartbeat");
+        }
+        match cluster.renew(db).await {
+            Ok(lost) => {
+                for campaign in lost {
+                    tracing::error!(
+                        %campaign,
+                        "lost the campaign's lease (it lapsed, or another node took it over):                          its supervisor stops here and this node places no more calls for it"
+                    );
+                    self.disown(campaign).await;
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "could not renew the campaign leases; no call is placed for a campaign once its lease lapses");
+                return;
+            }
+        }
+        if let Err(e) = self.balance(&cluster, None).await {
+            tracing::warn!(error = %e, "could not look for campaigns to run");
+        }
+        // A slot whose call ended on a path that did not free it (rare): every tenth round.
+        if cluster.next_round() % 10 == 0
+            && let Err(e) = store::cluster::reclaim_slots(db).await
+        {
+            tracing::warn!(error = %e, "could not free the account slots of ended calls");
+        }
+        // Alone, this node stored every end itself; with others, one may have been stored
+        // elsewhere and its notification lost.
+        if cluster.live_count() > 1 {
+            let followed = self.ctx.followed_calls();
+            for chunk in followed.chunks(1_000) {
+                match store::calls::ended_among(db, chunk).await {
+                    Ok(ended) => {
+                        for call in ended {
+                            self.ctx.refresh_call(call).await;
+                        }
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "could not check the calls this node follows");
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Takes orphaned campaigns up to this node's fair share (`only`: that one, whatever the
+    /// share) and starts their supervisors; hands back the leases of campaigns that no longer
+    /// run. Answers the campaigns taken.
+    async fn balance(
+        &self,
+        cluster: &cluster::Cluster,
+        only: Option<Uuid>,
+    ) -> Result<Vec<Uuid>, sea_orm::DbErr> {
+        let db = &self.ctx.db;
+        let runnable: Vec<Uuid> = store::campaigns::runnable(db)
+            .await?
+            .into_iter()
+            .map(|c| c.id)
+            .collect();
+        if only.is_none() {
+            for campaign in cluster.owned() {
+                if !runnable.contains(&campaign) && !self.ctx.supervises(campaign) {
+                    cluster.release(db, campaign).await;
+                }
+            }
+        }
+        let mut taken = Vec::new();
+        if self.ctx.settings.vapi.api_key.is_none() {
+            return Ok(taken);
+        }
+        let held: HashSet<Uuid> = store::cluster::owned_campaigns(db)
+            .await?
+            .into_iter()
+            .collect();
+        let share = match only {
+            Some(_) => usize::MAX,
+            None => cluster.fair_share(runnable.len()),
+        };
+        let mut mine = cluster.owned().len();
+        for campaign in runnable {
+            if mine >= share {
+                break;
+            }
+            if only.is_some_and(|id| id != campaign)
+                || held.contains(&campaign)
+                || !cluster.take(db, campaign).await?
+            {
+                continue;
+            }
+            mine += 1;
+            store::cluster::adopt_slots(db, campaign, cluster.node()).await?;
+            match self.adopt_owned(Some(campaign)).await {
+                Ok(ids) => taken.extend(ids),
+                Err(e) => {
+                    tracing::warn!(%campaign, error = %e, "could not start the supervisor of a campaign taken")
+                }
+            }
+        }
+        Ok(taken)
+    }
+
+    /// A message from the cluster's channel.
+    pub(crate) async fn on_cluster_message(&self, message: cluster::Message) {
+        let Some(cluster) = self.ctx.cluster.clone() else {
+            return;
+        };
+        match message {
+            cluster::Message::Wake => cluster.wake.notify_one(),
+            cluster::Message::Call(call) => self.ctx.refresh_call(call).await,
+            cluster::Message::Command {
+                request,
+                from,
+                to,
+                campaign,
+                command,
+            } if to == cluster.node() => {
+                let runtime = self.clone();
+                tokio::spawn(async move {
+                    let result = runtime.control_forwarded(campaign, command).await;
+                    let answer = cluster::Message::Answer {
+                        request,
+                        to: from,
+                        result,
+                    };
+                    cluster::send(&runtime.ctx.db, &answer).await;
+                });
+            }
+            cluster::Message::Answer {
+                request,
+                to,
+                result,
+            } if to == cluster.node() => cluster.answered(request, result),
+            cluster::Message::Event { from, event } if from != cluster.node() => {
+                self.ctx.events.publish_local(event);
+            }
+            _ => {}
+        }
     }
 
     /// Test hook: kills a campaign's supervisor (and its call actors) without the root
@@ -630,6 +1028,7 @@ pub async fn apply_and_notify(
     let applied = ctx.apply(call_id, update).await?;
     if let Some(a) = &applied {
         ctx.notify(a);
+        tell_owner(ctx, a).await;
     }
     Ok(applied)
 }
@@ -683,9 +1082,22 @@ pub async fn record_and_apply(
         }
         ctx.announce(a, update);
         ctx.notify(a);
+        tell_owner(ctx, a).await;
         // A campaign whose last waiting contact the opt-out settled finishes now, not at its
         // next wake-up.
         ctx.wake_campaigns(&a.opted_out_in);
     }
     Ok(recorded)
+}
+
+/// In a cluster, a call that another node follows learns of its change through that node's
+/// listener (and, should the notification be lost, its poll).
+async fn tell_owner(ctx: &RuntimeContext, a: &store::calls::Applied) {
+    if let Some(cluster) = &ctx.cluster
+        && a.status_changed
+        && !ctx.has_call_actor(a.call.id)
+        && !cluster.owns(a.call.campaign_id)
+    {
+        cluster::send(&ctx.db, &cluster::Message::Call(a.call.id)).await;
+    }
 }

@@ -28,6 +28,9 @@ pub enum RootMsg {
     Adopt(Option<Uuid>, RpcReplyPort<Vec<Uuid>>),
     /// Test hook: forget a supervisor, then kill it (it is not restarted).
     KillForTest(Uuid, RpcReplyPort<bool>),
+    /// This node lost the campaign's lease: its supervisor is killed without writing anything
+    /// more, and not restarted.
+    Disown(Uuid, RpcReplyPort<()>),
     Count(RpcReplyPort<usize>),
     /// A supervisor (this one) finished its campaign and stopped on purpose.
     Finished(Uuid, ActorId),
@@ -97,6 +100,24 @@ impl Actor for RootActor {
                 }
                 let _ = reply.send(found.is_some());
             }
+            RootMsg::Disown(campaign_id, reply) => {
+                // No dial leaves from here (the gate), whatever the actors still do.
+                state.ctx.set_gate(campaign_id, false);
+                if let Some(sup) = state.supervisors.remove(&campaign_id) {
+                    state.by_actor.remove(&sup.get_id());
+                    sup.stop_children(None);
+                    sup.kill();
+                }
+                state.restarts.remove(&campaign_id);
+                if let Some(cluster) = &state.ctx.cluster {
+                    cluster.forget(campaign_id);
+                }
+                // Its calls now count against the account on the new owner's side.
+                state
+                    .ctx
+                    .release_permits_except(campaign_id, &std::collections::HashSet::new());
+                let _ = reply.send(());
+            }
             RootMsg::Count(reply) => {
                 let _ = reply.send(state.supervisors.len());
             }
@@ -135,7 +156,10 @@ impl Actor for RootActor {
                 state.by_actor.remove(&actor);
             }
             RootMsg::Respawn(campaign_id) => {
-                if !state.supervisors.contains_key(&campaign_id) && !state.shutting_down {
+                if !state.supervisors.contains_key(&campaign_id)
+                    && !state.shutting_down
+                    && state.ctx.owns(campaign_id)
+                {
                     let reserved = reserve_for_live_calls(&state.ctx, campaign_id).await;
                     spawn_supervisor(&myself, state, campaign_id, reserved).await;
                 }
@@ -261,7 +285,9 @@ async fn adopt(myself: &ActorRef<RootMsg>, state: &mut RootState, only: Option<U
     // supervisors: none of them can take, for a new dial, a permit a live call needs.
     let mut plans = Vec::new();
     for campaign in campaigns {
-        if only.is_some_and(|id| id != campaign.id) || state.supervisors.contains_key(&campaign.id)
+        if only.is_some_and(|id| id != campaign.id)
+            || state.supervisors.contains_key(&campaign.id)
+            || !state.ctx.owns(campaign.id)
         {
             continue;
         }
@@ -308,6 +334,10 @@ async fn spawn_supervisor(
     campaign_id: Uuid,
     reserved: Option<OwnedSemaphorePermit>,
 ) -> bool {
+    if !state.ctx.owns(campaign_id) {
+        // In a cluster, another node runs it (or will: it is not this node's).
+        return false;
+    }
     let args = CampaignArgs {
         ctx: state.ctx.clone(),
         campaign_id,

@@ -125,13 +125,25 @@ impl Sweeper {
         let silence = chrono::Duration::from_std(ctx.settings.runtime.silence_timeout())
             .unwrap_or(chrono::Duration::MAX);
         let now = Utc::now();
+        // In a cluster, another node's calls are that node's to follow.
+        let elsewhere: std::collections::HashSet<Uuid> = match &ctx.cluster {
+            Some(_) => store::cluster::owned_campaigns(&ctx.db)
+                .await
+                .map_err(internal)?
+                .into_iter()
+                .filter(|c| !ctx.owns(*c))
+                .collect(),
+            None => Default::default(),
+        };
         let mut reconciled: BTreeMap<Uuid, u64> = BTreeMap::new();
         let mut unknown: BTreeMap<Uuid, u64> = BTreeMap::new();
         for call in store::calls::all_live_calls(&ctx.db)
             .await
             .map_err(internal)?
         {
-            if campaign.is_some_and(|c| c != call.campaign_id) {
+            if campaign.is_some_and(|c| c != call.campaign_id)
+                || elsewhere.contains(&call.campaign_id)
+            {
                 continue;
             }
             let Some(provider_id) = call.provider_call_id.clone() else {

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    ExprTrait, IntoActiveModel, NotSet, PaginatorTrait, QueryFilter, QueryOrder, Set,
+    ExprTrait, IntoActiveModel, NotSet, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
     TransactionSession, TransactionTrait,
 };
 use uuid::Uuid;
@@ -372,6 +372,27 @@ pub async fn mark_dial_sent(
     Ok(now)
 }
 
+/// Those of `ids` whose call is no longer live (it ended, or is gone).
+pub async fn ended_among(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<Uuid>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let live: Vec<Uuid> = call::Entity::find()
+        .select_only()
+        .column(call::Column::Id)
+        .filter(call::Column::Id.is_in(ids.iter().copied()))
+        .filter(call::Column::Status.is_in(CallStatus::LIVE.map(CallStatus::as_str)))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let live: std::collections::HashSet<Uuid> = live.into_iter().collect();
+    Ok(ids
+        .iter()
+        .filter(|id| !live.contains(id))
+        .copied()
+        .collect())
+}
+
 /// Marks every live call of a campaign as being hung up (a stop with `hangup`), so whoever
 /// follows them — now or after a restart — ends them, including dials not resolved yet.
 pub async fn request_end_of_live_calls(
@@ -600,6 +621,10 @@ async fn plan_and_write(
     let became_terminal = plan.new_status.is_some_and(|s| s.is_terminal());
     if became_terminal && !previous.is_terminal() {
         settle_contact(conn, current, plan.requeue_contact, update, now).await?;
+        if conn.get_database_backend() == sea_orm::DbBackend::Postgres {
+            // The account's slot is free with the end stored, whichever node stored it.
+            crate::store::cluster::free_slot(conn, current.id).await?;
+        }
     }
     Ok(Some(Applied {
         call,

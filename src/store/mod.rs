@@ -6,9 +6,9 @@ pub mod audit;
 pub mod backup;
 pub mod calls;
 pub mod campaigns;
+pub mod cluster;
 pub mod entities;
 pub mod events;
-pub mod lease;
 pub mod ops;
 pub mod retention;
 pub mod sessions;
@@ -75,11 +75,17 @@ pub fn is_transient(err: &DbErr) -> bool {
             }),
             _ => false,
         },
-        // A write refused by the runtime lease's fence: the lease lapsed (a slow database, a
-        // pause) and is taken again at once if nobody else took it — else the process stops.
-        DbErr::Custom(message) => message == lease::FENCED,
+        // A write refused by a campaign lease's fence: the lease lapsed (a slow database, a
+        // pause) or another node took it; either way this node's supervisor of that campaign
+        // is stopped by the next cluster round, and the campaign is never failed for it.
+        DbErr::Custom(message) => message == cluster::FENCED,
         _ => false,
     }
+}
+
+/// Whether a write was refused because this node no longer holds the campaign's lease.
+pub fn is_fenced(err: &DbErr) -> bool {
+    matches!(err, DbErr::Custom(message) if message == cluster::FENCED)
 }
 
 /// Whether an actor's failure came from a database error that may heal by itself.

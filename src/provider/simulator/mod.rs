@@ -378,7 +378,8 @@ pub struct SimulatorConfig {
     pub bind: SocketAddr,
     /// The only API key accepted (`Authorization: Bearer <key>`).
     pub api_key: String,
-    /// Where webhooks go; `None` sends none.
+    /// Where webhooks go (several URLs separated by commas are used in turn, as a load balancer
+    /// would); `None` sends none.
     pub webhook_url: Option<String>,
     /// How webhooks are signed: the same settings a receiving autolynx verifies with.
     pub webhook: WebhookSettings,
@@ -595,7 +596,10 @@ pub(crate) struct Shared {
     pub(crate) base_url: String,
     pub(crate) api_key: String,
     /// Where webhooks go; settable after start (the receiver may bind after the simulator).
+    /// Where webhooks go: one URL, or several separated by commas (used in turn).
     pub(crate) webhook_url: Mutex<Option<String>>,
+    /// The next URL's turn, when there are several.
+    pub(crate) webhook_turn: std::sync::atomic::AtomicUsize,
     pub(crate) signer: WebhookVerifier,
     pub(crate) http: reqwest::Client,
     pub(crate) seed: u64,
@@ -701,6 +705,7 @@ impl Simulator {
             base_url: format!("http://{addr}"),
             api_key: config.api_key.clone(),
             webhook_url: Mutex::new(config.webhook_url.clone()),
+            webhook_turn: std::sync::atomic::AtomicUsize::new(0),
             signer,
             http,
             seed: config.seed,
@@ -774,6 +779,12 @@ impl Simulator {
     /// Sends webhooks to `url` from now on.
     pub fn set_webhook_url(&self, url: impl Into<String>) {
         *lock(&self.shared.webhook_url) = Some(url.into());
+    }
+
+    /// Sends webhooks to these URLs in turn (each delivery attempt to the next one), as a load
+    /// balancer in front of several nodes would.
+    pub fn set_webhook_urls(&self, urls: &[String]) {
+        *lock(&self.shared.webhook_url) = Some(urls.join(","));
     }
 
     /// Sets the fault rates.

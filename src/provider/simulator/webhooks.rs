@@ -63,16 +63,22 @@ pub(crate) fn delivery_queue(shared: &Arc<Shared>) -> mpsc::UnboundedSender<Valu
 
 /// POSTs one message, retrying non-2xx answers and failures.
 async fn deliver(shared: &Shared, message: &Value) {
-    let Some(url) = lock(&shared.webhook_url).clone() else {
+    let Some(targets) = lock(&shared.webhook_url).clone() else {
         return;
     };
-    let url = &url;
+    // Several URLs (comma-separated) are used in turn, attempt by attempt, as a load balancer
+    // in front of several autolynx nodes would.
+    let targets: Vec<&str> = targets
+        .split(',')
+        .map(str::trim)
+        .filter(|u| !u.is_empty())
+        .collect();
+    if targets.is_empty() {
+        return;
+    }
     let Ok(body) = serde_json::to_vec(message) else {
         return;
     };
-    let path = reqwest::Url::parse(url)
-        .map(|u| u.path().to_owned())
-        .unwrap_or_else(|_| "/".to_owned());
     let (plan, keep, timeline) = {
         let config = lock(&shared.config);
         (
@@ -92,6 +98,13 @@ async fn deliver(shared: &Shared, message: &Value) {
             let backoff = plan.backoff_ms.saturating_mul(1 << (attempt - 1).min(16));
             tokio::time::sleep(Duration::from_millis(backoff)).await;
         }
+        let turn = shared
+            .webhook_turn
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let url = targets[turn % targets.len()];
+        let path = reqwest::Url::parse(url)
+            .map(|u| u.path().to_owned())
+            .unwrap_or_else(|_| "/".to_owned());
         // Signed at each attempt, like Vapi: a retry carries a fresh timestamp.
         let mut request = shared
             .http
