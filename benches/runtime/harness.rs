@@ -302,6 +302,8 @@ impl Api {
 pub struct InProcess {
     pub api: Api,
     pub db: DatabaseConnection,
+    /// Its id as a node of the PostgreSQL cluster (`None` on SQLite).
+    pub node: Option<uuid::Uuid>,
     stop: tokio::sync::oneshot::Sender<()>,
     task: tokio::task::JoinHandle<()>,
 }
@@ -317,6 +319,7 @@ impl InProcess {
         let app = Application::build(settings).await.expect("application");
         let port = app.port();
         let db = app.db().clone();
+        let node = app.cluster().map(|c| c.node());
         if sim_webhooks {
             sim.set_webhook_url(format!("http://127.0.0.1:{port}/api/webhooks/vapi"));
         }
@@ -333,9 +336,15 @@ impl InProcess {
         Self {
             api,
             db,
+            node,
             stop,
             task,
         }
+    }
+
+    /// Where the simulator delivers webhooks for this server.
+    pub fn webhook_url(&self) -> String {
+        format!("{}/webhooks/vapi", self.api.base)
     }
 
     pub async fn stop(self) {

@@ -1,6 +1,7 @@
-//! The runtime benchmark suite: nine scenarios against a real server and the simulator on
+//! The runtime benchmark suite: ten scenarios against a real server and the simulator on
 //! loopback, on SQLite and (with `AUTOLYNX_BENCH_POSTGRES_URL` naming an admin database) on
-//! PostgreSQL in the same run. Prints a table; `--json FILE` writes it as JSON too.
+//! PostgreSQL in the same run (`nodes`, a cluster of several servers, on PostgreSQL only).
+//! Prints a table; `--json FILE` writes it as JSON too.
 //!
 //! ```text
 //! cargo bench --bench runtime [-- --quick] [--json FILE] [--only start,refill,...] [--db sqlite|postgres]
@@ -23,8 +24,9 @@ use std::path::PathBuf;
 use harness::{Backend, Report};
 use scenarios::Sizes;
 
-const SCENARIOS: [&str; 9] = [
+const SCENARIOS: [&str; 10] = [
     "start", "refill", "makespan", "settled", "webhooks", "import", "export", "scale", "recovery",
+    "nodes",
 ];
 
 struct Args {
@@ -124,6 +126,9 @@ fn main() {
             }
             if wants("recovery") {
                 scenarios::recovery(&mut report, backend, sizes).await;
+            }
+            if wants("nodes") {
+                scenarios::nodes(&mut report, backend, sizes).await;
             }
         }
     });

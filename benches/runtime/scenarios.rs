@@ -1,4 +1,5 @@
-//! The nine scenarios of the throughput issue, each on one database.
+//! The nine scenarios of the throughput issue, each on one database, and `nodes`: `settled` on a
+//! cluster of 1, 2 and 3 nodes sharing one PostgreSQL database.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -8,10 +9,12 @@ use autolynx::config::{WebhookScheme, WebhookSettings};
 use autolynx::domain::campaign::{CallStatus, ContactStatus};
 use autolynx::provider::simulator::{MsRange, TimelineKind};
 use autolynx::provider::verify::WebhookVerifier;
+use autolynx::store::cluster::live_nodes;
 use autolynx::store::entities::{call, call_event, contact};
 use chrono::Utc;
 use sea_orm::{
-    ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect, Set, sea_query::Expr,
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
+    Set, Statement, sea_query::Expr,
 };
 use serde_json::{Value, json};
 
@@ -934,6 +937,122 @@ pub async fn recovery(report: &mut Report, backend: &Backend, sizes: Sizes) {
         "",
     );
     restarted.sigkill().await;
+    sim.shutdown().await;
+    db.cleanup().await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 10. nodes: `settled` on a cluster of 1, 2 and 3 nodes sharing one PostgreSQL database
+
+/// `settled` (the same sizes, cap and account) run by 1, 2 and 3 autolynx nodes in this process
+/// on one PostgreSQL database: the campaigns created and started through the nodes in turn, the
+/// simulator's webhooks sent to the nodes in turn, the account's slots shared through the
+/// database. One row per node count; no target. SQLite is one process: nothing to measure.
+pub async fn nodes(report: &mut Report, backend: &Backend, sizes: Sizes) {
+    if matches!(backend, Backend::Sqlite) {
+        println!(
+            "{:<10} {:<10} (no figures: a cluster of nodes needs PostgreSQL)",
+            "nodes",
+            backend.label()
+        );
+        return;
+    }
+    for n in 1..=3 {
+        settled_on_nodes(report, backend, sizes, n).await;
+    }
+}
+
+async fn settled_on_nodes(report: &mut Report, backend: &Backend, sizes: Sizes, n: usize) {
+    let (campaigns, contacts) = sizes.settled;
+    let account = campaigns as u32 * CAP;
+    let sim = simulator(simulator_config(MsRange::new(200, 200), 10_000)).await;
+    let db = Database::create(backend).await;
+    let mut servers = Vec::new();
+    for _ in 0..n {
+        let env = server_env(&db.url, &sim, account, &[]);
+        servers.push(InProcess::start(env, &sim, false).await);
+    }
+    let urls: Vec<String> = servers.iter().map(InProcess::webhook_url).collect();
+    sim.set_webhook_urls(&urls);
+    let conn = servers[0].db.clone();
+    until("every node live", Duration::from_secs(30), || {
+        let conn = conn.clone();
+        async move { live_nodes(&conn).await.is_ok_and(|live| live.len() == n) }
+    })
+    .await;
+    let mut ids = Vec::new();
+    for c in 0..campaigns {
+        let (id, _) = servers[c % n]
+            .api
+            .create_campaign(
+                &format!("nodes {c}"),
+                contacts_csv(c * contacts, contacts),
+                CAP,
+            )
+            .await;
+        ids.push(id);
+    }
+    let started = Instant::now();
+    for (c, id) in ids.iter().enumerate() {
+        servers[c % n].api.start(id).await;
+    }
+    let done = tokio::time::timeout(
+        Duration::from_secs(600),
+        servers[0]
+            .api
+            .wait_completed(&ids, Duration::from_millis(50)),
+    )
+    .await
+    .unwrap_or_else(|_| panic!("{n} nodes: the campaigns did not complete in 10 minutes"));
+    let elapsed = done.duration_since(started).as_secs_f64();
+    let total = campaigns * contacts;
+    let stats = sim.stats();
+    let twice = stats.dials_by_customer.values().filter(|d| **d > 1).count();
+    let bound = total as f64 / (contacts.div_ceil(CAP as usize) as f64 * 0.2);
+    // Who ran what: a lease row stays after its campaign ends, naming its last holder; its
+    // epoch counts the times it was taken (more than once: it moved between nodes).
+    let mut per_node = vec![0i64; n];
+    let mut moves = 0i64;
+    let leases = conn
+        .query_all_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT node_id, count(*) AS campaigns, sum(epoch - 1)::bigint AS moves \
+             FROM campaign_leases GROUP BY node_id",
+        ))
+        .await
+        .expect("campaign leases");
+    for row in leases {
+        let node: uuid::Uuid = row.try_get("", "node_id").expect("node_id");
+        let count: i64 = row.try_get("", "campaigns").expect("campaigns");
+        moves += row.try_get::<i64>("", "moves").expect("moves");
+        if let Some(i) = servers.iter().position(|s| s.node == Some(node)) {
+            per_node[i] += count;
+        }
+    }
+    let per_node = per_node
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join("/");
+    report.value(
+        ("nodes", backend.label()),
+        format!(
+            "settled, {n} node{}, {campaigns} × {contacts}, cap {CAP}",
+            if n == 1 { "" } else { "s" }
+        ),
+        total as f64 / elapsed,
+        "calls/s",
+        None,
+        format!(
+            "{total} calls in {elapsed:.1} s (physical bound {bound:.0}/s); max live {} \
+             (limit {account}); dialed twice {twice}; campaigns per node {per_node} \
+             (lease moves {moves})",
+            stats.max_active_account
+        ),
+    );
+    for server in servers {
+        server.stop().await;
+    }
     sim.shutdown().await;
     db.cleanup().await;
 }
