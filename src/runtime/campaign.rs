@@ -34,7 +34,7 @@ const MAX_CALL_RESTARTS: u32 = 3;
 const MAX_HOURS_WAIT: Duration = Duration::from_secs(300);
 /// How soon a campaign that found no free account slot (other nodes hold them all) looks
 /// again.
-const SLOT_RETRY: Duration = Duration::from_millis(200);
+const SLOT_RETRY: Duration = Duration::from_millis(100);
 
 /// How often a campaign at its budget looks again while costs of its calls are still coming.
 const BUDGET_RECHECK: Duration = Duration::from_millis(500);

@@ -32,6 +32,8 @@ struct Lease {
     epoch: i64,
     /// When the lease ends by the local clock (see the module's text).
     valid_until: Instant,
+    /// When this node took it.
+    taken: Instant,
 }
 
 /// This node: its id, its campaign leases and what it knows of the others.
@@ -45,6 +47,9 @@ pub struct Cluster {
     nodes: Mutex<Vec<Node>>,
     /// A campaign of this node found no free account slot since the last heartbeat.
     wants_slots: AtomicBool,
+    /// This node's campaigns waiting for account slots, first come first served, with when
+    /// each last asked (one that stopped asking — paused, finished — drops out).
+    slot_queue: Mutex<std::collections::VecDeque<(Uuid, Instant)>>,
     /// Asks the cluster loop to look at the campaigns now rather than at its next tick.
     pub(crate) wake: Notify,
     /// Commands sent to other nodes, waiting for their answer, by request id.
@@ -62,6 +67,7 @@ impl Cluster {
             leases: Mutex::new(HashMap::new()),
             nodes: Mutex::new(Vec::new()),
             wants_slots: AtomicBool::new(false),
+            slot_queue: Mutex::new(std::collections::VecDeque::new()),
             wake: Notify::new(),
             pending: Mutex::new(HashMap::new()),
             rounds: AtomicU64::new(0),
@@ -101,6 +107,16 @@ impl Cluster {
     /// The campaigns this node holds.
     pub fn owned(&self) -> Vec<Uuid> {
         self.leases().keys().copied().collect()
+    }
+
+    /// The campaigns this node has held for at least `age` (not those a command is just
+    /// starting).
+    pub fn owned_since(&self, age: Duration) -> Vec<Uuid> {
+        self.leases()
+            .iter()
+            .filter(|(_, l)| l.taken.elapsed() >= age)
+            .map(|(c, _)| *c)
+            .collect()
     }
 
     /// Whether a dial for the campaign may leave now: its lease is valid by the local clock.
@@ -161,6 +177,7 @@ impl Cluster {
             Lease {
                 epoch,
                 valid_until: sent + self.ttl,
+                taken: sent,
             },
         );
         tracing::info!(%campaign, epoch, "campaign lease taken: this node runs it");
@@ -227,9 +244,34 @@ impl Cluster {
         runnable.div_ceil(self.live_count())
     }
 
-    /// A campaign found no free account slot.
-    pub(crate) fn want_slots(&self) {
+    /// A campaign found no free account slot: it queues (or keeps its place) for the next.
+    pub(crate) fn want_slots(&self, campaign: Uuid) {
         self.wants_slots.store(true, Ordering::Relaxed);
+        let mut queue = self.slot_queue.lock().unwrap_or_else(|p| p.into_inner());
+        match queue.iter_mut().find(|(c, _)| *c == campaign) {
+            Some(entry) => entry.1 = Instant::now(),
+            None => queue.push_back((campaign, Instant::now())),
+        }
+    }
+
+    /// The campaign got every slot it asked for: it leaves the queue.
+    pub(crate) fn got_slots(&self, campaign: Uuid) {
+        self.slot_queue
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .retain(|(c, _)| *c != campaign);
+    }
+
+    /// How many of this node's campaigns wait for slots ahead of `campaign` (all of them when
+    /// it is not queued): free slots go to them first. Those that stopped asking for a second
+    /// are dropped.
+    pub(crate) fn slot_waiters_ahead(&self, campaign: Uuid) -> usize {
+        let mut queue = self.slot_queue.lock().unwrap_or_else(|p| p.into_inner());
+        queue.retain(|(_, asked)| asked.elapsed() < SLOT_WAITER_EXPIRY);
+        queue
+            .iter()
+            .position(|(c, _)| *c == campaign)
+            .unwrap_or(queue.len())
     }
 
     /// Whether another live node waited for account slots at its last heartbeat.
@@ -523,6 +565,9 @@ pub async fn send(db: &DatabaseConnection, message: &Message) {
         tracing::warn!(error = %e, "could not notify the other nodes; they find out by polling");
     }
 }
+
+/// A campaign waiting for account slots that has not asked again for this long left the queue.
+const SLOT_WAITER_EXPIRY: Duration = Duration::from_secs(1);
 
 /// PostgreSQL's limit on a notification's payload is 8000 bytes.
 const MAX_PAYLOAD: usize = 7_900;

@@ -160,6 +160,10 @@ impl RuntimeContext {
     ) -> Result<(Vec<crate::store::entities::call::Model>, bool), sea_orm::DbErr> {
         let cluster = self.cluster.clone();
         let max = self.settings.provider.max_concurrent_calls;
+        // This node's campaigns that found no slot before this one are served first.
+        let ahead = cluster
+            .as_ref()
+            .map_or(0, |c| c.slot_waiters_ahead(campaign_id));
         let (claimed, short) = self
             .write_fenced(campaign_id, move |txn| {
                 let (chosen, cluster) = (chosen.clone(), cluster.clone());
@@ -170,9 +174,12 @@ impl RuntimeContext {
                     let mut want = chosen.len();
                     if cluster.others_want_slots() {
                         let held = store::cluster::slots_held(txn, cluster.node()).await?;
-                        want = want.min(cluster.slot_room(max, held));
+                        want = want.min(cluster.slot_room(max, held).saturating_sub(ahead));
                     }
-                    let slots = store::cluster::lock_free_slots(txn, want).await?;
+                    // Free slots beyond those left to the campaigns ahead: the ones locked for
+                    // them stay free when this transaction ends.
+                    let mut slots = store::cluster::lock_free_slots(txn, want + ahead).await?;
+                    let slots = slots.split_off(ahead.min(slots.len()));
                     let short = slots.len() < chosen.len();
                     let calls = store::calls::claim_many_in(txn, &chosen[..slots.len()]).await?;
                     let pairs: Vec<(i32, Uuid)> = slots
@@ -185,8 +192,12 @@ impl RuntimeContext {
                 })
             })
             .await?;
-        if short && let Some(cluster) = &self.cluster {
-            cluster.want_slots();
+        if let Some(cluster) = &self.cluster {
+            if short {
+                cluster.want_slots(campaign_id);
+            } else {
+                cluster.got_slots(campaign_id);
+            }
         }
         Ok((claimed, short))
     }
@@ -887,13 +898,21 @@ impl Runtime {
         only: Option<Uuid>,
     ) -> Result<Vec<Uuid>, sea_orm::DbErr> {
         let db = &self.ctx.db;
+        // Who holds what is read before what is runnable: a campaign released in between was
+        // finished before, so it is not read runnable after (read the other way round, a
+        // finished campaign's lease handed back meanwhile would be taken again for nothing).
+        let held: HashSet<Uuid> = store::cluster::owned_campaigns(db)
+            .await?
+            .into_iter()
+            .collect();
         let runnable: Vec<Uuid> = store::campaigns::runnable(db)
             .await?
             .into_iter()
             .map(|c| c.id)
             .collect();
         if only.is_none() {
-            for campaign in cluster.owned() {
+            // Not one taken a moment ago by a command: its supervisor may not run yet.
+            for campaign in cluster.owned_since(cluster.every()) {
                 if !runnable.contains(&campaign) && !self.ctx.supervises(campaign) {
                     cluster.release(db, campaign).await;
                 }
@@ -903,10 +922,6 @@ impl Runtime {
         if self.ctx.settings.vapi.api_key.is_none() {
             return Ok(taken);
         }
-        let held: HashSet<Uuid> = store::cluster::owned_campaigns(db)
-            .await?
-            .into_iter()
-            .collect();
         let share = match only {
             Some(_) => usize::MAX,
             None => cluster.fair_share(runnable.len()),
@@ -925,6 +940,11 @@ impl Runtime {
             mine += 1;
             store::cluster::adopt_slots(db, campaign, cluster.node()).await?;
             match self.adopt_owned(Some(campaign)).await {
+                Ok(ids) if ids.is_empty() && !self.ctx.supervises(campaign) => {
+                    // It finished meanwhile: nothing to run.
+                    cluster.release(db, campaign).await;
+                    mine -= 1;
+                }
                 Ok(ids) => taken.extend(ids),
                 Err(e) => {
                     tracing::warn!(%campaign, error = %e, "could not start the supervisor of a campaign taken")
