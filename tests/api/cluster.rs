@@ -167,7 +167,87 @@ fn simulator_config(call_ms: u64) -> SimulatorConfig {
     config
 }
 
-/// One query, its rows as maps.
+/// Nodes on a fresh PostgreSQL database, the simulator sending webhooks to all of them in turn.
+struct Fixture {
+    _test_db: TestDb,
+    url: String,
+    sim: Simulator,
+    db: DatabaseConnection,
+    api: Api,
+    nodes: Vec<Node>,
+    settings: Vec<(&'static str, &'static str)>,
+}
+
+impl Fixture {
+    /// `n` nodes started with `settings`, serving and live; `None` on SQLite (one process per
+    /// file: no cluster).
+    async fn start(
+        n: usize,
+        config: SimulatorConfig,
+        settings: &[(&'static str, &'static str)],
+    ) -> Option<Self> {
+        let test_db = TestDb::new().await;
+        if !test_db.is_postgres() {
+            return None;
+        }
+        let url = test_db.url.clone();
+        let mut fixture = Self {
+            sim: Simulator::start(config).await.unwrap(),
+            db: sea_orm::Database::connect(&url).await.unwrap(),
+            api: Api {
+                client: reqwest::Client::new(),
+                token: cli_admin_token(&url, "admin"),
+            },
+            nodes: Vec::new(),
+            settings: settings.to_vec(),
+            url,
+            _test_db: test_db,
+        };
+        for _ in 0..n {
+            fixture.add_node().await;
+        }
+        Some(fixture)
+    }
+
+    /// One more node, serving and live; webhooks go to every node.
+    async fn add_node(&mut self) {
+        let node = Node::start(&self.url, &self.sim, &self.settings);
+        node.until_serving().await;
+        self.nodes.push(node);
+        self.route_webhooks();
+        let (db, n) = (&self.db, self.nodes.len());
+        until("every node live", Duration::from_secs(10), || async move {
+            live_nodes(db).await >= n
+        })
+        .await;
+    }
+
+    /// Webhooks go to every node, in turn.
+    fn route_webhooks(&self) {
+        let urls: Vec<String> = self.nodes.iter().map(Node::webhook_url).collect();
+        self.sim.set_webhook_urls(&urls);
+    }
+
+    /// A campaign of `n` contacts numbered from `first`, created and started through node
+    /// `via`.
+    async fn started(
+        &self,
+        via: usize,
+        first: usize,
+        n: usize,
+        fields: &[(&str, &str)],
+    ) -> (String, Uuid) {
+        let port = self.nodes[via].port;
+        let id = self.api.create_campaign_from(port, first, n, fields).await;
+        self.api
+            .post(port, &format!("/api/campaigns/{id}/start"), None)
+            .await;
+        let campaign = id.parse().unwrap();
+        (id, campaign)
+    }
+}
+
+/// One query, its rows.
 async fn rows(db: &DatabaseConnection, sql: &str) -> Vec<sea_orm::QueryResult> {
     db.query_all_raw(Statement::from_string(DbBackend::Postgres, sql))
         .await
@@ -426,16 +506,6 @@ async fn a_node_that_lost_a_campaign_claims_and_dials_nothing_more_for_it() {
 /// no number is dialed twice, each campaign's cap and the account's limit hold throughout.
 #[tokio::test]
 async fn three_nodes_share_twelve_campaigns_and_take_over_from_a_killed_one() {
-    let test_db = TestDb::new().await;
-    if !test_db.is_postgres() {
-        return;
-    }
-    let sim = Simulator::start(simulator_config(700)).await.unwrap();
-    let db = sea_orm::Database::connect(&test_db.url).await.unwrap();
-    let api = Api {
-        client: reqwest::Client::new(),
-        token: cli_admin_token(&test_db.url, "admin"),
-    };
     let settings = [
         ("AUTOLYNX__RUNTIME__LEASE_TTL_MS", "1500"),
         ("AUTOLYNX__RUNTIME__LEASE_RENEW_MS", "300"),
@@ -444,44 +514,33 @@ async fn three_nodes_share_twelve_campaigns_and_take_over_from_a_killed_one() {
         // send (no simulator answer here takes longer than the 500 ms request timeout).
         ("AUTOLYNX__RUNTIME__DIAL_SETTLE_MS", "600"),
     ];
-    let mut nodes: Vec<Node> = (0..3)
-        .map(|_| Node::start(&test_db.url, &sim, &settings))
-        .collect();
-    for n in &nodes {
-        n.until_serving().await;
-    }
-    sim.set_webhook_urls(&nodes.iter().map(Node::webhook_url).collect::<Vec<_>>());
-    until("three live nodes", Duration::from_secs(10), || async {
-        live_nodes(&db).await == 3
-    })
-    .await;
-
+    let Some(mut f) = Fixture::start(3, simulator_config(700), &settings).await else {
+        return;
+    };
     let mut ids = Vec::new();
     for i in 0..12 {
-        let port = nodes[i % 3].port;
         let line = format!("line-{i}");
-        let id = api
-            .create_campaign_from(port, i * 100, 8, &[("cap", "2"), ("phoneNumberId", &line)])
+        let (id, _) = f
+            .started(i % 3, i * 100, 8, &[("cap", "2"), ("phoneNumberId", &line)])
             .await;
         ids.push(id);
     }
-    for (i, id) in ids.iter().enumerate() {
-        api.post(
-            nodes[i % 3].port,
-            &format!("/api/campaigns/{id}/start"),
-            None,
-        )
-        .await;
-    }
+    let victim = f.nodes.remove(2);
+    let Fixture {
+        ref sim,
+        ref db,
+        ref api,
+        ref nodes,
+        ..
+    } = f;
     until("every campaign owned", Duration::from_secs(10), || async {
-        owners(&db).await.len() == 12
+        owners(db).await.len() == 12
     })
     .await;
-    let spread: HashMap<u32, usize> =
-        owners(&db).await.values().fold(HashMap::new(), |mut m, p| {
-            *m.entry(*p).or_default() += 1;
-            m
-        });
+    let spread: HashMap<u32, usize> = owners(db).await.values().fold(HashMap::new(), |mut m, p| {
+        *m.entry(*p).or_default() += 1;
+        m
+    });
     assert_eq!(spread.len(), 3, "every node runs campaigns: {spread:?}");
     assert!(
         spread.values().all(|n| (3..=5).contains(n)),
@@ -492,9 +551,8 @@ async fn three_nodes_share_twelve_campaigns_and_take_over_from_a_killed_one() {
         sim.stats().calls_created >= 20
     })
     .await;
-    let victim = nodes.remove(2);
     let victim_pid = victim.pid();
-    let orphaned: Vec<Uuid> = owners(&db)
+    let orphaned: Vec<Uuid> = owners(db)
         .await
         .into_iter()
         .filter(|(_, p)| *p == victim_pid)
@@ -503,12 +561,12 @@ async fn three_nodes_share_twelve_campaigns_and_take_over_from_a_killed_one() {
     assert!(!orphaned.is_empty());
     let killed_at = chrono::Utc::now();
     drop(victim); // SIGKILL
-    sim.set_webhook_urls(&nodes.iter().map(Node::webhook_url).collect::<Vec<_>>());
+    f.route_webhooks();
 
     // Measured on the database's records, not by this test's polling: when each orphan's lease
     // was taken, and when its first dial after the kill was sent.
     until("orphans owned again", Duration::from_secs(10), || async {
-        let now = owners(&db).await;
+        let now = owners(db).await;
         orphaned
             .iter()
             .all(|c| now.get(c).is_some_and(|p| *p != victim_pid))
@@ -517,7 +575,7 @@ async fn three_nodes_share_twelve_campaigns_and_take_over_from_a_killed_one() {
     let mut owned_after = Duration::ZERO;
     for c in &orphaned {
         let row = rows(
-            &db,
+            db,
             &format!("SELECT acquired_at FROM campaign_leases WHERE campaign_id = '{c}'"),
         )
         .await;
@@ -532,7 +590,7 @@ async fn three_nodes_share_twelve_campaigns_and_take_over_from_a_killed_one() {
             first = call::Entity::find()
                 .filter(call::Column::CampaignId.eq(*c))
                 .filter(call::Column::DialSentAt.gt(killed_at))
-                .all(&db)
+                .all(db)
                 .await
                 .unwrap()
                 .into_iter()
@@ -541,7 +599,7 @@ async fn three_nodes_share_twelve_campaigns_and_take_over_from_a_killed_one() {
             let left = contact::Entity::find()
                 .filter(contact::Column::CampaignId.eq(*c))
                 .filter(contact::Column::Status.eq("PENDING"))
-                .all(&db)
+                .all(db)
                 .await
                 .unwrap();
             if first.is_none() && left.is_empty() {
@@ -565,7 +623,7 @@ async fn three_nodes_share_twelve_campaigns_and_take_over_from_a_killed_one() {
     );
 
     until("every campaign COMPLETED", Duration::from_secs(90), || {
-        all_completed(&api, nodes[0].port, &ids)
+        all_completed(api, nodes[0].port, &ids)
     })
     .await;
     let stats = sim.stats();
@@ -579,9 +637,9 @@ async fn three_nodes_share_twelve_campaigns_and_take_over_from_a_killed_one() {
         assert!(*max <= 2, "cap of {line} exceeded: {max}");
     }
     assert_eq!(stats.dials_by_customer.len(), 96, "every contact dialed");
-    assert_each_contact_called_once(&db, &ids).await;
+    assert_each_contact_called_once(db, &ids).await;
     assert_eq!(
-        store::cluster::slots_taken(&db).await.unwrap(),
+        store::cluster::slots_taken(db).await.unwrap(),
         0,
         "every slot freed"
     );
@@ -591,35 +649,24 @@ async fn three_nodes_share_twelve_campaigns_and_take_over_from_a_killed_one() {
 /// continued it places no call for it (fencing) and says so in its log.
 #[tokio::test]
 async fn a_node_paused_past_its_lease_dials_nothing_for_the_campaign_when_continued() {
-    let test_db = TestDb::new().await;
-    if !test_db.is_postgres() {
-        return;
-    }
-    let sim = Simulator::start(simulator_config(600)).await.unwrap();
-    let db = sea_orm::Database::connect(&test_db.url).await.unwrap();
-    let api = Api {
-        client: reqwest::Client::new(),
-        token: cli_admin_token(&test_db.url, "admin"),
-    };
     let settings = [
         ("AUTOLYNX__RUNTIME__LEASE_TTL_MS", "1500"),
         ("AUTOLYNX__RUNTIME__LEASE_RENEW_MS", "300"),
     ];
-    let a = Node::start(&test_db.url, &sim, &settings);
-    a.until_serving().await;
-    let b = Node::start(&test_db.url, &sim, &settings);
-    b.until_serving().await;
-    sim.set_webhook_urls(&[a.webhook_url(), b.webhook_url()]);
-    until("two live nodes", Duration::from_secs(10), || async {
-        live_nodes(&db).await == 2
-    })
-    .await;
-    let id = api.create_campaign(a.port, 30, &[("cap", "2")]).await;
-    api.post(a.port, &format!("/api/campaigns/{id}/start"), None)
-        .await;
-    let campaign: Uuid = id.parse().unwrap();
+    let Some(f) = Fixture::start(2, simulator_config(600), &settings).await else {
+        return;
+    };
+    let Fixture {
+        ref sim,
+        ref db,
+        ref api,
+        ref nodes,
+        ..
+    } = f;
+    let (a, b) = (&nodes[0], &nodes[1]);
+    let (id, campaign) = f.started(0, 0, 30, &[("cap", "2")]).await;
     until("a runs it", Duration::from_secs(5), || async {
-        owners(&db).await.get(&campaign) == Some(&a.pid())
+        owners(db).await.get(&campaign) == Some(&a.pid())
     })
     .await;
     until("calls under way", Duration::from_secs(10), || async {
@@ -629,7 +676,7 @@ async fn a_node_paused_past_its_lease_dials_nothing_for_the_campaign_when_contin
 
     a.signal("-STOP");
     until("b took it over", Duration::from_secs(10), || async {
-        owners(&db).await.get(&campaign) == Some(&b.pid())
+        owners(db).await.get(&campaign) == Some(&b.pid())
     })
     .await;
     tokio::time::sleep(Duration::from_millis(500)).await;
@@ -663,30 +710,19 @@ async fn a_node_paused_past_its_lease_dials_nothing_for_the_campaign_when_contin
 /// dialing before the answer; the forwarding time is printed.
 #[tokio::test]
 async fn a_pause_sent_to_another_node_stops_dials_within_a_second() {
-    let test_db = TestDb::new().await;
-    if !test_db.is_postgres() {
+    let Some(f) = Fixture::start(2, simulator_config(300), &[]).await else {
         return;
-    }
-    let sim = Simulator::start(simulator_config(300)).await.unwrap();
-    let db = sea_orm::Database::connect(&test_db.url).await.unwrap();
-    let api = Api {
-        client: reqwest::Client::new(),
-        token: cli_admin_token(&test_db.url, "admin"),
     };
-    let a = Node::start(&test_db.url, &sim, &[]);
-    a.until_serving().await;
-    let b = Node::start(&test_db.url, &sim, &[]);
-    b.until_serving().await;
-    sim.set_webhook_urls(&[a.webhook_url(), b.webhook_url()]);
-    until("two live nodes", Duration::from_secs(10), || async {
-        live_nodes(&db).await == 2
-    })
-    .await;
-    let id = api.create_campaign(a.port, 60, &[("cap", "3")]).await;
-    api.post(a.port, &format!("/api/campaigns/{id}/start"), None)
-        .await;
-    let campaign: Uuid = id.parse().unwrap();
-    assert_eq!(owners(&db).await.get(&campaign), Some(&a.pid()));
+    let Fixture {
+        ref sim,
+        ref db,
+        ref api,
+        ref nodes,
+        ..
+    } = f;
+    let (a, b) = (&nodes[0], &nodes[1]);
+    let (id, campaign) = f.started(0, 0, 60, &[("cap", "3")]).await;
+    assert_eq!(owners(db).await.get(&campaign), Some(&a.pid()));
     until("calls under way", Duration::from_secs(10), || async {
         sim.stats().calls_created >= 6
     })
@@ -708,7 +744,7 @@ async fn a_pause_sent_to_another_node_stops_dials_within_a_second() {
     println!("pause through another node answered in {answered:?}");
     assert!(answered < Duration::from_secs(1), "{answered:?}");
     // The owner still runs it; resume through the other node too, and it completes.
-    assert_eq!(owners(&db).await.get(&campaign), Some(&a.pid()));
+    assert_eq!(owners(db).await.get(&campaign), Some(&a.pid()));
     let resumed = api
         .post(b.port, &format!("/api/campaigns/{id}/resume"), None)
         .await;
@@ -725,37 +761,28 @@ async fn a_pause_sent_to_another_node_stops_dials_within_a_second() {
 /// previous one's final webhook within a fraction of the cluster's polling period.
 #[tokio::test]
 async fn a_webhook_stored_on_another_node_frees_the_owner_slot_promptly() {
-    let test_db = TestDb::new().await;
-    if !test_db.is_postgres() {
-        return;
-    }
     let mut config = simulator_config(200);
     config.keep_timeline = true;
-    let sim = Simulator::start(config).await.unwrap();
-    let db = sea_orm::Database::connect(&test_db.url).await.unwrap();
-    let api = Api {
-        client: reqwest::Client::new(),
-        token: cli_admin_token(&test_db.url, "admin"),
-    };
     // Rounds (and so the polling fallback) every 2 s: a prompt refill is the notification's.
     let settings = [
         ("AUTOLYNX__RUNTIME__LEASE_TTL_MS", "6000"),
         ("AUTOLYNX__RUNTIME__LEASE_RENEW_MS", "2000"),
     ];
-    let a = Node::start(&test_db.url, &sim, &settings);
-    a.until_serving().await;
-    let b = Node::start(&test_db.url, &sim, &settings);
-    b.until_serving().await;
+    let Some(f) = Fixture::start(2, config, &settings).await else {
+        return;
+    };
+    let Fixture {
+        ref sim,
+        ref db,
+        ref api,
+        ref nodes,
+        ..
+    } = f;
+    let (a, b) = (&nodes[0], &nodes[1]);
+    // Every webhook to the node that does not run the campaign.
     sim.set_webhook_url(b.webhook_url());
-    until("two live nodes", Duration::from_secs(10), || async {
-        live_nodes(&db).await == 2
-    })
-    .await;
-    let id = api.create_campaign(a.port, 8, &[("cap", "1")]).await;
-    api.post(a.port, &format!("/api/campaigns/{id}/start"), None)
-        .await;
-    let campaign: Uuid = id.parse().unwrap();
-    assert_eq!(owners(&db).await.get(&campaign), Some(&a.pid()));
+    let (id, campaign) = f.started(0, 0, 8, &[("cap", "1")]).await;
+    assert_eq!(owners(db).await.get(&campaign), Some(&a.pid()));
     until("COMPLETED", Duration::from_secs(60), || async {
         api.status(a.port, &id).await.as_deref() == Some("COMPLETED")
     })
@@ -791,34 +818,24 @@ async fn a_webhook_stored_on_another_node_frees_the_owner_slot_promptly() {
 /// expired.
 #[tokio::test]
 async fn sigterm_hands_the_campaigns_to_the_other_nodes_at_once() {
-    let test_db = TestDb::new().await;
-    if !test_db.is_postgres() {
-        return;
-    }
-    let sim = Simulator::start(simulator_config(300)).await.unwrap();
-    let db = sea_orm::Database::connect(&test_db.url).await.unwrap();
-    let api = Api {
-        client: reqwest::Client::new(),
-        token: cli_admin_token(&test_db.url, "admin"),
-    };
     let settings = [
         ("AUTOLYNX__RUNTIME__LEASE_TTL_MS", "60000"),
         ("AUTOLYNX__RUNTIME__LEASE_RENEW_MS", "1000"),
     ];
-    let mut a = Node::start(&test_db.url, &sim, &settings);
-    a.until_serving().await;
-    let b = Node::start(&test_db.url, &sim, &settings);
-    b.until_serving().await;
-    sim.set_webhook_urls(&[a.webhook_url(), b.webhook_url()]);
-    until("two live nodes", Duration::from_secs(10), || async {
-        live_nodes(&db).await == 2
-    })
-    .await;
-    let id = api.create_campaign(a.port, 40, &[("cap", "2")]).await;
-    api.post(a.port, &format!("/api/campaigns/{id}/start"), None)
-        .await;
-    let campaign: Uuid = id.parse().unwrap();
-    assert_eq!(owners(&db).await.get(&campaign), Some(&a.pid()));
+    let Some(mut f) = Fixture::start(2, simulator_config(300), &settings).await else {
+        return;
+    };
+    let (id, campaign) = f.started(0, 0, 40, &[("cap", "2")]).await;
+    let Fixture {
+        ref sim,
+        ref db,
+        ref api,
+        ref mut nodes,
+        ..
+    } = f;
+    let b = nodes.pop().unwrap();
+    let a = &mut nodes[0];
+    assert_eq!(owners(db).await.get(&campaign), Some(&a.pid()));
     until("calls under way", Duration::from_secs(10), || async {
         sim.stats().calls_created >= 2
     })
@@ -828,7 +845,7 @@ async fn sigterm_hands_the_campaigns_to_the_other_nodes_at_once() {
     assert_eq!(a.exit_code(Duration::from_secs(15)).await, Some(0));
     sim.set_webhook_url(b.webhook_url());
     until("b runs it", Duration::from_secs(10), || async {
-        owners(&db).await.get(&campaign) == Some(&b.pid())
+        owners(db).await.get(&campaign) == Some(&b.pid())
     })
     .await;
     let takeover = sent.elapsed();
@@ -844,63 +861,38 @@ async fn sigterm_hands_the_campaigns_to_the_other_nodes_at_once() {
     let stats = sim.stats();
     assert_never_twice(&stats);
     assert_eq!(stats.dials_by_customer.len(), 40);
-    assert_each_contact_called_once(&db, &[id]).await;
+    assert_each_contact_called_once(db, &[id]).await;
 }
 
 /// A rolling restart of three nodes, one at a time, mid-campaign: nothing is dialed twice and
 /// nothing is lost.
 #[tokio::test]
 async fn a_rolling_restart_of_three_nodes_loses_and_doubles_nothing() {
-    let test_db = TestDb::new().await;
-    if !test_db.is_postgres() {
-        return;
-    }
-    let sim = Simulator::start(simulator_config(500)).await.unwrap();
-    let db = sea_orm::Database::connect(&test_db.url).await.unwrap();
-    let api = Api {
-        client: reqwest::Client::new(),
-        token: cli_admin_token(&test_db.url, "admin"),
-    };
     let settings = [("AUTOLYNX__PROVIDER__MAX_CONCURRENT_CALLS", "8")];
-    let mut nodes: Vec<Node> = (0..3)
-        .map(|_| Node::start(&test_db.url, &sim, &settings))
-        .collect();
-    for n in &nodes {
-        n.until_serving().await;
-    }
-    sim.set_webhook_urls(&nodes.iter().map(Node::webhook_url).collect::<Vec<_>>());
-    until("three live nodes", Duration::from_secs(10), || async {
-        live_nodes(&db).await == 3
-    })
-    .await;
+    let Some(mut f) = Fixture::start(3, simulator_config(500), &settings).await else {
+        return;
+    };
     let mut ids = Vec::new();
     for i in 0..6 {
-        let port = nodes[i % 3].port;
-        let id = api
-            .create_campaign_from(port, i * 100, 15, &[("cap", "2")])
-            .await;
-        api.post(port, &format!("/api/campaigns/{id}/start"), None)
-            .await;
+        let (id, _) = f.started(i % 3, i * 100, 15, &[("cap", "2")]).await;
         ids.push(id);
     }
     for round in 0..3 {
         until("calls under way", Duration::from_secs(20), || async {
-            sim.stats().calls_created >= 10 * (round + 1)
+            f.sim.stats().calls_created >= 10 * (round + 1)
         })
         .await;
-        let mut old = nodes.remove(0);
+        let mut old = f.nodes.remove(0);
         old.signal("-TERM");
         assert_eq!(old.exit_code(Duration::from_secs(15)).await, Some(0));
-        let fresh = Node::start(&test_db.url, &sim, &settings);
-        fresh.until_serving().await;
-        nodes.push(fresh);
-        sim.set_webhook_urls(&nodes.iter().map(Node::webhook_url).collect::<Vec<_>>());
+        f.route_webhooks();
+        f.add_node().await;
     }
     until("every campaign COMPLETED", Duration::from_secs(90), || {
-        all_completed(&api, nodes[0].port, &ids)
+        all_completed(&f.api, f.nodes[0].port, &ids)
     })
     .await;
-    let stats = sim.stats();
+    let stats = f.sim.stats();
     assert_never_twice(&stats);
     assert!(
         stats.max_active_account <= 8,
@@ -908,32 +900,23 @@ async fn a_rolling_restart_of_three_nodes_loses_and_doubles_nothing() {
         stats.max_active_account
     );
     assert_eq!(stats.dials_by_customer.len(), 90);
-    assert_each_contact_called_once(&db, &ids).await;
+    assert_each_contact_called_once(&f.db, &ids).await;
 }
 
 /// `GET /api/events` on a node that does not run the campaign streams its calls' changes too
 /// (each node forwards its own events to the others).
 #[tokio::test]
 async fn the_live_stream_of_any_node_carries_campaigns_run_elsewhere() {
-    let test_db = TestDb::new().await;
-    if !test_db.is_postgres() {
+    let Some(f) = Fixture::start(2, simulator_config(200), &[]).await else {
         return;
-    }
-    let sim = Simulator::start(simulator_config(200)).await.unwrap();
-    let db = sea_orm::Database::connect(&test_db.url).await.unwrap();
-    let api = Api {
-        client: reqwest::Client::new(),
-        token: cli_admin_token(&test_db.url, "admin"),
     };
-    let a = Node::start(&test_db.url, &sim, &[]);
-    a.until_serving().await;
-    let b = Node::start(&test_db.url, &sim, &[]);
-    b.until_serving().await;
-    sim.set_webhook_urls(&[a.webhook_url(), b.webhook_url()]);
-    until("two live nodes", Duration::from_secs(10), || async {
-        live_nodes(&db).await == 2
-    })
-    .await;
+    let Fixture {
+        ref db,
+        ref api,
+        ref nodes,
+        ..
+    } = f;
+    let (a, b) = (&nodes[0], &nodes[1]);
     let id = api.create_campaign(a.port, 6, &[("cap", "2")]).await;
     let mut stream = api
         .client
@@ -946,7 +929,7 @@ async fn the_live_stream_of_any_node_carries_campaigns_run_elsewhere() {
     api.post(a.port, &format!("/api/campaigns/{id}/start"), None)
         .await;
     let campaign: Uuid = id.parse().unwrap();
-    assert_eq!(owners(&db).await.get(&campaign), Some(&a.pid()));
+    assert_eq!(owners(db).await.get(&campaign), Some(&a.pid()));
 
     // Every call's end, seen on b.
     let mut text = String::new();
