@@ -595,12 +595,26 @@ pub fn spawn(runtime: crate::runtime::Runtime) -> Option<ClusterTasks> {
     let r = runtime.clone();
     let c = cluster.clone();
     tasks.push(tokio::spawn(async move {
-        while let Some(incoming) = rx.recv().await {
-            match incoming {
-                loops::Incoming::Message(m) => r.on_cluster_message(m).await,
-                // Notifications may have been lost: look at everything now.
-                loops::Incoming::Reconnected => c.wake.notify_one(),
+        while let Some(first) = rx.recv().await {
+            // What arrived together is handled together: the calls other nodes updated are
+            // read in one query, so a burst of webhooks elsewhere does not queue reads here.
+            let mut batch = vec![first];
+            while batch.len() < 500 {
+                match rx.try_recv() {
+                    Ok(more) => batch.push(more),
+                    Err(_) => break,
+                }
             }
+            let mut calls = Vec::new();
+            for incoming in batch {
+                match incoming {
+                    loops::Incoming::Message(Message::Call(call)) => calls.push(call),
+                    loops::Incoming::Message(m) => r.on_cluster_message(m).await,
+                    // Notifications may have been lost: look at everything now.
+                    loops::Incoming::Reconnected => c.wake.notify_one(),
+                }
+            }
+            r.context().refresh_calls(&calls).await;
         }
     }));
 

@@ -223,19 +223,28 @@ impl RuntimeContext {
         self.supervisors().contains_key(&campaign_id)
     }
 
-    /// Tells a call's actor, if this node has one, what the database says of its call now (news
-    /// stored by another node).
-    pub(crate) async fn refresh_call(&self, call_id: Uuid) {
-        let Some(actor) = self.call_actor(call_id) else {
+    /// Tells the actors this node has of these calls what the database says of them now (news
+    /// stored by another node), in one query.
+    pub(crate) async fn refresh_calls(&self, call_ids: &[Uuid]) {
+        let actors: HashMap<Uuid, ActorRef<CallMsg>> = call_ids
+            .iter()
+            .filter_map(|id| self.call_actor(*id).map(|a| (*id, a)))
+            .collect();
+        if actors.is_empty() {
             return;
-        };
-        match store::calls::get(&self.db, call_id).await {
-            Ok(Some(call)) => {
-                let _ = actor.cast(CallMsg::Updated(crate::runtime::call::CallNews::of(&call)));
+        }
+        let ids: Vec<Uuid> = actors.keys().copied().collect();
+        match store::calls::get_many(&self.db, &ids).await {
+            Ok(calls) => {
+                for call in calls {
+                    if let Some(actor) = actors.get(&call.id) {
+                        let news = crate::runtime::call::CallNews::of(&call);
+                        let _ = actor.cast(CallMsg::Updated(news));
+                    }
+                }
             }
-            Ok(None) => {}
             Err(e) => {
-                tracing::warn!(%call_id, error = %e, "could not read a call another node updated")
+                tracing::warn!(error = %e, "could not read the calls another node updated")
             }
         }
     }
@@ -875,11 +884,7 @@ impl Runtime {
             let followed = self.ctx.followed_calls();
             for chunk in followed.chunks(1_000) {
                 match store::calls::ended_among(db, chunk).await {
-                    Ok(ended) => {
-                        for call in ended {
-                            self.ctx.refresh_call(call).await;
-                        }
-                    }
+                    Ok(ended) => self.ctx.refresh_calls(&ended).await,
                     Err(e) => {
                         tracing::warn!(error = %e, "could not check the calls this node follows");
                         break;
@@ -961,7 +966,7 @@ impl Runtime {
         };
         match message {
             cluster::Message::Wake => cluster.wake.notify_one(),
-            cluster::Message::Call(call) => self.ctx.refresh_call(call).await,
+            cluster::Message::Call(call) => self.ctx.refresh_calls(&[call]).await,
             cluster::Message::Command {
                 request,
                 from,

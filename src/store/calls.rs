@@ -372,6 +372,17 @@ pub async fn mark_dial_sent(
     Ok(now)
 }
 
+/// The calls of these ids (those that exist).
+pub async fn get_many(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<call::Model>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    call::Entity::find()
+        .filter(call::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await
+}
+
 /// Those of `ids` whose call is no longer live (it ended, or is gone).
 pub async fn ended_among(db: &impl ConnectionTrait, ids: &[Uuid]) -> Result<Vec<Uuid>, DbErr> {
     if ids.is_empty() {

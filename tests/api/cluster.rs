@@ -216,7 +216,7 @@ impl Fixture {
         self.nodes.push(node);
         self.route_webhooks();
         let (db, n) = (&self.db, self.nodes.len());
-        until("every node live", Duration::from_secs(10), || async move {
+        until("every node live", Duration::from_secs(30), || async move {
             live_nodes(db).await >= n
         })
         .await;
@@ -533,7 +533,7 @@ async fn three_nodes_share_twelve_campaigns_and_take_over_from_a_killed_one() {
         ref nodes,
         ..
     } = f;
-    until("every campaign owned", Duration::from_secs(10), || async {
+    until("every campaign owned", Duration::from_secs(30), || async {
         owners(db).await.len() == 12
     })
     .await;
@@ -547,7 +547,7 @@ async fn three_nodes_share_twelve_campaigns_and_take_over_from_a_killed_one() {
         "fair shares of 12 over 3: {spread:?}"
     );
 
-    until("calls under way", Duration::from_secs(20), || async {
+    until("calls under way", Duration::from_secs(30), || async {
         sim.stats().calls_created >= 20
     })
     .await;
@@ -565,7 +565,7 @@ async fn three_nodes_share_twelve_campaigns_and_take_over_from_a_killed_one() {
 
     // Measured on the database's records, not by this test's polling: when each orphan's lease
     // was taken, and when its first dial after the kill was sent.
-    until("orphans owned again", Duration::from_secs(10), || async {
+    until("orphans owned again", Duration::from_secs(30), || async {
         let now = owners(db).await;
         orphaned
             .iter()
@@ -622,10 +622,21 @@ async fn three_nodes_share_twelve_campaigns_and_take_over_from_a_killed_one() {
         "{dialing_after:?}"
     );
 
-    until("every campaign COMPLETED", Duration::from_secs(90), || {
-        all_completed(api, nodes[0].port, &ids)
-    })
-    .await;
+    let deadline = Instant::now() + Duration::from_secs(90);
+    while !all_completed(api, nodes[0].port, &ids).await {
+        if Instant::now() > deadline {
+            let mut states = Vec::new();
+            for id in &ids {
+                states.push((id.clone(), api.status(nodes[0].port, id).await));
+            }
+            panic!(
+                "not every campaign COMPLETED in 90 s: {states:?}; owners {:?}; simulator {:?}",
+                owners(db).await,
+                sim.stats()
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     let stats = sim.stats();
     assert_never_twice(&stats);
     assert!(
