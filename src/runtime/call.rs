@@ -545,6 +545,18 @@ async fn dialed(
         Ok(call) => return accepted(myself, state, call).await,
         Err(DialError::Superseded(recorded)) => return accepted(myself, state, recorded).await,
         Err(why @ (DialError::Gated | DialError::LeaseLapsed)) => {
+            if matches!(why, DialError::LeaseLapsed)
+                || !state.ctx.holds_lease(state.call.campaign_id)
+            {
+                // This node may no longer run the campaign: it gives nothing back (another
+                // owner may already be resolving this very call, and a contact given back
+                // would be claimed again beside it). The call keeps its dial marker and is
+                // resolved like an unanswered dial — looked up after the settle window, this
+                // same attempt placed once if absent — by this node if it keeps the lease,
+                // else by the new owner.
+                unresolved(myself, state, why.to_string());
+                return Ok(());
+            }
             return not_sent(myself, state, &why.to_string()).await;
         }
         Err(DialError::Record(message)) => {
