@@ -83,14 +83,6 @@ impl Cluster {
         self.rounds.fetch_add(1, Ordering::Relaxed)
     }
 
-    pub fn holder(&self) -> &str {
-        &self.holder
-    }
-
-    pub fn ttl(&self) -> Duration {
-        self.ttl
-    }
-
     pub fn every(&self) -> Duration {
         self.every
     }
