@@ -82,7 +82,10 @@ impl Application {
         }
         let sqlite_lock =
             lock_sqlite(secrecy::ExposeSecret::expose_secret(&settings.database.url))?;
-        let db = store::connect(&settings.database)
+        // A transaction left open by this process when it is stopped mid-way ends after the
+        // lease's TTL: by then the other nodes may take its campaigns, and its locks would bar
+        // them.
+        let db = store::connect_serving(&settings.database, settings.runtime.lease_ttl())
             .await
             .context("could not connect to the database")?;
         store::migrate(&db)

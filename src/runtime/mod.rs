@@ -766,7 +766,8 @@ impl Runtime {
             _ => {
                 cluster.forget_request(request);
                 Err(ControlError::Unavailable(
-                    "the node running this campaign did not answer in time; send the command again                      (it takes the campaign over if that node is gone)"
+                    "the node running this campaign did not answer in time; send the command again \
+                     (it takes the campaign over if that node is gone)"
                         .into(),
                 ))
             }
@@ -859,7 +860,8 @@ impl Runtime {
                 for campaign in lost {
                     tracing::error!(
                         %campaign,
-                        "lost the campaign's lease (it lapsed, or another node took it over):                          its supervisor stops here and this node places no more calls for it"
+                        "lost the campaign's lease (it lapsed, or another node took it over): its supervisor \
+                         stops here and this node places no more calls for it"
                     );
                     self.disown(campaign).await;
                 }
@@ -943,8 +945,13 @@ impl Runtime {
                 continue;
             }
             mine += 1;
-            store::cluster::adopt_slots(db, campaign, cluster.node()).await?;
-            match self.adopt_owned(Some(campaign)).await {
+            // Whatever stops its supervisor from starting here hands the lease back (a lease
+            // held without a supervisor would keep the campaign from running anywhere).
+            let started = match store::cluster::adopt_slots(db, campaign, cluster.node()).await {
+                Ok(()) => self.adopt_owned(Some(campaign)).await,
+                Err(e) => Err(ControlError::Internal(e.to_string())),
+            };
+            match started {
                 Ok(ids) if ids.is_empty() && !self.ctx.supervises(campaign) => {
                     // It finished meanwhile: nothing to run.
                     cluster.release(db, campaign).await;
@@ -952,7 +959,11 @@ impl Runtime {
                 }
                 Ok(ids) => taken.extend(ids),
                 Err(e) => {
-                    tracing::warn!(%campaign, error = %e, "could not start the supervisor of a campaign taken")
+                    tracing::warn!(%campaign, error = %e, "could not start the supervisor of a campaign taken; its lease is handed back");
+                    if !self.ctx.supervises(campaign) {
+                        cluster.release(db, campaign).await;
+                        mine -= 1;
+                    }
                 }
             }
         }

@@ -71,6 +71,13 @@ impl ContactImport {
     /// are written by `finish`).
     pub async fn begin(db: &DatabaseConnection, new: NewCampaign) -> Result<Self, DbErr> {
         let txn = db.begin().await?;
+        if txn.get_database_backend() == sea_orm::DbBackend::Postgres {
+            // This transaction waits on the client's upload between chunks, which may idle
+            // longer than a serving process lets a transaction idle (`store::connect_serving`);
+            // it locks nothing another process waits for.
+            txn.execute_unprepared("SET LOCAL idle_in_transaction_session_timeout = 0")
+                .await?;
+        }
         let now = Utc::now();
         let campaign = campaign::ActiveModel {
             id: Set(Uuid::now_v7()),

@@ -116,7 +116,11 @@ pub async fn leave(db: &impl ConnectionTrait, node: Uuid) -> Result<u64, DbErr> 
 }
 
 /// Takes the campaign's lease for `node` if nobody holds it or its holder let it expire;
-/// answers the new epoch, or `None` while another node holds it.
+/// answers the new epoch, or `None` while another node holds it. Never waits for a lock: an
+/// expired lease still locked by its former holder's open transaction (a fenced write of a
+/// process stopped mid-way) is left for a later round — PostgreSQL ends that transaction after
+/// the node's `idle_in_transaction_session_timeout` — instead of stalling the caller, whose
+/// own leases would lapse meanwhile.
 pub async fn acquire(
     db: &impl ConnectionTrait,
     campaign: Uuid,
@@ -125,13 +129,20 @@ pub async fn acquire(
 ) -> Result<Option<i64>, DbErr> {
     let row = db
         .query_one_raw(statement(
-            "INSERT INTO campaign_leases (campaign_id, node_id, epoch, acquired_at, expires_at) \
-             VALUES ($1, $2, 1, now(), now() + $3 * interval '1 millisecond') \
-             ON CONFLICT (campaign_id) DO UPDATE SET node_id = EXCLUDED.node_id, \
-               epoch = campaign_leases.epoch + 1, acquired_at = now(), \
-               expires_at = EXCLUDED.expires_at \
-             WHERE campaign_leases.expires_at <= now() \
-             RETURNING epoch",
+            "WITH expired AS ( \
+               SELECT campaign_id FROM campaign_leases \
+               WHERE campaign_id = $1 AND expires_at <= now() FOR UPDATE SKIP LOCKED \
+             ), taken AS ( \
+               UPDATE campaign_leases AS l SET node_id = $2, epoch = l.epoch + 1, \
+                 acquired_at = now(), expires_at = now() + $3 * interval '1 millisecond' \
+               FROM expired WHERE l.campaign_id = expired.campaign_id RETURNING l.epoch \
+             ), fresh AS ( \
+               INSERT INTO campaign_leases (campaign_id, node_id, epoch, acquired_at, expires_at) \
+               SELECT $1, $2, 1, now(), now() + $3 * interval '1 millisecond' \
+               WHERE NOT EXISTS (SELECT 1 FROM campaign_leases WHERE campaign_id = $1) \
+               ON CONFLICT (campaign_id) DO NOTHING RETURNING epoch \
+             ) \
+             SELECT epoch FROM taken UNION ALL SELECT epoch FROM fresh",
             vec![campaign.into(), node.into(), millis(ttl).into()],
         ))
         .await?;
@@ -325,12 +336,18 @@ pub async fn free_slot(db: &impl ConnectionTrait, call: Uuid) -> Result<(), DbEr
 
 /// Slots whose call is no longer live (it ended on a path that did not free it, or its claim
 /// was given back) are freed; the slots of live calls stay taken, a dead node's included.
+/// Only slots taken a while ago are looked at (one freed and taken again by a claim committed
+/// while this runs is not), and locked ones are skipped, not waited for: a later round frees
+/// them.
 pub async fn reclaim_slots(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
     let result = db
         .execute_raw(statement(
-            "UPDATE account_slots AS s SET call_id = NULL, node_id = NULL, taken_at = NULL \
-             WHERE s.call_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM calls AS c \
-               WHERE c.id = s.call_id AND c.status IN ('QUEUED', 'RINGING', 'IN_PROGRESS'))",
+            "UPDATE account_slots SET call_id = NULL, node_id = NULL, taken_at = NULL \
+             WHERE slot IN (SELECT s.slot FROM account_slots AS s \
+               WHERE s.call_id IS NOT NULL AND s.taken_at < now() - interval '10 seconds' \
+                 AND NOT EXISTS (SELECT 1 FROM calls AS c WHERE c.id = s.call_id \
+                   AND c.status IN ('QUEUED', 'RINGING', 'IN_PROGRESS')) \
+               FOR UPDATE SKIP LOCKED)",
             vec![],
         ))
         .await?;
@@ -338,7 +355,8 @@ pub async fn reclaim_slots(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
 }
 
 /// The live calls of a campaign that was taken over hold their slots on behalf of their new
-/// owner.
+/// owner (for the fair shares; a slot is freed by its call whichever node holds it). Slots
+/// locked by an open transaction are skipped, not waited for.
 pub async fn adopt_slots(
     db: &impl ConnectionTrait,
     campaign: Uuid,
@@ -346,7 +364,9 @@ pub async fn adopt_slots(
 ) -> Result<(), DbErr> {
     db.execute_raw(statement(
         "UPDATE account_slots SET node_id = $2 \
-         WHERE call_id IN (SELECT id FROM calls WHERE campaign_id = $1)",
+         WHERE slot IN (SELECT slot FROM account_slots \
+           WHERE call_id IN (SELECT id FROM calls WHERE campaign_id = $1) \
+           FOR UPDATE SKIP LOCKED)",
         vec![campaign.into(), node.into()],
     ))
     .await?;

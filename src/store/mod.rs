@@ -27,6 +27,30 @@ use crate::config::DatabaseSettings;
 /// Opens the connection pool. SQLite gets WAL and a busy timeout so the API and the runtime can
 /// write concurrently.
 pub async fn connect(settings: &DatabaseSettings) -> Result<DatabaseConnection, DbErr> {
+    Database::connect(options(settings)).await
+}
+
+/// The pool of a serving process. On PostgreSQL its sessions carry
+/// `idle_in_transaction_session_timeout`: a transaction left open by a process stopped between
+/// two statements (SIGSTOP, a frozen VM, a debugger) is ended by the server after that long,
+/// releasing its row locks — the campaign lease it locked for a fenced write, the account
+/// slots of a claim — which would otherwise keep the other nodes from taking its campaigns
+/// over for as long as it stays stopped. No transaction of the runtime waits on anything but
+/// the database between its statements; the one that waits on a client (a CSV upload) turns
+/// the timeout off for itself.
+pub async fn connect_serving(
+    settings: &DatabaseSettings,
+    idle_in_transaction: Duration,
+) -> Result<DatabaseConnection, DbErr> {
+    let mut options = options(settings);
+    let idle = format!("{}ms", idle_in_transaction.as_millis().max(1));
+    options.map_sqlx_postgres_opts(move |opts| {
+        opts.options([("idle_in_transaction_session_timeout", idle.as_str())])
+    });
+    Database::connect(options).await
+}
+
+fn options(settings: &DatabaseSettings) -> ConnectOptions {
     let mut options = ConnectOptions::new(settings.url.expose_secret().to_owned());
     options
         .max_connections(settings.max_connections)
@@ -44,7 +68,7 @@ pub async fn connect(settings: &DatabaseSettings) -> Result<DatabaseConnection, 
                 // through system calls was a tenth of the CPU of a busy campaign.
                 .pragma("mmap_size", "268435456")
         });
-    Database::connect(options).await
+    options
 }
 
 /// Whether a database error may heal by itself (the server restarting, connections cut or
@@ -67,10 +91,12 @@ pub fn is_transient(err: &DbErr) -> bool {
             Sqlx::Database(db) => db.code().is_some_and(|code| {
                 // PostgreSQL: connection exceptions (08…), the server shutting down or not
                 // accepting connections yet (57P…), too many connections, serialization
-                // failures and deadlocks. SQLite: BUSY and LOCKED (and their extended codes).
+                // failures, deadlocks and a transaction the server ended because it idled
+                // (the process was stopped in the middle of it). SQLite: BUSY and LOCKED (and
+                // their extended codes).
                 code.starts_with("08")
                     || code.starts_with("57P")
-                    || matches!(code.as_ref(), "53300" | "40001" | "40P01")
+                    || matches!(code.as_ref(), "53300" | "40001" | "40P01" | "25P03")
                     || code.parse::<i32>().is_ok_and(|c| matches!(c & 0xff, 5 | 6))
             }),
             _ => false,

@@ -344,6 +344,7 @@ async fn campaign_leases_have_one_owner_and_fence_the_previous_epoch() {
     let ttl = Duration::from_secs(30);
     let (a, b) = (Uuid::now_v7(), Uuid::now_v7());
     let (c1, c2) = (Uuid::now_v7(), Uuid::now_v7());
+    use sea_orm::TransactionTrait;
     use store::cluster::{acquire, check, leave, owner, release, renew};
 
     assert_eq!(acquire(&db, c1, a, ttl).await.unwrap(), Some(1));
@@ -391,6 +392,59 @@ async fn campaign_leases_have_one_owner_and_fence_the_previous_epoch() {
     assert_eq!(live_nodes(&db).await, 1);
     assert_eq!(acquire(&db, c1, b, ttl).await.unwrap(), Some(4));
     assert_eq!(acquire(&db, c2, b, ttl).await.unwrap(), Some(2));
+
+    // b is stopped in the middle of a fenced write (its transaction holds the lease row) and
+    // the lease expires: a taker does not wait for the lock — its own renewals go on — and
+    // takes the lease once the transaction is gone.
+    let expire = format!(
+        "UPDATE campaign_leases SET expires_at = now() - interval '1 second' \
+         WHERE campaign_id = '{c2}'"
+    );
+    db.execute_unprepared(&expire).await.unwrap();
+    let stopped = db.begin().await.unwrap();
+    stopped
+        .execute_unprepared(&format!(
+            "SELECT epoch FROM campaign_leases WHERE campaign_id = '{c2}' FOR SHARE"
+        ))
+        .await
+        .unwrap();
+    let taken = tokio::time::timeout(Duration::from_secs(10), acquire(&db, c2, a, ttl))
+        .await
+        .expect("the taker waited for the stopped node's lock");
+    assert_eq!(taken.unwrap(), None, "still locked: not taken yet");
+    stopped.rollback().await.unwrap();
+    assert_eq!(acquire(&db, c2, a, ttl).await.unwrap(), Some(3));
+
+    // The same, with a serving process's pool: PostgreSQL ends the stopped node's idle
+    // transaction by itself (`store::connect_serving`), and the lease can be taken.
+    let settings = autolynx::config::DatabaseSettings {
+        url: test_db.url.clone().into(),
+        max_connections: 2,
+        connect_timeout_secs: 5,
+        group_commit_max_batch: 1,
+        group_commit_max_wait_ms: 0,
+        group_commit_writers: 1,
+    };
+    let node = store::connect_serving(&settings, Duration::from_millis(300))
+        .await
+        .unwrap();
+    db.execute_unprepared(&expire).await.unwrap();
+    let stopped = node.begin().await.unwrap();
+    stopped
+        .execute_unprepared(&format!(
+            "SELECT epoch FROM campaign_leases WHERE campaign_id = '{c2}' FOR SHARE"
+        ))
+        .await
+        .unwrap();
+    until(
+        "the idle transaction ended",
+        Duration::from_secs(10),
+        || async { acquire(&db, c2, b, ttl).await.unwrap().is_some() },
+    )
+    .await;
+    let ended = stopped.commit().await.unwrap_err();
+    assert!(store::is_transient(&ended), "{ended}");
+    assert_eq!(owner(&db, c2).await.unwrap(), Some((b, 4)));
 }
 
 /// The account's slots: as many as the limit, taken in the claim's transaction (two
@@ -436,8 +490,25 @@ async fn account_slots_are_shared_and_freed_when_calls_end() {
 
     free_slot(&db, x).await.unwrap();
     assert_eq!(slots_taken(&db).await.unwrap(), 2);
-    // y and z name no live call (there are no calls at all): reclaimed.
-    assert_eq!(reclaim_slots(&db).await.unwrap(), 2);
+    // y and z name no live call (there are no calls at all), but were just taken (a claim
+    // committed while the reclaim read may be behind them): kept for now.
+    assert_eq!(reclaim_slots(&db).await.unwrap(), 0);
+    db.execute_unprepared(
+        "UPDATE account_slots SET taken_at = now() - interval '1 minute' \
+         WHERE call_id IS NOT NULL",
+    )
+    .await
+    .unwrap();
+    // A slot locked by an open transaction is skipped, not waited for.
+    let t3 = db.begin().await.unwrap();
+    t3.execute_unprepared(&format!(
+        "SELECT slot FROM account_slots WHERE call_id = '{z}' FOR UPDATE"
+    ))
+    .await
+    .unwrap();
+    assert_eq!(reclaim_slots(&db).await.unwrap(), 1, "y only");
+    t3.rollback().await.unwrap();
+    assert_eq!(reclaim_slots(&db).await.unwrap(), 1, "then z");
     assert_eq!(slots_taken(&db).await.unwrap(), 0);
 
     // The limit lowered: free slots above it go.
