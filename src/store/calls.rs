@@ -667,9 +667,13 @@ async fn settle_contact(
         .or_else(|| reason.map(classify))
         .unwrap_or(EndedReasonClass::Unknown);
     // Whether the contact could go back to PENDING (its dial never reached the provider, or
-    // its outcome may be redialed) — never once the campaign is over.
+    // its outcome may be redialed) — never once the campaign is over. The campaign's row is
+    // read `FOR SHARE` (PostgreSQL; SQLite has one writer at a time): a stop committing
+    // meanwhile is waited for and seen, instead of this contact going back to PENDING after
+    // the stop settled the campaign's contacts.
     let campaign = if requeue || REDIALABLE.contains(&outcome) {
         campaign::Entity::find_by_id(call.campaign_id)
+            .lock_shared()
             .one(db)
             .await?
     } else {

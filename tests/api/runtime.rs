@@ -972,6 +972,74 @@ async fn without_vapi_configured_campaigns_wait_instead_of_failing() {
     assert_eq!(app.sim.stats().create_requests, 0);
 }
 
+/// A claim given back unsent while a stop commits (PostgreSQL, several writers at once): its
+/// settlement waits for the stop and gives the contact NOT_ATTEMPTED — never PENDING in a
+/// STOPPED campaign, which nothing would settle any more.
+#[tokio::test]
+async fn a_claim_given_back_while_a_stop_commits_is_not_attempted() {
+    use autolynx::domain::call::CallUpdate;
+    use autolynx::domain::campaign::{CallStatus, ContactStatus};
+    use autolynx::domain::ended_reason::EndedReasonClass;
+    use autolynx::store;
+    use autolynx::store::calls::Eligible;
+    use sea_orm::{ConnectionTrait, TransactionTrait};
+    let app = spawn_app_with_sim(sim(Faults::default()), &[]).await;
+    if app.db.get_database_backend() != sea_orm::DbBackend::Postgres {
+        return; // SQLite: one writer at a time, no interleaving.
+    }
+    let id = app.created_campaign(2, &[]).await;
+    let campaign: Uuid = id.parse().unwrap();
+    let pending = store::calls::next_pending_many(&app.db, campaign, &Eligible::default(), 1)
+        .await
+        .unwrap();
+    let call = store::calls::claim(&app.db, &pending[0])
+        .await
+        .unwrap()
+        .unwrap();
+
+    // The stop: STOPPED written, the contacts settled, not committed yet — and it holds the
+    // contact's row, so a settlement that read the campaign before the stop has to wait for it
+    // at its very last write.
+    let stop = app.db.begin().await.unwrap();
+    stop.execute_unprepared(&format!(
+        "UPDATE campaigns SET status = 'STOPPED' WHERE id = '{campaign}'"
+    ))
+    .await
+    .unwrap();
+    stop.execute_unprepared(&format!(
+        "SELECT id FROM contacts WHERE id = '{}' FOR UPDATE",
+        pending[0].id
+    ))
+    .await
+    .unwrap();
+    store::calls::mark_not_attempted(&stop, campaign)
+        .await
+        .unwrap();
+    let db = app.db.clone();
+    let given_back = tokio::spawn(async move {
+        let update = CallUpdate {
+            status: Some(CallStatus::Canceled),
+            error_message: Some("the campaign stopped dialing".into()),
+            outcome: Some(EndedReasonClass::Unknown),
+            requeue_contact: true,
+            ..CallUpdate::default()
+        };
+        store::calls::apply(&db, call.id, &update).await
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    stop.commit().await.unwrap();
+    given_back.await.unwrap().unwrap();
+
+    let contacts = app.contacts_of(&id).await;
+    let contact = contacts.iter().find(|c| c.id == pending[0].id).unwrap();
+    assert_eq!(contact.status, ContactStatus::NotAttempted, "{contact:?}");
+    assert_eq!(contact.attempts, 0);
+    assert!(
+        contacts.iter().all(|c| c.status != ContactStatus::Pending),
+        "a contact left PENDING in a STOPPED campaign: {contacts:?}"
+    );
+}
+
 /// A fill claims every free slot's contact in one transaction: only contacts still PENDING,
 /// each with its dial intent (QUEUED, attempt counted), and nothing for the others.
 #[tokio::test]
