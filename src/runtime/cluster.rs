@@ -230,6 +230,21 @@ impl Cluster {
         }
     }
 
+    /// The epoch at which this node holds the campaign's lease.
+    pub(crate) fn epoch(&self, campaign: Uuid) -> Option<i64> {
+        self.leases().get(&campaign).map(|l| l.epoch)
+    }
+
+    /// Whether another live node runs fewer than `share` campaigns, as of its last heartbeat
+    /// (it would take a campaign handed back).
+    pub(crate) fn another_has_room(&self, share: usize) -> bool {
+        self.nodes
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .any(|n| n.node_id != self.node && usize::try_from(n.campaigns).unwrap_or(0) < share)
+    }
+
     /// The share of `runnable` campaigns this node should run: an even split over the live
     /// nodes, rounded up.
     pub fn fair_share(&self, runnable: usize) -> usize {

@@ -934,7 +934,7 @@ impl Runtime {
             None => cluster.fair_share(runnable.len()),
         };
         let mut mine = cluster.owned().len();
-        for campaign in runnable {
+        for &campaign in &runnable {
             if mine >= share {
                 break;
             }
@@ -967,7 +967,36 @@ impl Runtime {
                 }
             }
         }
+        // Above its share while another node has room (it joined, or came back after a
+        // restart): one campaign a round is handed to the others, the one with the fewest live
+        // calls here. Never below the share, so the shares settle and nothing bounces.
+        if only.is_none() && mine > share && cluster.another_has_room(share) {
+            let candidate = cluster
+                .owned_since(cluster.every())
+                .into_iter()
+                .filter(|c| runnable.contains(c) && self.ctx.supervises(*c))
+                .min_by_key(|c| self.ctx.permits_held(*c));
+            if let Some(campaign) = candidate {
+                self.hand_over(cluster, campaign).await;
+            }
+        }
         Ok(taken)
+    }
+
+    /// Hands a running campaign to another node: its supervisor stops here without writing (as
+    /// when a lease is lost, so no dial leaves from here any more) and its lease is handed
+    /// back; a node below its share takes it and follows its live calls, as after a SIGTERM.
+    async fn hand_over(&self, cluster: &cluster::Cluster, campaign: Uuid) {
+        let Some(epoch) = cluster.epoch(campaign) else {
+            return;
+        };
+        tracing::info!(%campaign, "handing a campaign to a node below its share");
+        self.disown(campaign).await;
+        let db = &self.ctx.db;
+        if let Err(e) = store::cluster::release(db, campaign, cluster.node(), epoch).await {
+            tracing::warn!(%campaign, error = %e, "could not hand the campaign's lease back; it expires by itself");
+        }
+        cluster::send(db, &cluster::Message::Wake).await;
     }
 
     /// A message from the cluster's channel.

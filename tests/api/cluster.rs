@@ -56,6 +56,10 @@ impl Node {
             .env("VAPI_PHONE_NUMBER_ID", "phone-test")
             .env("LOG_LEVEL", "warn")
             .envs(FAST_RUNTIME.iter().copied())
+            // Two tests of three nodes each run at once: with the default pool of 10 per node
+            // they would take most of PostgreSQL's 100 connections, and the tests beside them
+            // would find none.
+            .env("AUTOLYNX__DATABASE__MAX_CONNECTIONS", "5")
             .envs(extra.iter().copied())
             .env("AUTOLYNX__SERVER__BIND", format!("127.0.0.1:{port}"))
             .env_remove("AUTOLYNX_CONFIG")
@@ -983,6 +987,59 @@ async fn a_rolling_restart_of_three_nodes_loses_and_doubles_nothing() {
     );
     assert_eq!(stats.dials_by_customer.len(), 90);
     assert_each_contact_called_once(&f.db, &ids).await;
+}
+
+/// A node that joins while another runs every campaign gets its share of them: the busy node
+/// hands campaigns over, one a round, down to its share (its supervisor stops, the lease is
+/// handed back), and the new node follows their live calls and dials the rest. Nothing is
+/// dialed twice, nothing is lost.
+#[tokio::test]
+async fn a_node_that_joins_takes_its_share_of_the_running_campaigns() {
+    let settings = [
+        ("AUTOLYNX__RUNTIME__LEASE_TTL_MS", "1500"),
+        ("AUTOLYNX__RUNTIME__LEASE_RENEW_MS", "300"),
+        ("AUTOLYNX__RUNTIME__DIAL_SETTLE_MS", "600"),
+    ];
+    let Some(mut f) = Fixture::start(1, simulator_config(500), &settings).await else {
+        return;
+    };
+    let mut ids = Vec::new();
+    for i in 0..4 {
+        let line = format!("line-{i}");
+        let (id, _) = f
+            .started(0, i * 100, 30, &[("cap", "2"), ("phoneNumberId", &line)])
+            .await;
+        ids.push(id);
+    }
+    let first = f.nodes[0].pid();
+    until("calls under way", Duration::from_secs(20), || async {
+        f.sim.stats().calls_created >= 8
+    })
+    .await;
+    assert_eq!(owners(&f.db).await.len(), 4);
+    f.add_node().await;
+    let second = f.nodes[1].pid();
+    let spread = until("two campaigns each", Duration::from_secs(20), || async {
+        let now = owners(&f.db).await;
+        let on = |pid: u32| now.values().filter(|p| **p == pid).count();
+        on(first) == 2 && on(second) == 2
+    })
+    .await;
+    println!("a node that joined ran its share {spread:?} after it was live");
+
+    until("every campaign COMPLETED", Duration::from_secs(90), || {
+        all_completed(&f.api, f.nodes[0].port, &ids)
+    })
+    .await;
+    assert!(f.nodes[1].dials().await > 0, "the new node placed calls");
+    let stats = f.sim.stats();
+    assert_never_twice(&stats);
+    for (line, max) in &stats.max_active_by_phone_number {
+        assert!(*max <= 2, "cap of {line} exceeded: {max}");
+    }
+    assert_eq!(stats.dials_by_customer.len(), 120);
+    assert_each_contact_called_once(&f.db, &ids).await;
+    assert_eq!(store::cluster::slots_taken(&f.db).await.unwrap(), 0);
 }
 
 /// `GET /api/events` on a node that does not run the campaign streams its calls' changes too
