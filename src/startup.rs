@@ -218,6 +218,9 @@ async fn join_cluster(
         cluster::holder_name(),
         settings.runtime.lease_ttl(),
         settings.runtime.lease_renew(),
+        // Without the provider's key it serves the API and stores webhooks, but takes no
+        // campaign (the others do not count it in their shares).
+        settings.vapi.api_key.is_some(),
     ));
     store::cluster::size_slots(db, settings.provider.max_concurrent_calls)
         .await
@@ -227,11 +230,20 @@ async fn join_cluster(
         .await
         .context("could not join the cluster (the nodes table)")?;
     let others = cluster.live_count() - 1;
-    tracing::info!(
-        node = %cluster.node(),
-        others,
-        "joined the cluster: this node runs its fair share of the campaigns"
-    );
+    if settings.vapi.api_key.is_some() {
+        tracing::info!(
+            node = %cluster.node(),
+            others,
+            "joined the cluster: this node runs its fair share of the campaigns"
+        );
+    } else {
+        tracing::warn!(
+            node = %cluster.node(),
+            others,
+            "joined the cluster without VAPI_API_KEY: this node serves the API and stores \
+             webhooks but runs no campaign"
+        );
+    }
     Ok(Some(cluster))
 }
 

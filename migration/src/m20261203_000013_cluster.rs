@@ -28,6 +28,7 @@ enum ClusterNodes {
     ExpiresAt,
     Campaigns,
     WantsSlots,
+    Dials,
 }
 
 #[derive(DeriveIden)]
@@ -74,6 +75,7 @@ impl MigrationTrait for Migration {
                     .col(timestamp_with_time_zone(ClusterNodes::ExpiresAt))
                     .col(integer(ClusterNodes::Campaigns).default(0))
                     .col(boolean(ClusterNodes::WantsSlots).default(false))
+                    .col(boolean(ClusterNodes::Dials).default(true))
                     .to_owned(),
             )
             .await?;

@@ -1003,13 +1003,25 @@ async fn not_sent(
     finish_with(myself, state, &update).await
 }
 
-/// Applies a terminal update and stops.
+/// Applies a terminal update this node decided (fenced by the campaign's lease) and stops.
 async fn finish_with(
     myself: &ActorRef<CallMsg>,
     state: &mut CallState,
     update: &CallUpdate,
 ) -> Result<(), ActorProcessingErr> {
-    let applied = state.ctx.apply(state.call.id, update).await?;
+    let decided = state
+        .ctx
+        .apply_decided(state.campaign_id, state.call.id, update)
+        .await;
+    let applied = match decided {
+        Ok(applied) => applied,
+        Err(e) if store::is_fenced(&e) => {
+            // This node no longer runs the campaign: the call is its new owner's to settle.
+            myself.stop(Some("the campaign's lease was lost".into()));
+            return Ok(());
+        }
+        Err(e) => return Err(e.into()),
+    };
     let news = applied.map(|a| CallNews::of(&a.call)).unwrap_or(CallNews {
         status: CallStatus::Failed,
         outcome: update.outcome,

@@ -42,6 +42,9 @@ pub struct Cluster {
     holder: String,
     ttl: Duration,
     every: Duration,
+    /// This node can place calls (it has the provider's key); one that cannot takes no
+    /// campaign and is not counted in the shares.
+    dials: bool,
     leases: Mutex<HashMap<Uuid, Lease>>,
     /// The live nodes, as of the last heartbeat.
     nodes: Mutex<Vec<Node>>,
@@ -58,12 +61,13 @@ pub struct Cluster {
 }
 
 impl Cluster {
-    pub fn new(node: Uuid, holder: String, ttl: Duration, every: Duration) -> Self {
+    pub fn new(node: Uuid, holder: String, ttl: Duration, every: Duration, dials: bool) -> Self {
         Self {
             node,
             holder,
             ttl,
             every,
+            dials,
             leases: Mutex::new(HashMap::new()),
             nodes: Mutex::new(Vec::new()),
             wants_slots: AtomicBool::new(false),
@@ -76,6 +80,11 @@ impl Cluster {
 
     pub fn node(&self) -> Uuid {
         self.node
+    }
+
+    /// Whether this node can place calls (and so takes campaigns).
+    pub fn dials(&self) -> bool {
+        self.dials
     }
 
     /// Counts a round; answers how many came before it.
@@ -134,22 +143,50 @@ impl Cluster {
             + 1
     }
 
-    /// The database's check, inside the transaction of the owner's write it guards.
-    pub async fn check(&self, txn: &impl ConnectionTrait, campaign: Uuid) -> Result<(), DbErr> {
-        let epoch = self.leases().get(&campaign).map(|l| l.epoch);
-        let result = match epoch {
-            Some(epoch) => store::cluster::check(txn, campaign, self.node, epoch).await,
-            None => Err(DbErr::Custom(store::cluster::FENCED.into())),
-        };
+    /// The live nodes that take campaigns (they can dial), this one counted if it can; at
+    /// least one, so a share is never a division by zero.
+    pub fn dialing_count(&self) -> usize {
+        let others = self
+            .nodes
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .filter(|n| n.node_id != self.node && n.dials)
+            .count();
+        (others + usize::from(self.dials)).max(1)
+    }
+
+    /// The epoch an owner's write is decided under (refused at once without the lease).
+    pub(crate) fn epoch_for_write(&self, campaign: Uuid) -> Result<i64, DbErr> {
+        self.epoch(campaign).ok_or_else(|| {
+            self.fenced(campaign);
+            DbErr::Custom(store::cluster::FENCED.into())
+        })
+    }
+
+    /// The database's check, inside the transaction of the owner's write it guards, at the
+    /// epoch the write was decided under.
+    pub async fn check(
+        &self,
+        txn: &impl ConnectionTrait,
+        campaign: Uuid,
+        epoch: i64,
+    ) -> Result<(), DbErr> {
+        let result = store::cluster::check(txn, campaign, self.node, epoch).await;
         if result.as_ref().is_err_and(store::is_fenced) {
-            crate::metrics::fencing_rejection();
-            tracing::error!(
-                %campaign,
-                "fenced: this node no longer holds the campaign's lease; the write (a claim, a \
-                 dial marker or a status change) is refused and no call is placed for it"
-            );
+            self.fenced(campaign);
         }
         result
+    }
+
+    fn fenced(&self, campaign: Uuid) {
+        crate::metrics::fencing_rejection();
+        tracing::error!(
+            %campaign,
+            "fenced: this node no longer holds the campaign's lease; the write (a claim, a dial \
+             marker, a status change or a call given back) is refused and no call is placed \
+             for it"
+        );
     }
 
     /// Takes the campaign's lease if nobody holds it; `true` when this node holds it now.
@@ -242,13 +279,17 @@ impl Cluster {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .iter()
-            .any(|n| n.node_id != self.node && usize::try_from(n.campaigns).unwrap_or(0) < share)
+            .any(|n| {
+                n.node_id != self.node
+                    && n.dials
+                    && usize::try_from(n.campaigns).unwrap_or(0) < share
+            })
     }
 
     /// The share of `runnable` campaigns this node should run: an even split over the live
     /// nodes, rounded up.
     pub fn fair_share(&self, runnable: usize) -> usize {
-        runnable.div_ceil(self.live_count())
+        runnable.div_ceil(self.dialing_count())
     }
 
     /// A campaign found no free account slot: it queues (or keeps its place) for the next.
@@ -294,7 +335,7 @@ impl Cluster {
     /// of the account's limit, `held` being what its calls hold.
     pub(crate) fn slot_room(&self, max: u32, held: usize) -> usize {
         (max as usize)
-            .div_ceil(self.live_count())
+            .div_ceil(self.dialing_count())
             .saturating_sub(held)
     }
 
@@ -302,7 +343,16 @@ impl Cluster {
     pub async fn heartbeat(&self, db: &impl ConnectionTrait) -> Result<(), DbErr> {
         let campaigns = self.leases().len();
         let wants = self.wants_slots.swap(false, Ordering::Relaxed);
-        store::cluster::heartbeat(db, self.node, &self.holder, self.ttl, campaigns, wants).await?;
+        store::cluster::heartbeat(
+            db,
+            self.node,
+            &self.holder,
+            self.ttl,
+            campaigns,
+            wants,
+            self.dials,
+        )
+        .await?;
         let nodes = store::cluster::live_nodes(db).await?;
         crate::metrics::cluster(campaigns, nodes.len());
         *self.nodes.lock().unwrap_or_else(|p| p.into_inner()) = nodes;
@@ -816,6 +866,7 @@ mod tests {
             "me".into(),
             Duration::from_secs(5),
             Duration::from_secs(1),
+            true,
         );
         assert_eq!(me.fair_share(12), 12, "alone, it runs them all");
         *me.nodes.lock().unwrap() = (0..3)
@@ -824,6 +875,7 @@ mod tests {
                 holder: format!("n{i}"),
                 campaigns: 0,
                 wants_slots: i == 2,
+                dials: true,
             })
             .collect();
         assert_eq!(me.fair_share(12), 4);
@@ -831,5 +883,12 @@ mod tests {
         assert!(me.others_want_slots());
         assert_eq!(me.slot_room(10, 1), 3, "its share is 4");
         assert_eq!(me.slot_room(10, 6), 0);
+        assert!(me.another_has_room(4));
+        // A node without the provider's key takes no campaign: it is not counted.
+        me.nodes.lock().unwrap()[1].dials = false;
+        me.nodes.lock().unwrap()[2].dials = false;
+        assert_eq!(me.fair_share(12), 12);
+        assert_eq!(me.slot_room(10, 1), 9);
+        assert!(!me.another_has_room(4), "nobody would take one handed over");
     }
 }

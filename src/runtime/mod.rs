@@ -134,14 +134,20 @@ impl RuntimeContext {
             + Sync
             + 'static,
     {
-        let cluster = self.cluster.clone();
+        // The epoch is the one this write was decided under, read now: a write still queued
+        // when this node lost the lease and took it back (a new epoch, a new supervisor) is
+        // refused, not passed under the new epoch.
+        let fence = match &self.cluster {
+            Some(cluster) => Some((cluster.clone(), cluster.epoch_for_write(campaign_id)?)),
+            None => None,
+        };
         self.writer
             .write(move |txn| {
-                let cluster = cluster.clone();
+                let fence = fence.clone();
                 let work = work(txn);
                 Box::pin(async move {
-                    if let Some(cluster) = &cluster {
-                        cluster.check(txn, campaign_id).await?;
+                    if let Some((cluster, epoch)) = &fence {
+                        cluster.check(txn, campaign_id, *epoch).await?;
                     }
                     work.await
                 })
@@ -451,6 +457,28 @@ impl RuntimeContext {
         Ok(applied)
     }
 
+    /// [`Self::apply`] for this node's own decision about a call of a campaign it runs (a dial
+    /// given back unsent, a call failed here), fenced by the campaign's lease: a node that lost
+    /// the campaign must not settle a call its new owner may be placing or following.
+    pub(crate) async fn apply_decided(
+        &self,
+        campaign_id: Uuid,
+        call_id: Uuid,
+        update: &CallUpdate,
+    ) -> Result<Option<store::calls::Applied>, sea_orm::DbErr> {
+        let owned = self.scrubbed(update);
+        let applied = self
+            .write_fenced(campaign_id, move |txn| {
+                let owned = owned.clone();
+                Box::pin(async move { store::calls::apply_in(txn, call_id, &owned).await })
+            })
+            .await?;
+        if let Some(a) = &applied {
+            self.announce(a, update);
+        }
+        Ok(applied)
+    }
+
     /// The update without what switched-off features must not keep (transcripts, costs).
     fn scrubbed(&self, update: &CallUpdate) -> CallUpdate {
         let mut update = update.clone();
@@ -534,8 +562,9 @@ impl RuntimeContext {
         let moved = match self.cluster.as_ref().filter(|_| fenced) {
             Some(cluster) => {
                 use sea_orm::TransactionTrait;
+                let epoch = cluster.epoch_for_write(campaign_id)?;
                 let txn = self.db.begin().await?;
-                cluster.check(&txn, campaign_id).await?;
+                cluster.check(&txn, campaign_id, epoch).await?;
                 let moved = store::campaigns::transition_explained(
                     &txn,
                     campaign_id,
@@ -712,13 +741,16 @@ impl Runtime {
                 }
                 Some(_) => {}
                 None => {
-                    let take = command != Command::Start || {
-                        let running = store::cluster::owned_campaigns(db)
-                            .await
-                            .map_err(internal)?
-                            .len();
-                        cluster.owned().len() < cluster.fair_share(running + 1)
-                    };
+                    // A start is taken here below this node's share (never by a node that
+                    // cannot dial); the other commands by whichever node receives them.
+                    let take = command != Command::Start
+                        || (cluster.dials() && {
+                            let running = store::cluster::owned_campaigns(db)
+                                .await
+                                .map_err(internal)?
+                                .len();
+                            cluster.owned().len() < cluster.fair_share(running + 1)
+                        });
                     if !take {
                         // Moved to QUEUED here; a node below its share takes it at once.
                         let result = self.control_here(campaign_id, command).await;

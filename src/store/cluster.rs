@@ -6,7 +6,7 @@
 //!   expired, raising its epoch; renews each of its leases about every second;
 //!   hands them back when it shuts down. The epoch fences the owner's writes: a claim, a dial
 //!   marker or a status change is written only in a transaction that finds the lease still held
-//!   by that node at that epoch (and locks the row `FOR SHARE`, so no takeover commits in
+//!   by that node at that epoch (and locks the row `FOR KEY SHARE`, so no takeover commits in
 //!   between).
 //! - The provider account's concurrency limit is a table of slots: a claim takes one per call in
 //!   its own transaction, and the transaction that stores the call's end frees it, whichever node
@@ -40,10 +40,12 @@ pub struct Node {
     pub campaigns: i32,
     /// It found no free account slot for a call it wanted to place, at its last heartbeat.
     pub wants_slots: bool,
+    /// It can place calls (it has the provider's key): only such nodes take campaigns.
+    pub dials: bool,
 }
 
-/// Registers `node` (or renews its heartbeat), saying how many campaigns it runs and whether it
-/// waits for account slots.
+/// Registers `node` (or renews its heartbeat), saying how many campaigns it runs, whether it
+/// waits for account slots and whether it can dial at all.
 pub async fn heartbeat(
     db: &impl ConnectionTrait,
     node: Uuid,
@@ -51,18 +53,22 @@ pub async fn heartbeat(
     ttl: Duration,
     campaigns: usize,
     wants_slots: bool,
+    dials: bool,
 ) -> Result<(), DbErr> {
     db.execute_raw(statement(
-        "INSERT INTO cluster_nodes (node_id, holder, started_at, expires_at, campaigns, wants_slots) \
-         VALUES ($1, $2, now(), now() + $3 * interval '1 millisecond', $4, $5) \
+        "INSERT INTO cluster_nodes \
+           (node_id, holder, started_at, expires_at, campaigns, wants_slots, dials) \
+         VALUES ($1, $2, now(), now() + $3 * interval '1 millisecond', $4, $5, $6) \
          ON CONFLICT (node_id) DO UPDATE SET expires_at = EXCLUDED.expires_at, \
-           campaigns = EXCLUDED.campaigns, wants_slots = EXCLUDED.wants_slots",
+           campaigns = EXCLUDED.campaigns, wants_slots = EXCLUDED.wants_slots, \
+           dials = EXCLUDED.dials",
         vec![
             node.into(),
             holder.into(),
             millis(ttl).into(),
             i32::try_from(campaigns).unwrap_or(i32::MAX).into(),
             wants_slots.into(),
+            dials.into(),
         ],
     ))
     .await?;
@@ -79,7 +85,7 @@ pub async fn live_nodes(db: &impl ConnectionTrait) -> Result<Vec<Node>, DbErr> {
     .await?;
     let rows = db
         .query_all_raw(statement(
-            "SELECT node_id, holder, campaigns, wants_slots FROM cluster_nodes \
+            "SELECT node_id, holder, campaigns, wants_slots, dials FROM cluster_nodes \
              WHERE expires_at > now() ORDER BY started_at, node_id",
             vec![],
         ))
@@ -91,6 +97,7 @@ pub async fn live_nodes(db: &impl ConnectionTrait) -> Result<Vec<Node>, DbErr> {
                 holder: r.try_get("", "holder")?,
                 campaigns: r.try_get("", "campaigns")?,
                 wants_slots: r.try_get("", "wants_slots")?,
+                dials: r.try_get("", "dials")?,
             })
         })
         .collect()
@@ -222,8 +229,11 @@ pub async fn owned_campaigns(db: &impl ConnectionTrait) -> Result<Vec<Uuid>, DbE
 }
 
 /// The fence of an owner's write: passes only while `node` holds the campaign's lease at
-/// `epoch`, and keeps the lease row locked (`FOR SHARE`) until the caller's transaction ends,
-/// so a takeover cannot commit between this check and the write it guards.
+/// `epoch`, and keeps the lease row locked until the caller's transaction ends, so a takeover
+/// (which locks the row `FOR UPDATE`) cannot commit between this check and the write it
+/// guards. `FOR KEY SHARE`, not `FOR SHARE`: renewals and hand-backs change no key column, so
+/// they never wait for a fenced write (one waiting behind another node's lock would stall the
+/// renewal of every lease of its node).
 pub async fn check(
     db: &impl ConnectionTrait,
     campaign: Uuid,
@@ -234,7 +244,7 @@ pub async fn check(
         .query_one_raw(statement(
             "SELECT epoch FROM campaign_leases \
              WHERE campaign_id = $1 AND node_id = $2 AND epoch = $3 AND expires_at > now() \
-             FOR SHARE",
+             FOR KEY SHARE",
             vec![campaign.into(), node.into(), epoch.into()],
         ))
         .await?;

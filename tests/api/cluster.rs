@@ -215,7 +215,14 @@ impl Fixture {
 
     /// One more node, serving and live; webhooks go to every node.
     async fn add_node(&mut self) {
-        let node = Node::start(&self.url, &self.sim, &self.settings);
+        self.add_node_with(&[]).await;
+    }
+
+    /// [`Self::add_node`] with settings of its own besides the fixture's.
+    async fn add_node_with(&mut self, own: &[(&str, &str)]) {
+        let mut settings = self.settings.clone();
+        settings.extend_from_slice(own);
+        let node = Node::start(&self.url, &self.sim, &settings);
         node.until_serving().await;
         self.nodes.push(node);
         self.route_webhooks();
@@ -385,10 +392,10 @@ async fn campaign_leases_have_one_owner_and_fence_the_previous_epoch() {
     assert!(check(&db, c1, b, 2).await.is_err());
 
     // a leaves: both its leases are free at once, and it is no longer a live node.
-    store::cluster::heartbeat(&db, a, "a", ttl, 2, false)
+    store::cluster::heartbeat(&db, a, "a", ttl, 2, false, true)
         .await
         .unwrap();
-    store::cluster::heartbeat(&db, b, "b", ttl, 0, true)
+    store::cluster::heartbeat(&db, b, "b", ttl, 0, true, true)
         .await
         .unwrap();
     assert_eq!(live_nodes(&db).await, 2);
@@ -1040,6 +1047,51 @@ async fn a_node_that_joins_takes_its_share_of_the_running_campaigns() {
     assert_eq!(stats.dials_by_customer.len(), 120);
     assert_each_contact_called_once(&f.db, &ids).await;
     assert_eq!(store::cluster::slots_taken(&f.db).await.unwrap(), 0);
+}
+
+/// A node without the provider's key serves the API and stores webhooks but runs no
+/// campaign, and the others do not count it in their shares: the node that can dial runs every
+/// campaign (none is handed to the other, none is left waiting for it).
+#[tokio::test]
+async fn a_node_without_the_provider_key_takes_no_campaign() {
+    let Some(mut f) = Fixture::start(1, simulator_config(300), &[]).await else {
+        return;
+    };
+    f.add_node_with(&[("VAPI_API_KEY", "")]).await;
+    let (dialer, keyless) = (f.nodes[0].pid(), f.nodes[1].pid());
+    let mut ids = Vec::new();
+    for i in 0..4 {
+        // Through the dialing node: one without the key refuses to create (an assistant is
+        // cloned at the provider) or start a campaign.
+        let line = format!("line-{i}");
+        let (id, _) = f
+            .started(0, i * 100, 10, &[("cap", "2"), ("phoneNumberId", &line)])
+            .await;
+        ids.push(id);
+    }
+    until(
+        "the dialing node runs all four",
+        Duration::from_secs(20),
+        || async {
+            let now = owners(&f.db).await;
+            now.len() == 4 && now.values().all(|p| *p == dialer)
+        },
+    )
+    .await;
+    until("every campaign COMPLETED", Duration::from_secs(60), || {
+        all_completed(&f.api, f.nodes[1].port, &ids)
+    })
+    .await;
+    assert!(!owners(&f.db).await.values().any(|p| *p == keyless));
+    assert_eq!(f.nodes[1].dials().await, 0);
+    assert!(
+        f.nodes[1].log().contains("runs no campaign"),
+        "{}",
+        f.nodes[1].log()
+    );
+    let stats = f.sim.stats();
+    assert_never_twice(&stats);
+    assert_eq!(stats.dials_by_customer.len(), 40);
 }
 
 /// `GET /api/events` on a node that does not run the campaign streams its calls' changes too
