@@ -906,11 +906,17 @@ impl Runtime {
         if let Err(e) = self.balance(&cluster, None).await {
             tracing::warn!(error = %e, "could not look for campaigns to run");
         }
-        // A slot whose call ended on a path that did not free it (rare): every tenth round.
-        if cluster.next_round() % 10 == 0
-            && let Err(e) = store::cluster::reclaim_slots(db).await
-        {
-            tracing::warn!(error = %e, "could not free the account slots of ended calls");
+        // A slot whose call ended on a path that did not free it (rare), and slots above a
+        // lowered limit: every tenth round.
+        if cluster.next_round() % 10 == 0 {
+            let max = self.ctx.settings.provider.max_concurrent_calls;
+            let tidied = match store::cluster::reclaim_slots(db).await {
+                Ok(_) => store::cluster::trim_slots(db, max).await.map(|_| ()),
+                Err(e) => Err(e),
+            };
+            if let Err(e) = tidied {
+                tracing::warn!(error = %e, "could not free the account slots of ended calls");
+            }
         }
         // Alone, this node stored every end itself; with others, one may have been stored
         // elsewhere and its notification lost.

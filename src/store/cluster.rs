@@ -364,6 +364,20 @@ pub async fn reclaim_slots(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
     Ok(result.rows_affected())
 }
 
+/// Free slots at or above `max` are removed: a limit lowered while some of them were taken
+/// (the table is sized when a node joins) holds once their calls have ended. Locked ones are
+/// skipped, not waited for.
+pub async fn trim_slots(db: &impl ConnectionTrait, max: u32) -> Result<u64, DbErr> {
+    let result = db
+        .execute_raw(statement(
+            "DELETE FROM account_slots WHERE slot IN (SELECT slot FROM account_slots \
+               WHERE slot >= $1 AND call_id IS NULL FOR UPDATE SKIP LOCKED)",
+            vec![i32::try_from(max).unwrap_or(i32::MAX).into()],
+        ))
+        .await?;
+    Ok(result.rows_affected())
+}
+
 /// The live calls of a campaign that was taken over hold their slots on behalf of their new
 /// owner (for the fair shares; a slot is freed by its call whichever node holds it). Slots
 /// locked by an open transaction are skipped, not waited for.

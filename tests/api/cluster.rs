@@ -472,7 +472,7 @@ async fn account_slots_are_shared_and_freed_when_calls_end() {
     use sea_orm::TransactionTrait;
     use store::cluster::{
         assign_slots, free_slot, lock_free_slots, reclaim_slots, size_slots, slots_held,
-        slots_taken,
+        slots_taken, trim_slots,
     };
     size_slots(&db, 3).await.unwrap();
     let (a, b) = (Uuid::now_v7(), Uuid::now_v7());
@@ -525,6 +525,16 @@ async fn account_slots_are_shared_and_freed_when_calls_end() {
     // The limit lowered: free slots above it go.
     size_slots(&db, 1).await.unwrap();
     assert_eq!(lock_free_slots(&db, 5).await.unwrap().len(), 1);
+
+    // Lowered while a slot above it was taken: that slot goes once its call has ended.
+    size_slots(&db, 3).await.unwrap();
+    let w = Uuid::now_v7();
+    assign_slots(&db, a, &[(2, w)]).await.unwrap();
+    size_slots(&db, 1).await.unwrap();
+    assert_eq!(trim_slots(&db, 1).await.unwrap(), 0, "slot 2 is taken");
+    free_slot(&db, w).await.unwrap();
+    assert_eq!(trim_slots(&db, 1).await.unwrap(), 1);
+    assert_eq!(lock_free_slots(&db, 5).await.unwrap(), vec![0]);
 }
 
 /// A node whose campaign another node took writes no claim and places no call for it: the
