@@ -616,6 +616,18 @@ pub enum Command {
     Stop(StopMode),
 }
 
+impl Command {
+    /// Whether a campaign in `status` shows this command carried out (pause and stop only:
+    /// start and resume lead to several states another cause could also explain).
+    pub fn shows_in(self, status: CampaignStatus) -> bool {
+        match self {
+            Command::Pause => status == CampaignStatus::Paused,
+            Command::Stop(_) => status == CampaignStatus::Stopped,
+            Command::Start | Command::Resume => false,
+        }
+    }
+}
+
 /// How a stop treats calls in progress.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StopMode {
@@ -797,6 +809,14 @@ impl Runtime {
             Ok(Ok(result)) => result,
             _ => {
                 cluster.forget_request(request);
+                // The owner may have acted after all, its answer late or lost (this node's
+                // listener reconnecting): a pause or a stop the database shows is answered as
+                // done rather than "send it again".
+                if let Ok(Some(now)) = store::campaigns::get(&self.ctx.db, campaign).await
+                    && command.shows_in(now.status)
+                {
+                    return Ok(now.status);
+                }
                 Err(ControlError::Unavailable(
                     "the node running this campaign did not answer in time; send the command again \
                      (it takes the campaign over if that node is gone)"
@@ -1202,5 +1222,22 @@ async fn tell_owner(ctx: &RuntimeContext, a: &store::calls::Applied) {
         && !cluster.owns(a.call.campaign_id)
     {
         cluster::send(&ctx.db, &cluster::Message::Call(a.call.id)).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_pause_or_a_stop_is_read_off_the_campaigns_status() {
+        assert!(Command::Pause.shows_in(CampaignStatus::Paused));
+        assert!(!Command::Pause.shows_in(CampaignStatus::Running));
+        assert!(Command::Stop(StopMode::Hangup).shows_in(CampaignStatus::Stopped));
+        assert!(!Command::Stop(StopMode::Finish).shows_in(CampaignStatus::Completed));
+        for status in CampaignStatus::ALL {
+            assert!(!Command::Start.shows_in(status));
+            assert!(!Command::Resume.shows_in(status));
+        }
     }
 }
