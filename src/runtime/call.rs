@@ -329,7 +329,13 @@ async fn start(
         .end_requested
         .as_deref()
         .and_then(EndRequest::parse);
-    state.last_send = state.call.dial_sent_at;
+    // The marker may be another node's (a takeover): its age is read on the database's clock.
+    state.last_send = match state.call.dial_sent_at {
+        Some(marker) => {
+            Some(store::calls::marker_on_local_clock(&state.ctx.db, marker, Utc::now()).await?)
+        }
+        None => None,
+    };
     match state.call.provider_call_id.clone() {
         Some(id) => {
             state.provider_call = Some(known_call(&id, state.call.control_url.clone()));

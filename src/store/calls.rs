@@ -357,19 +357,51 @@ pub async fn claim_many_in(
 /// Records that `POST /call` is about to be sent for this call, and when: every send moves the
 /// marker, so every wait of an unresolved dial is measured from the last send. Until the first
 /// marker, a restart knows the dial never left and may place it; after it, only the provider
-/// can tell.
+/// can tell. Answers the time by this process's clock (its own waits use it). On PostgreSQL the
+/// stored marker is the database's time: another node may judge it after a takeover, and the
+/// nodes' clocks differ (see [`marker_on_local_clock`]).
 pub async fn mark_dial_sent(
     db: &impl ConnectionTrait,
     call_id: Uuid,
 ) -> Result<DateTime<Utc>, DbErr> {
     let now = Utc::now();
+    let stored = if db.get_database_backend() == sea_orm::DbBackend::Postgres {
+        Expr::cust("clock_timestamp()")
+    } else {
+        Expr::value(now)
+    };
     call::Entity::update_many()
-        .col_expr(call::Column::DialSentAt, Expr::value(now))
+        .col_expr(call::Column::DialSentAt, stored)
         .filter(call::Column::Id.eq(call_id))
         .filter(call::Column::ProviderCallId.is_null())
         .exec(db)
         .await?;
     Ok(now)
+}
+
+/// A stored dial marker as a time on this process's clock, `local_now` being that clock's
+/// reading now. On PostgreSQL markers are the database's time, so what has elapsed since is
+/// measured on the database's clock, whatever the clocks of the node that wrote the marker and
+/// of this one (a taker whose clock ran ahead would otherwise look a dial up too early and
+/// could place it again). SQLite: one process wrote it, with this clock.
+pub async fn marker_on_local_clock(
+    db: &impl ConnectionTrait,
+    marker: DateTime<Utc>,
+    local_now: DateTime<Utc>,
+) -> Result<DateTime<Utc>, DbErr> {
+    if db.get_database_backend() != sea_orm::DbBackend::Postgres {
+        return Ok(marker);
+    }
+    let row = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            sea_orm::DbBackend::Postgres,
+            "SELECT clock_timestamp() AS now",
+        ))
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("the database's clock".into()))?;
+    let db_now: DateTime<Utc> = row.try_get("", "now")?;
+    let elapsed = (db_now - marker).max(chrono::TimeDelta::zero());
+    Ok(local_now - elapsed)
 }
 
 /// The calls of these ids (those that exist).

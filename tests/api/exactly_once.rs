@@ -180,6 +180,39 @@ async fn a_duplicate_the_provider_creates_is_ended_recorded_and_counted() {
     assert_eq!(app.sim.stats().active_calls, 0);
 }
 
+/// A dial marker judged by another node (a takeover): on PostgreSQL the marker is the
+/// database's time and its age is read on the database's clock, so a taker whose own clock runs
+/// an hour ahead still sees the dial as sent moments ago — it does not look it up (and perhaps
+/// place it again) before the settle window has passed.
+#[tokio::test]
+async fn a_dial_markers_age_does_not_depend_on_the_nodes_clocks() {
+    use autolynx::store;
+    use sea_orm::ConnectionTrait;
+    let test_db = TestDb::new().await;
+    if !test_db.is_postgres() {
+        return; // SQLite: one process writes and reads its markers, with one clock.
+    }
+    let db = sea_orm::Database::connect(&test_db.url).await.unwrap();
+    let row = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            sea_orm::DbBackend::Postgres,
+            "SELECT clock_timestamp() - interval '10 seconds' AS marker",
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    let marker: chrono::DateTime<chrono::Utc> = row.try_get("", "marker").unwrap();
+    let ahead = chrono::Utc::now() + chrono::TimeDelta::hours(1);
+    let local = store::calls::marker_on_local_clock(&db, marker, ahead)
+        .await
+        .unwrap();
+    let age = (ahead - local).to_std().unwrap();
+    assert!(
+        age >= Duration::from_secs(10) && age < Duration::from_secs(15),
+        "the marker is 10 s old on the database's clock, not {age:?}"
+    );
+}
+
 /// After a crash, a dial whose answer was lost is resolved from its *last* send: nothing is
 /// concluded before the settle window after it, then the provider's list decides — adopted
 /// when it shows the call, placed again (once) when it proves its absence.
