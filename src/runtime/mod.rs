@@ -443,18 +443,7 @@ impl RuntimeContext {
         call_id: Uuid,
         update: &CallUpdate,
     ) -> Result<Option<store::calls::Applied>, sea_orm::DbErr> {
-        let owned = self.scrubbed(update);
-        let applied = self
-            .writer
-            .write(move |txn| {
-                let owned = owned.clone();
-                Box::pin(async move { store::calls::apply_in(txn, call_id, &owned).await })
-            })
-            .await?;
-        if let Some(a) = &applied {
-            self.announce(a, update);
-        }
-        Ok(applied)
+        self.apply_through(None, call_id, update).await
     }
 
     /// [`Self::apply`] for this node's own decision about a call of a campaign it runs (a dial
@@ -466,13 +455,21 @@ impl RuntimeContext {
         call_id: Uuid,
         update: &CallUpdate,
     ) -> Result<Option<store::calls::Applied>, sea_orm::DbErr> {
-        let owned = self.scrubbed(update);
-        let applied = self
-            .write_fenced(campaign_id, move |txn| {
-                let owned = owned.clone();
-                Box::pin(async move { store::calls::apply_in(txn, call_id, &owned).await })
-            })
-            .await?;
+        self.apply_through(Some(campaign_id), call_id, update).await
+    }
+
+    /// The group commit's write of a call update, fenced by `fence`'s lease when given.
+    async fn apply_through(
+        &self,
+        fence: Option<Uuid>,
+        call_id: Uuid,
+        update: &CallUpdate,
+    ) -> Result<Option<store::calls::Applied>, sea_orm::DbErr> {
+        let work = apply_work(call_id, self.scrubbed(update));
+        let applied = match fence {
+            Some(campaign_id) => self.write_fenced(campaign_id, work).await?,
+            None => self.writer.write(work).await?,
+        };
         if let Some(a) = &applied {
             self.announce(a, update);
         }
@@ -930,11 +927,11 @@ impl Runtime {
         // lowered limit: every tenth round.
         if cluster.next_round() % 10 == 0 {
             let max = self.ctx.settings.provider.max_concurrent_calls;
-            let tidied = match store::cluster::reclaim_slots(db).await {
-                Ok(_) => store::cluster::trim_slots(db, max).await.map(|_| ()),
-                Err(e) => Err(e),
+            let tidied = async {
+                store::cluster::reclaim_slots(db).await?;
+                store::cluster::trim_slots(db, max).await
             };
-            if let Err(e) = tidied {
+            if let Err(e) = tidied.await {
                 tracing::warn!(error = %e, "could not free the account slots of ended calls");
             }
         }
@@ -1222,6 +1219,24 @@ async fn tell_owner(ctx: &RuntimeContext, a: &store::calls::Applied) {
         && !cluster.owns(a.call.campaign_id)
     {
         cluster::send(&ctx.db, &cluster::Message::Call(a.call.id)).await;
+    }
+}
+
+/// The group commit's work of applying `update` to a call.
+fn apply_work(
+    call_id: Uuid,
+    update: CallUpdate,
+) -> impl for<'t> Fn(
+    &'t sea_orm::DatabaseTransaction,
+) -> futures_util::future::BoxFuture<
+    't,
+    Result<Option<store::calls::Applied>, sea_orm::DbErr>,
+> + Send
++ Sync
++ 'static {
+    move |txn| {
+        let update = update.clone();
+        Box::pin(async move { store::calls::apply_in(txn, call_id, &update).await })
     }
 }
 
